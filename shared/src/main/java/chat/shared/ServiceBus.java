@@ -1,0 +1,85 @@
+package chat.shared;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way services talk over the event bus: {@link #request} on the calling side,
+ * {@link #serve} on the providing side. Bodies are JSON objects; failures are
+ * {@link ServiceError}s in both directions.
+ */
+public final class ServiceBus {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceBus.class);
+
+  /** Default time a caller waits for a service. */
+  public static final long DEFAULT_TIMEOUT_MS = 10_000;
+
+  private final EventBus eventBus;
+  private final DeliveryOptions options;
+
+  public ServiceBus(EventBus eventBus) {
+    this(eventBus, DEFAULT_TIMEOUT_MS);
+  }
+
+  public ServiceBus(EventBus eventBus, long timeoutMs) {
+    this.eventBus = eventBus;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  /** Sends a request; the future fails with a {@link ServiceError} whatever went wrong. */
+  public Future<JsonObject> request(String address, JsonObject body) {
+    return eventBus.<JsonObject>request(address, body, options)
+      .map(Message::body)
+      .recover(err -> Future.failedFuture(ServiceError.from(err)));
+  }
+
+  /** Same as {@link #request} with a specific timeout (health checks). */
+  public Future<JsonObject> request(String address, JsonObject body, long timeoutMs) {
+    return eventBus.<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMs))
+      .map(Message::body)
+      .recover(err -> Future.failedFuture(ServiceError.from(err)));
+  }
+
+  /**
+   * Registers a service operation. The handler's result is the reply; a {@link ServiceError}
+   * is replied as such; any other failure or exception is logged and replied as INTERNAL, so a
+   * bug never leaves the caller waiting and never kills the verticle.
+   */
+  public static MessageConsumer<JsonObject> serve(EventBus eventBus, String address,
+                                                  Function<JsonObject, Future<JsonObject>> handler) {
+    return eventBus.consumer(address, msg -> {
+      Future<JsonObject> result;
+      try {
+        JsonObject body = msg.body() == null ? new JsonObject() : msg.body();
+        result = handler.apply(body);
+      } catch (ServiceError e) {
+        result = Future.failedFuture(e);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        if (ar.succeeded()) {
+          msg.reply(ar.result());
+        } else {
+          Throwable cause = ar.cause();
+          ServiceError error;
+          if (cause instanceof ServiceError) {
+            error = (ServiceError) cause;
+          } else {
+            LOG.error("Unexpected failure serving {}", address, cause);
+            error = new ServiceError(ErrorCode.INTERNAL, "Internal error");
+          }
+          msg.fail(error.code().code(), error.encodeForReply());
+        }
+      });
+    });
+  }
+}

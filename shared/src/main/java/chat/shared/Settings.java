@@ -1,0 +1,125 @@
+package chat.shared;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Configuration keys and their laptop defaults. A value is looked up in the verticle's
+ * config first, then in the environment variable of the same name, then the default; so
+ * tests inject config and containers set environment variables.
+ */
+public final class Settings {
+
+  // gateway
+  public static final String HTTP_HOST = "CHAT_HTTP_HOST";
+  public static final String HTTP_PORT = "CHAT_HTTP_PORT";
+  /** Comma-separated origins allowed to open the bridge besides the gateway's own. */
+  public static final String ALLOWED_ORIGINS = "CHAT_ALLOWED_ORIGINS";
+  /** Set the {@code Secure} flag on cookies (behind TLS). */
+  public static final String COOKIE_SECURE = "CHAT_COOKIE_SECURE";
+  public static final String SESSION_TIMEOUT_MINUTES = "CHAT_SESSION_TIMEOUT_MINUTES";
+  /** Largest accepted request body, bytes; larger gets 413. */
+  public static final String MAX_BODY_BYTES = "CHAT_MAX_BODY_BYTES";
+  /** Failed logins per username and client address per minute before 429. */
+  public static final String LOGIN_ATTEMPTS_PER_MINUTE = "CHAT_LOGIN_ATTEMPTS_PER_MINUTE";
+  /** Messages a user may send per second, sustained (0 = unlimited). */
+  public static final String MESSAGES_PER_SECOND = "CHAT_MESSAGES_PER_SECOND";
+  /** Burst of messages a user may send at once. */
+  public static final String MESSAGE_BURST = "CHAT_MESSAGE_BURST";
+  /** Use the cluster-wide session store (set by the clustered launcher). */
+  public static final String CLUSTERED_SESSIONS = "CHAT_CLUSTERED_SESSIONS";
+
+  // storage
+  public static final String DATA_DIR = "CHAT_DATA_DIR";
+  /** Maximum message length in characters. */
+  public static final String MAX_MESSAGE_LENGTH = "CHAT_MAX_MESSAGE_LENGTH";
+  /** PBKDF2 iterations for new password hashes. */
+  public static final String PASSWORD_ITERATIONS = "CHAT_PASSWORD_ITERATIONS";
+  /** Longest time, ms, a message send waits to be committed with others (group commit). */
+  public static final String COMMIT_WINDOW_MS = "CHAT_COMMIT_WINDOW_MS";
+
+  // cluster
+  public static final String CLUSTER_NAME = "CHAT_CLUSTER_NAME";
+  /** Comma- or newline-separated Hazelcast members (host or host:port). */
+  public static final String CLUSTER_MEMBERS = "CHAT_CLUSTER_MEMBERS";
+  /** Interface Hazelcast and the clustered event bus bind to and advertise. */
+  public static final String CLUSTER_HOST = "CHAT_CLUSTER_HOST";
+  /** Hazelcast member port (0 = Hazelcast's default 5701 with auto-increment). */
+  public static final String CLUSTER_PORT = "CHAT_CLUSTER_PORT";
+  /** Hosts the cluster may see this node as, when it differs from CLUSTER_HOST (containers). */
+  public static final String CLUSTER_PUBLIC_HOST = "CHAT_CLUSTER_PUBLIC_HOST";
+
+  private static final Map<String, String> DEFAULTS = Map.ofEntries(
+    Map.entry(HTTP_HOST, "127.0.0.1"),
+    Map.entry(HTTP_PORT, "8080"),
+    Map.entry(ALLOWED_ORIGINS, ""),
+    Map.entry(COOKIE_SECURE, "false"),
+    Map.entry(SESSION_TIMEOUT_MINUTES, "1440"),
+    Map.entry(MAX_BODY_BYTES, "65536"),
+    Map.entry(LOGIN_ATTEMPTS_PER_MINUTE, "10"),
+    Map.entry(MESSAGES_PER_SECOND, "50"),
+    Map.entry(MESSAGE_BURST, "300"),
+    Map.entry(CLUSTERED_SESSIONS, "false"),
+    Map.entry(DATA_DIR, "data"),
+    Map.entry(MAX_MESSAGE_LENGTH, "8000"),
+    Map.entry(PASSWORD_ITERATIONS, "100000"),
+    Map.entry(COMMIT_WINDOW_MS, "2"),
+    Map.entry(CLUSTER_NAME, "chatbus-local"),
+    Map.entry(CLUSTER_MEMBERS, "127.0.0.1"),
+    Map.entry(CLUSTER_HOST, "127.0.0.1"),
+    Map.entry(CLUSTER_PORT, "0"),
+    Map.entry(CLUSTER_PUBLIC_HOST, "")
+  );
+
+  private final JsonObject config;
+  private final Map<String, String> env;
+
+  public Settings(JsonObject config) {
+    this(config, System.getenv());
+  }
+
+  Settings(JsonObject config, Map<String, String> env) {
+    this.config = config == null ? new JsonObject() : config;
+    this.env = env;
+  }
+
+  public String string(String key) {
+    Object value = config.getValue(key);
+    if (value != null) {
+      return String.valueOf(value);
+    }
+    String fromEnv = env.get(key);
+    if (fromEnv != null) {
+      return fromEnv;
+    }
+    String def = DEFAULTS.get(key);
+    if (def == null) {
+      throw new IllegalArgumentException("Unknown setting " + key);
+    }
+    return def;
+  }
+
+  public int integer(String key) {
+    String value = string(key).trim();
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Setting " + key + " must be a whole number, got '" + value + "'");
+    }
+  }
+
+  public boolean bool(String key) {
+    return Boolean.parseBoolean(string(key).trim());
+  }
+
+  /** A list setting, split on commas, new lines and spaces; empty items dropped. */
+  public List<String> list(String key) {
+    return Arrays.stream(string(key).split("[,\\s]+"))
+      .map(String::trim)
+      .filter(s -> !s.isEmpty())
+      .collect(Collectors.toList());
+  }
+}
