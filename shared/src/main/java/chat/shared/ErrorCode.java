@@ -16,7 +16,9 @@ public enum ErrorCode {
   INTERNAL(9, 500, "internal"),
   UNAVAILABLE(10, 503, "unavailable"),
   /** A service did not answer in time (extension of the contract: 504). */
-  TIMEOUT(11, 504, "timeout");
+  TIMEOUT(11, 504, "timeout"),
+  /** The path exists but not with this method (extension of the contract: 405). */
+  METHOD_NOT_ALLOWED(12, 405, "method_not_allowed");
 
   private final int code;
   private final int httpStatus;

@@ -1,0 +1,143 @@
+package chat.app;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A raw WebSocket client of the SockJS bridge ({@code /eventbus/websocket}) speaking the
+ * event-bus bridge frames, as the official JavaScript client does. Received frames queue up
+ * for the test thread.
+ */
+final class BridgeSocket implements AutoCloseable {
+
+  final WebSocketClient client;
+  final WebSocket socket;
+  final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  volatile boolean closed;
+
+  private BridgeSocket(WebSocketClient client, WebSocket socket) {
+    this.client = client;
+    this.socket = socket;
+    socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    socket.closeHandler(v -> closed = true);
+  }
+
+  static BridgeSocket open(Vertx vertx, int port, MultiMap headers) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+      .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket").setHeaders(headers);
+    try {
+      WebSocket ws = client.connect(options).await(10, TimeUnit.SECONDS);
+      return new BridgeSocket(client, ws);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("bridge connect timed out", e);
+    }
+  }
+
+  void write(JsonObject frame) {
+    socket.writeTextMessage(frame.encode());
+  }
+
+  void register(String address) {
+    write(new JsonObject().put("type", "register").put("address", address));
+  }
+
+  /** Sends with a reply address; returns the reply address to look for. */
+  String send(String address, Object body, JsonObject headers) {
+    String replyAddress = UUID.randomUUID().toString();
+    JsonObject frame = new JsonObject().put("type", "send").put("address", address)
+      .put("body", body).put("replyAddress", replyAddress);
+    if (headers != null) {
+      frame.put("headers", headers);
+    }
+    write(frame);
+    return replyAddress;
+  }
+
+  void publish(String address, Object body) {
+    write(new JsonObject().put("type", "publish").put("address", address).put("body", body));
+  }
+
+  /** The next frame matching, waiting up to the timeout; other frames are kept. */
+  JsonObject await(Predicate<JsonObject> matching, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    List<JsonObject> skipped = new ArrayList<>();
+    try {
+      while (true) {
+        long left = deadline - System.currentTimeMillis();
+        JsonObject frame = left <= 0 ? null : frames.poll(left, TimeUnit.MILLISECONDS);
+        if (frame == null) {
+          throw new AssertionError("no matching frame within " + timeoutMs + " ms; got " + skipped);
+        }
+        if (matching.test(frame)) {
+          return frame;
+        }
+        skipped.add(frame);
+      }
+    } finally {
+      // Keep unmatched frames, in order, ahead of later ones.
+      List<JsonObject> rest = new ArrayList<>();
+      frames.drainTo(rest);
+      frames.addAll(skipped);
+      frames.addAll(rest);
+    }
+  }
+
+  /** The reply (rec or err) to a send. */
+  JsonObject reply(String replyAddress) throws InterruptedException {
+    return await(f -> replyAddress.equals(f.getString("address")), 10_000);
+  }
+
+  /** The next {@code err} frame without an address (a refusal). */
+  JsonObject refusal() throws InterruptedException {
+    return await(f -> "err".equals(f.getString("type")) && f.getString("address") == null, 10_000);
+  }
+
+  /** The next chat event of this type on this address. */
+  JsonObject event(String address, String type) throws InterruptedException {
+    return await(f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address"))
+      && f.getJsonObject("body") != null && type.equals(f.getJsonObject("body").getString("type")), 10_000);
+  }
+
+  /** Frames received on an address within the wait, without consuming others. */
+  List<JsonObject> drain(String address, long waitMs) throws InterruptedException {
+    Thread.sleep(waitMs);
+    List<JsonObject> all = new ArrayList<>();
+    frames.drainTo(all);
+    List<JsonObject> matching = new ArrayList<>();
+    for (JsonObject f : all) {
+      if (address.equals(f.getString("address"))) {
+        matching.add(f);
+      } else {
+        frames.add(f);
+      }
+    }
+    return matching;
+  }
+
+  /** Registers and waits until the registration is in place (a ping round-trip is not enough: use a probe). */
+  void ping() {
+    write(new JsonObject().put("type", "ping"));
+  }
+
+  @Override
+  public void close() {
+    try {
+      socket.close().await(5, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // already closed by the server
+    }
+    client.close();
+  }
+}

@@ -1,0 +1,114 @@
+package chat.gateway;
+
+import chat.shared.Addresses;
+import chat.shared.ErrorCode;
+import chat.shared.ServiceBus;
+import chat.shared.ServiceError;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code /api/auth/*} and {@code /api/users}: registration, login, logout, me, user search. */
+final class AuthApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuthApi.class);
+
+  private final ServiceBus services;
+  private final EventBus eventBus;
+  private final DoubleSubmitCsrf csrf;
+  private final TokenBuckets failedLogins;
+
+  AuthApi(ServiceBus services, EventBus eventBus, DoubleSubmitCsrf csrf, TokenBuckets failedLogins) {
+    this.services = services;
+    this.eventBus = eventBus;
+    this.csrf = csrf;
+    this.failedLogins = failedLogins;
+  }
+
+  void mount(Router router) {
+    router.get("/api/auth/csrf").handler(ctx -> {
+      csrf.issue(ctx);
+      ctx.response().setStatusCode(204).end();
+    });
+    router.post("/api/auth/register").handler(Handlers.json(201, this::register));
+    router.post("/api/auth/login").handler(Handlers.json(200, this::login));
+    router.post("/api/auth/logout").handler(this::logout);
+    router.get("/api/auth/me").handler(Handlers.json(200, ctx -> Future.succeededFuture(SessionUsers.require(ctx))));
+    router.get("/api/users").handler(Handlers.json(200, this::searchUsers));
+  }
+
+  private Future<JsonObject> register(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    JsonObject command = new JsonObject();
+    for (String field : new String[] {"username", "email", "password", "user_type"}) {
+      command.put(field, body.getValue(field));
+    }
+    return services.request(Addresses.AUTH_REGISTER, command).map(SessionUsers::publicUser);
+  }
+
+  private Future<JsonObject> login(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    Object username = body.getValue("username");
+    String throttleKey = ctx.request().remoteAddress().hostAddress() + "|"
+      + (username instanceof String ? ((String) username).toLowerCase(Locale.ROOT) : "");
+    if (!failedLogins.available(throttleKey)) {
+      return Future.failedFuture(new ServiceError(ErrorCode.RATE_LIMITED, "Too many failed logins, try again in a minute"));
+    }
+    JsonObject command = new JsonObject().put("username", username).put("password", body.getValue("password"));
+    return services.request(Addresses.AUTH_LOGIN, command)
+      .map(user -> {
+        Session session = ctx.session();
+        endSocketsOf(session);
+        SessionUsers.login(session, user);
+        return SessionUsers.publicUser(user);
+      })
+      .onFailure(err -> {
+        if (err instanceof ServiceError && ((ServiceError) err).code() == ErrorCode.UNAUTHENTICATED) {
+          failedLogins.tryTake(throttleKey);
+          LOG.info("Failed login from {}", ctx.request().remoteAddress().hostAddress());
+        }
+      });
+  }
+
+  private void logout(RoutingContext ctx) {
+    Session session = ctx.session();
+    if (session != null && SessionUsers.current(session) != null) {
+      endSocketsOf(session);
+      session.destroy();
+    }
+    ctx.response().setStatusCode(204).end();
+  }
+
+  /** Tells every gateway to close the bridge sockets opened with this session. */
+  private void endSocketsOf(Session session) {
+    if (session != null && session.id() != null) {
+      eventBus.publish(Addresses.GATEWAY_SESSION_ENDED,
+        new JsonObject().put("session_ref", SessionUsers.sessionRef(session)));
+    }
+  }
+
+  private Future<JsonObject> searchUsers(RoutingContext ctx) {
+    SessionUsers.require(ctx);
+    JsonObject command = new JsonObject();
+    String search = ctx.request().getParam("search");
+    if (search != null) {
+      command.put("search", search);
+    }
+    String limit = ctx.request().getParam("limit");
+    if (limit != null) {
+      command.put("limit", limit);
+    }
+    return services.request(Addresses.AUTH_USERS_SEARCH, command).map(reply -> {
+      JsonArray users = new JsonArray();
+      reply.getJsonArray("users", new JsonArray()).forEach(u -> users.add(SessionUsers.publicUser((JsonObject) u)));
+      return new JsonObject().put("users", users);
+    });
+  }
+}

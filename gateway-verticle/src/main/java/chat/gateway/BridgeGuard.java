@@ -1,0 +1,272 @@
+package chat.gateway;
+
+import chat.shared.Addresses;
+import chat.shared.ServiceBus;
+import chat.shared.ServiceError;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SockJS bridge's permissions and event handler.
+ *
+ * <p>Permissions admit only well-formed public addresses ({@code chat.{id}} out,
+ * {@code chat.{id}.send} in); the handler then decides per user: REGISTER and SEND need a
+ * participant, PUBLISH is always refused, the sender of a SEND is stamped from the session and
+ * every client header is dropped, and deliveries stop for a chat the user was removed from.
+ * Every event is completed with an explicit true or false.
+ *
+ * <p>A refusal of REGISTER or SEND must read {@code access_denied} (the contract). The bridge
+ * says exactly that when a frame's address matches no permission, so a refused frame has its
+ * address replaced by one no permission matches and is passed on: the client gets the bridge's
+ * own {@code {"type":"err","body":"access_denied"}} and nothing is registered or sent. A plain
+ * {@code false} would answer {@code rejected}, which the contract does not name.
+ *
+ * <p>Sends arrive at a per-chat local consumer on {@code chat.{id}.send} on this gateway
+ * ({@link #ingress}), which forwards them to the chat service through {@link MessageSends}, the
+ * same path REST uses. Local consumers stay on this node: no cluster-wide registration per chat.
+ */
+final class BridgeGuard implements Handler<BridgeEvent> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeGuard.class);
+  /** Header carrying the stamped sender from this guard to the ingress, on this node only. */
+  private static final String SENDER_HEADER = "chat.sender";
+  /** An address no permission matches: the bridge answers it with {@code access_denied}. */
+  private static final String DENIED = "";
+
+  private final EventBus eventBus;
+  private final ServiceBus services;
+  private final MessageSends messages;
+  private final BridgeSockets sockets = new BridgeSockets();
+  private final Map<Long, MessageConsumer<Object>> ingress = new HashMap<>();
+
+  BridgeGuard(EventBus eventBus, ServiceBus services, MessageSends messages) {
+    this.eventBus = eventBus;
+    this.services = services;
+    this.messages = messages;
+  }
+
+  static SockJSBridgeOptions options() {
+    return new SockJSBridgeOptions()
+      .setInboundPermitteds(List.of(new PermittedOptions().setAddressRegex(Addresses.CHAT_SEND_REGEX)))
+      .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(Addresses.CHAT_EVENTS_REGEX)))
+      .setMaxAddressLength(64)
+      .setMaxHandlersPerSocket(1000)
+      .setPingTimeout(30_000)
+      .setReplyTimeout(15_000);
+  }
+
+  /** Consumer of session-ended notices from every gateway: close that session's sockets. */
+  MessageConsumer<JsonObject> listenForEndedSessions() {
+    return eventBus.consumer(Addresses.GATEWAY_SESSION_ENDED, msg -> {
+      String ref = msg.body().getString("session_ref");
+      if (ref != null) {
+        for (SockJSSocket socket : sockets.takeSession(ref)) {
+          socket.close();
+        }
+      }
+    });
+  }
+
+  int openSockets() {
+    return sockets.size();
+  }
+
+  @Override
+  public void handle(BridgeEvent event) {
+    try {
+      switch (event.type()) {
+        case SOCKET_CREATED:
+          socketCreated(event);
+          break;
+        case SOCKET_CLOSED:
+        case SOCKET_ERROR:
+          sockets.closed(event.socket());
+          event.complete(true);
+          break;
+        case REGISTER:
+          register(event);
+          break;
+        case UNREGISTER:
+          unregister(event);
+          break;
+        case SEND:
+          send(event);
+          break;
+        case PUBLISH:
+          event.complete(false);
+          break;
+        case RECEIVE:
+          event.complete(mayReceive(event));
+          break;
+        case REGISTERED:
+          confirmRegistration(event);
+          break;
+        default:
+          // SOCKET_IDLE, SOCKET_PING: nothing to decide.
+          event.complete(true);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("Bridge event {} failed", event.type(), e);
+      event.tryComplete(false);
+    }
+  }
+
+  private void socketCreated(BridgeEvent event) {
+    SockJSSocket socket = event.socket();
+    Session session = socket.webSession();
+    JsonObject user = SessionUsers.current(session);
+    sockets.opened(socket, user, user == null ? null : SessionUsers.sessionRef(session));
+    event.complete(true);
+  }
+
+  private void register(BridgeEvent event) {
+    BridgeSockets.SocketState state = sockets.state(event.socket());
+    OptionalLong chatId = Addresses.parseChatEvents(event.getRawMessage().getString("address"));
+    if (state == null || chatId.isEmpty()) {
+      deny(event);
+      return;
+    }
+    long id = chatId.getAsLong();
+    isMember(state, id).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        state.registered.add(id);
+        state.receiving.add(id);
+        event.complete(true);
+      } else {
+        deny(event);
+      }
+    });
+  }
+
+  private void unregister(BridgeEvent event) {
+    BridgeSockets.SocketState state = sockets.state(event.socket());
+    OptionalLong chatId = Addresses.parseChatEvents(event.getRawMessage().getString("address"));
+    if (state != null && chatId.isPresent()) {
+      state.registered.remove(chatId.getAsLong());
+      state.receiving.remove(chatId.getAsLong());
+    }
+    // The bridge itself refuses addresses that match no permission.
+    event.complete(true);
+  }
+
+  private void send(BridgeEvent event) {
+    BridgeSockets.SocketState state = sockets.state(event.socket());
+    JsonObject frame = event.getRawMessage();
+    OptionalLong chatId = Addresses.parseChatSend(frame.getString("address"));
+    if (state == null || chatId.isEmpty()) {
+      deny(event);
+      return;
+    }
+    long id = chatId.getAsLong();
+    // A socket receiving a chat is known to be a participant; others are asked about.
+    Future<Boolean> member = state.receiving.contains(id) ? Future.succeededFuture(true) : isMember(state, id);
+    member.onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        ensureIngress(id);
+        // Client headers are never trusted: replace them with the sender from the session.
+        frame.put("headers", new JsonObject().put(SENDER_HEADER, Long.toString(state.userId())));
+        event.complete(true);
+      } else {
+        deny(event);
+      }
+    });
+  }
+
+  /**
+   * Tells the client its registration is in place ({@code {"type":"subscribed","chat_id"}} on
+   * the chat's address, an event type added to the contract), so it can fetch history with
+   * {@code after=} knowing that nothing stored from then on can be missed.
+   */
+  private void confirmRegistration(BridgeEvent event) {
+    String address = event.getRawMessage().getString("address");
+    OptionalLong chatId = Addresses.parseChatEvents(address);
+    if (chatId.isPresent()) {
+      JsonObject frame = new JsonObject().put("type", "rec").put("address", address)
+        .put("body", new JsonObject().put("type", "subscribed").put("chat_id", chatId.getAsLong()));
+      event.socket().write(frame.encode());
+    }
+    event.complete(true);
+  }
+
+  private boolean mayReceive(BridgeEvent event) {
+    JsonObject envelope = event.getRawMessage();
+    OptionalLong chatId = Addresses.parseChatEvents(envelope.getString("address"));
+    if (chatId.isEmpty()) {
+      // A reply to this socket's own send: replies pass when the request did.
+      return true;
+    }
+    BridgeSockets.SocketState state = sockets.state(event.socket());
+    if (state == null) {
+      return false;
+    }
+    long id = chatId.getAsLong();
+    Object body = envelope.getValue("body");
+    if (body instanceof JsonObject) {
+      JsonObject evt = (JsonObject) body;
+      JsonObject about = evt.getJsonObject("user");
+      if (about != null && about.getLong("id", -1L) == state.userId()) {
+        if ("participant_removed".equals(evt.getString("type"))) {
+          // The removed user hears of its removal, then nothing more from this chat.
+          boolean deliver = state.receiving.remove(id);
+          return deliver;
+        }
+        if ("participant_added".equals(evt.getString("type")) && state.registered.contains(id)) {
+          state.receiving.add(id);
+        }
+      }
+    }
+    return state.receiving.contains(id);
+  }
+
+  private Future<Boolean> isMember(BridgeSockets.SocketState state, long chatId) {
+    return services.request(Addresses.CHAT_MEMBERSHIP,
+        new JsonObject().put("user_id", state.userId()).put("chat_id", chatId))
+      .map(reply -> reply.getBoolean("member", false));
+  }
+
+  private void ensureIngress(long chatId) {
+    ingress.computeIfAbsent(chatId, id -> eventBus.localConsumer(Addresses.chatSend(id), msg -> forward(id, msg)));
+  }
+
+  /** A bridge send, already permitted and stamped by {@link #send}, on its way to the chat service. */
+  private void forward(long chatId, Message<Object> msg) {
+    String sender = msg.headers().get(SENDER_HEADER);
+    if (sender == null) {
+      msg.fail(403, "forbidden");
+      return;
+    }
+    if (!(msg.body() instanceof JsonObject)) {
+      msg.fail(400, "validation");
+      return;
+    }
+    messages.send(Long.parseLong(sender), chatId, (JsonObject) msg.body()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        // Bridge clients see failureCode = HTTP status and message = the contract's code.
+        ServiceError error = ServiceError.from(ar.cause());
+        msg.fail(error.code().httpStatus(), error.code().wireName());
+      }
+    });
+  }
+
+  private static void deny(BridgeEvent event) {
+    event.getRawMessage().put("address", DENIED);
+    event.complete(true);
+  }
+}

@@ -1,0 +1,80 @@
+package chat.gateway;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the gateway knows of each open bridge socket: its user (from the session at the
+ * handshake), its session reference, the chats it registered on and the ones it may still
+ * receive. Used from the gateway verticle's event loop only.
+ */
+final class BridgeSockets {
+
+  static final class SocketState {
+    final JsonObject user;
+    final String sessionRef;
+    /** Chats whose address the bridge holds a registration for on this socket. */
+    final Set<Long> registered = new HashSet<>();
+    /** Of those, the chats whose events may still be delivered (the user is a participant). */
+    final Set<Long> receiving = new HashSet<>();
+
+    SocketState(JsonObject user, String sessionRef) {
+      this.user = user;
+      this.sessionRef = sessionRef;
+    }
+
+    long userId() {
+      return user.getLong("id");
+    }
+  }
+
+  private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
+  private final Map<String, Set<SockJSSocket>> bySession = new HashMap<>();
+
+  void opened(SockJSSocket socket, JsonObject user, String sessionRef) {
+    sockets.put(socket, new SocketState(user, sessionRef));
+    if (sessionRef != null) {
+      bySession.computeIfAbsent(sessionRef, k -> new HashSet<>()).add(socket);
+    }
+  }
+
+  void closed(SockJSSocket socket) {
+    SocketState state = sockets.remove(socket);
+    if (state != null && state.sessionRef != null) {
+      Set<SockJSSocket> set = bySession.get(state.sessionRef);
+      if (set != null) {
+        set.remove(socket);
+        if (set.isEmpty()) {
+          bySession.remove(state.sessionRef);
+        }
+      }
+    }
+  }
+
+  /** The socket's state, or null for a socket without a logged-in user. */
+  SocketState state(SockJSSocket socket) {
+    SocketState state = sockets.get(socket);
+    return state == null || state.user == null ? null : state;
+  }
+
+  /** The sockets opened with a session, removed from the registry (the caller closes them). */
+  List<SockJSSocket> takeSession(String sessionRef) {
+    Set<SockJSSocket> set = bySession.remove(sessionRef);
+    if (set == null) {
+      return List.of();
+    }
+    List<SockJSSocket> list = new ArrayList<>(set);
+    list.forEach(sockets::remove);
+    return list;
+  }
+
+  int size() {
+    return sockets.size();
+  }
+}

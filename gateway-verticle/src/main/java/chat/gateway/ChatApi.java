@@ -1,0 +1,92 @@
+package chat.gateway;
+
+import chat.shared.Addresses;
+import chat.shared.ServiceBus;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code /api/chats/*}: chats, participants and messages of the logged-in user. */
+final class ChatApi {
+
+  private final ServiceBus services;
+  private final MessageSends messages;
+
+  ChatApi(ServiceBus services, MessageSends messages) {
+    this.services = services;
+    this.messages = messages;
+  }
+
+  void mount(Router router) {
+    router.get("/api/chats").handler(Handlers.json(200, this::list));
+    router.post("/api/chats").handler(Handlers.json(201, this::create));
+    router.get("/api/chats/:chatId").handler(Handlers.json(200, this::get));
+    router.post("/api/chats/:chatId/participants").handler(Handlers.json(200, this::addParticipant));
+    router.delete("/api/chats/:chatId/participants/:userId").handler(Handlers.json(200, this::removeParticipant));
+    router.get("/api/chats/:chatId/messages").handler(Handlers.json(200, this::history));
+    router.post("/api/chats/:chatId/messages").handler(Handlers.json(201, this::send));
+  }
+
+  private Future<JsonObject> list(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    return services.request(Addresses.CHAT_LIST, new JsonObject().put("user_id", user.getLong("id")));
+  }
+
+  private Future<JsonObject> create(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    JsonObject body = Json.body(ctx);
+    JsonObject command = new JsonObject()
+      .put("user_id", user.getLong("id"))
+      .put("name", body.getValue("name"));
+    if (body.containsKey("participant_ids")) {
+      command.put("participant_ids", body.getValue("participant_ids"));
+    }
+    return services.request(Addresses.CHAT_CREATE, command);
+  }
+
+  private Future<JsonObject> get(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    return services.request(Addresses.CHAT_GET, chatCommand(ctx, user));
+  }
+
+  private Future<JsonObject> addParticipant(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    JsonObject command = chatCommand(ctx, user);
+    JsonObject body = Json.body(ctx);
+    command.put("participant_id", body.getValue("user_id"));
+    return services.request(Addresses.CHAT_ADD_PARTICIPANT, command);
+  }
+
+  private Future<JsonObject> removeParticipant(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    JsonObject command = chatCommand(ctx, user)
+      .put("user_type", user.getString("user_type"))
+      .put("participant_id", Handlers.pathId(ctx, "userId"));
+    return services.request(Addresses.CHAT_REMOVE_PARTICIPANT, command);
+  }
+
+  private Future<JsonObject> history(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    JsonObject command = chatCommand(ctx, user);
+    for (String param : new String[] {"limit", "before", "after"}) {
+      String value = ctx.request().getParam(param);
+      if (value != null) {
+        command.put(param, value);
+      }
+    }
+    return services.request(Addresses.CHAT_MESSAGE_HISTORY, command);
+  }
+
+  private Future<JsonObject> send(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    long chatId = Handlers.pathId(ctx, "chatId");
+    return messages.send(user.getLong("id"), chatId, Json.body(ctx));
+  }
+
+  private static JsonObject chatCommand(RoutingContext ctx, JsonObject user) {
+    return new JsonObject()
+      .put("user_id", user.getLong("id"))
+      .put("chat_id", Handlers.pathId(ctx, "chatId"));
+  }
+}

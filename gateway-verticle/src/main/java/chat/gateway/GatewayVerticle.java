@@ -1,0 +1,109 @@
+package chat.gateway;
+
+import chat.shared.ErrorCode;
+import chat.shared.ServiceBus;
+import chat.shared.ServiceError;
+import chat.shared.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.sstore.ClusteredSessionStore;
+import io.vertx.ext.web.sstore.LocalSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of the system: REST under {@code /api}, the SockJS event-bus bridge under
+ * {@code /eventbus}, {@code /health}. It holds no data of its own; sessions live in the session
+ * store (local, or cluster-wide when Vert.x is clustered) and everything else is asked of the
+ * auth and chat services over the event bus.
+ */
+public class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  public static final String SESSION_COOKIE = "chat.session";
+
+  private HttpServer server;
+  private MessageConsumer<JsonObject> sessionEnded;
+  private long evictionTimer;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings(config());
+    ServiceBus services = new ServiceBus(vertx.eventBus());
+    boolean secureCookies = settings.bool(Settings.COOKIE_SECURE);
+
+    int loginsPerMinute = settings.integer(Settings.LOGIN_ATTEMPTS_PER_MINUTE);
+    TokenBuckets failedLogins = new TokenBuckets(loginsPerMinute, loginsPerMinute / 60.0);
+    TokenBuckets sends = new TokenBuckets(settings.integer(Settings.MESSAGE_BURST),
+      settings.integer(Settings.MESSAGES_PER_SECOND));
+    evictionTimer = vertx.setPeriodic(60_000, id -> {
+      failedLogins.evictFull();
+      sends.evictFull();
+    });
+
+    DoubleSubmitCsrf csrf = new DoubleSubmitCsrf(secureCookies);
+    MessageSends messages = new MessageSends(services, sends);
+    BridgeGuard bridge = new BridgeGuard(vertx.eventBus(), services, messages);
+
+    SessionStore store = vertx.isClustered() ? ClusteredSessionStore.create(vertx) : LocalSessionStore.create(vertx);
+    SessionHandler sessions = SessionHandler.create(store)
+      .setSessionCookieName(SESSION_COOKIE)
+      .setCookieHttpOnlyFlag(true)
+      .setCookieSecureFlag(secureCookies)
+      .setCookieSameSite(CookieSameSite.LAX)
+      .setSessionTimeout(settings.integer(Settings.SESSION_TIMEOUT_MINUTES) * 60_000L)
+      .setLazySession(true);
+
+    Router router = Router.router(vertx);
+    // The body limit gives 413; SockJS's xhr transports also need the body read before them.
+    router.route().handler(BodyHandler.create(false).setBodyLimit(settings.integer(Settings.MAX_BODY_BYTES)));
+    router.route().handler(sessions);
+
+    router.route("/api/*").handler(csrf);
+    new AuthApi(services, vertx.eventBus(), csrf, failedLogins).mount(router);
+    new ChatApi(services, messages).mount(router);
+    router.route("/api/*").handler(ctx -> ctx.fail(new ServiceError(ErrorCode.NOT_FOUND, "No such endpoint")));
+    router.route("/api/*").failureHandler(HttpErrors::handle);
+
+    new HealthApi(services, bridge).mount(router);
+
+    router.route("/eventbus/*").handler(new OriginCheck(settings.list(Settings.ALLOWED_ORIGINS)));
+    router.route("/eventbus/*").subRouter(
+      SockJSHandler.create(vertx, new SockJSHandlerOptions().setHeartbeatInterval(25_000))
+        .bridge(BridgeGuard.options(), bridge));
+    router.route("/eventbus/*").failureHandler(HttpErrors::handle);
+
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.route().failureHandler(HttpErrors::handle);
+
+    sessionEnded = bridge.listenForEndedSessions();
+    String host = settings.string(Settings.HTTP_HOST);
+    int port = settings.integer(Settings.HTTP_PORT);
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+    return Future.all(sessionEnded.completion(), server.requestHandler(router).listen())
+      .onSuccess(v -> LOG.info("Gateway listening on http://{}:{}", host, server.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(evictionTimer);
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** The port the server listens on (useful when configured with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}
