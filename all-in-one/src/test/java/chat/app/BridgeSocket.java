@@ -29,7 +29,9 @@ final class BridgeSocket implements AutoCloseable {
   private BridgeSocket(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
+    // The bridge writes its frames as binary WebSocket messages on the raw transport; accept both.
     socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    socket.binaryMessageHandler(data -> frames.add(data.toJsonObject()));
     socket.closeHandler(v -> closed = true);
   }
 

@@ -143,7 +143,7 @@ class RestContractTest {
     c.post("/api/auth/register", new JsonObject().put("username", name).put("email", name + "@x.org")
       .put("password", "long enough").put("user_type", "student"));
     // an anonymous session exists before login (fixation attempt)
-    c.http.cookieStore().put(io.vertx.core.http.Cookie.cookie("chat.session", "attacker-chosen-id").setDomain("127.0.0.1").setPath("/"));
+    c.http.cookieStore().put(cookie("chat.session", "attacker-chosen-id"));
     HttpResponse<Buffer> login = c.post("/api/auth/login", new JsonObject().put("username", name).put("password", "long enough"));
     assertEquals(200, login.statusCode(), login.bodyAsString());
     assertUserShape(login.bodyAsJsonObject());
@@ -159,7 +159,7 @@ class RestContractTest {
 
     // the same session cookie replayed by someone else after logout is worthless
     TestClient thief = stack.client();
-    thief.http.cookieStore().put(io.vertx.core.http.Cookie.cookie("chat.session", session).setDomain("127.0.0.1").setPath("/"));
+    thief.http.cookieStore().put(cookie("chat.session", session));
     assertEquals(200, thief.get("/api/auth/me").statusCode());
 
     assertEquals(204, c.post("/api/auth/logout", null).statusCode());
@@ -409,6 +409,13 @@ class RestContractTest {
     assertEquals(200, r.statusCode());
     assertEquals("UP", r.bodyAsJsonObject().getString("status"));
     assertNull(r.bodyAsJsonObject().getJsonObject("error"));
+  }
+
+  private static io.netty.handler.codec.http.cookie.Cookie cookie(String name, String value) {
+    io.netty.handler.codec.http.cookie.DefaultCookie c = new io.netty.handler.codec.http.cookie.DefaultCookie(name, value);
+    c.setDomain("127.0.0.1");
+    c.setPath("/");
+    return c;
   }
 
   private static List<Long> participantIds(JsonObject chat) {

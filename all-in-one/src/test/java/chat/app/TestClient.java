@@ -3,7 +3,7 @@ package chat.app;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.Cookie;
+
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -99,9 +99,9 @@ final class TestClient {
   }
 
   String cookie(String name) {
-    for (Cookie c : http.cookieStore().get(false, "127.0.0.1", "/")) {
-      if (c.getName().equals(name)) {
-        return c.getValue();
+    for (io.netty.handler.codec.http.cookie.Cookie c : http.cookieStore().get(false, "127.0.0.1", "/")) {
+      if (c.name().equals(name)) {
+        return c.value();
       }
     }
     return null;
@@ -110,8 +110,8 @@ final class TestClient {
   /** The Cookie header this client would send, for the bridge's WebSocket handshake. */
   String cookieHeader() {
     StringJoiner joiner = new StringJoiner("; ");
-    for (Cookie c : http.cookieStore().get(false, "127.0.0.1", "/")) {
-      joiner.add(c.getName() + "=" + c.getValue());
+    for (io.netty.handler.codec.http.cookie.Cookie c : http.cookieStore().get(false, "127.0.0.1", "/")) {
+      joiner.add(c.name() + "=" + c.value());
     }
     return joiner.toString();
   }

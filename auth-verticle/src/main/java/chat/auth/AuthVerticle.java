@@ -91,7 +91,7 @@ public class AuthVerticle extends VerticleBase {
   /** Registers every operation; done when each consumer has reached the (clustered) event bus. */
   private Future<?> register(AuthService service) {
     EventBus eventBus = vertx.eventBus();
-    List<MessageConsumer<JsonObject>> consumers = List.of(
+    List<MessageConsumer<Object>> consumers = List.of(
       ServiceBus.serve(eventBus, Addresses.AUTH_REGISTER, service::register),
       ServiceBus.serve(eventBus, Addresses.AUTH_LOGIN, service::login),
       ServiceBus.serve(eventBus, Addresses.AUTH_USER_GET, service::getUser),

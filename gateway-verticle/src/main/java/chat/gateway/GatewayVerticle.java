@@ -20,6 +20,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,9 @@ public class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   public static final String SESSION_COOKIE = "chat.session";
+
+  /** Time in-flight requests get to finish when the gateway stops (SIGTERM). */
+  private static final long SHUTDOWN_GRACE_SECONDS = 5;
 
   private HttpServer server;
   private MessageConsumer<JsonObject> sessionEnded;
@@ -96,10 +100,16 @@ public class GatewayVerticle extends VerticleBase {
       .onSuccess(v -> LOG.info("Gateway listening on http://{}:{}", host, server.actualPort()));
   }
 
+  /**
+   * Graceful: the server stops accepting, in-flight requests finish (each HTTP/1 connection
+   * closes after its current response), and whatever is still open after the grace period
+   * (bridge WebSockets, which ignore the shutdown notice) is closed. Runs before the event bus
+   * closes, so requests waiting on a service still get their answer.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(evictionTimer);
-    return server == null ? Future.succeededFuture() : server.close();
+    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 
   /** The port the server listens on (useful when configured with port 0). */

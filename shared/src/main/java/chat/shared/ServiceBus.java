@@ -53,13 +53,16 @@ public final class ServiceBus {
    * is replied as such; any other failure or exception is logged and replied as INTERNAL, so a
    * bug never leaves the caller waiting and never kills the verticle.
    */
-  public static MessageConsumer<JsonObject> serve(EventBus eventBus, String address,
+  public static MessageConsumer<Object> serve(EventBus eventBus, String address,
                                                   Function<JsonObject, Future<JsonObject>> handler) {
-    return eventBus.consumer(address, msg -> {
+    return eventBus.<Object>consumer(address, msg -> {
       Future<JsonObject> result;
       try {
-        JsonObject body = msg.body() == null ? new JsonObject() : msg.body();
-        result = handler.apply(body);
+        Object raw = msg.body();
+        if (raw != null && !(raw instanceof JsonObject)) {
+          throw new ServiceError(ErrorCode.VALIDATION, "Request body must be a JSON object");
+        }
+        result = handler.apply(raw == null ? new JsonObject() : (JsonObject) raw);
       } catch (ServiceError e) {
         result = Future.failedFuture(e);
       } catch (RuntimeException e) {

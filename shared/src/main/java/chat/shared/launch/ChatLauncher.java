@@ -1,21 +1,48 @@
 package chat.shared.launch;
 
 import chat.shared.Settings;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Main class of every fat jar: Vert.x's {@link VertxApplication} (run the jar's Main-Verticle,
- * {@code -cluster}, {@code -conf}, {@code -instances}) with the cluster manager and the
- * clustered event-bus host taken from {@link ClusterConfig}.
+ * {@code -cluster}, {@code -conf}, {@code -instances}). With {@code -cluster}, the cluster
+ * manager comes from {@link ClusterConfig} and the clustered event bus binds the same interface
+ * as Hazelcast ({@code CHAT_CLUSTER_HOST}) unless {@code -cluster-host} says otherwise; without
+ * it, nothing about clustering is touched (the all-in-one local run).
+ *
+ * <p>On SIGTERM Vert.x's shutdown hook undeploys the verticles (each {@code stop()} finishes its
+ * in-flight work), unregisters their consumers cluster-wide, then leaves Hazelcast gracefully.
  */
 public class ChatLauncher extends VertxApplication implements VertxApplicationHooks {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ChatLauncher.class);
+  private static final Set<String> CLUSTER_FLAGS = Set.of("-c", "-cluster", "--cluster");
+
+  private final boolean clustered;
+  private final Settings settings = new Settings(new JsonObject());
+  private long joinStartedAt;
+
   public ChatLauncher(String[] args) {
     super(args);
+    // The same matching as VertxApplication's options (case-insensitive).
+    this.clustered = Arrays.stream(args).anyMatch(a -> CLUSTER_FLAGS.contains(a.toLowerCase(Locale.ROOT)));
   }
 
   public static void main(String[] args) {
@@ -27,17 +54,70 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    Settings settings = new Settings(new JsonObject());
-    if (options.getEventBusOptions().getHost() == null
-      || "localhost".equals(options.getEventBusOptions().getHost())) {
-      options.getEventBusOptions().setHost(settings.string(Settings.CLUSTER_HOST));
+    VertxBuilder builder = VertxApplicationHooks.super.createVertxBuilder(options);
+    if (!clustered) {
+      return builder;
     }
-    String publicHost = settings.string(Settings.CLUSTER_PUBLIC_HOST);
-    if (!publicHost.isBlank() && options.getEventBusOptions().getClusterPublicHost() == null) {
-      options.getEventBusOptions().setClusterPublicHost(publicHost);
+    // -cluster-host and -cluster-public-host, when given, are applied after this and win.
+    EventBusOptions eventBus = options.getEventBusOptions();
+    if (eventBus.getHost() == null) {
+      eventBus.setHost(ClusterConfig.bindAddress(settings));
     }
-    // Only used when started with -cluster; building it starts nothing.
-    return VertxApplicationHooks.super.createVertxBuilder(options)
-      .withClusterManager(ClusterConfig.clusterManager(settings));
+    String publicHost = settings.string(Settings.CLUSTER_PUBLIC_HOST).trim();
+    if (!publicHost.isEmpty() && eventBus.getClusterPublicHost() == null) {
+      eventBus.setClusterPublicHost(publicHost);
+    }
+    joinStartedAt = System.nanoTime();
+    return builder.withClusterManager(ClusterConfig.clusterManager(settings));
+  }
+
+  @Override
+  public void afterVertxStarted(HookContext context) {
+    if (!context.vertx().isClustered()) {
+      return;
+    }
+    ClusterManager manager = ((VertxInternal) context.vertx()).clusterManager();
+    EventBusOptions eventBus = context.vertxOptions().getEventBusOptions();
+    LOG.info("Joined cluster '{}' in {} ms ({} ms after JVM start): {} Vert.x nodes, event bus on {}",
+      settings.string(Settings.CLUSTER_NAME), (System.nanoTime() - joinStartedAt) / 1_000_000,
+      uptimeMs(), manager.getNodes().size(), eventBus.getHost());
+    if (manager instanceof HazelcastClusterManager) {
+      ((HazelcastClusterManager) manager).getHazelcastInstance().getCluster()
+        .addMembershipListener(new MembershipLog());
+    }
+  }
+
+  @Override
+  public void afterVerticleDeployed(HookContext context) {
+    LOG.info("Ready: {} deployed {} ms after JVM start{}", context.mainVerticle(), uptimeMs(),
+      clustered ? " (clustered)" : "");
+  }
+
+  @Override
+  public void beforeStoppingVertx(HookContext context) {
+    LOG.info("Stopping: undeploying, then leaving the cluster");
+  }
+
+  @Override
+  public void afterVertxStopped(HookContext context) {
+    LOG.info("Stopped");
+  }
+
+  private static long uptimeMs() {
+    return ManagementFactory.getRuntimeMXBean().getUptime();
+  }
+
+  /** Cluster membership changes in this service's log (Hazelcast's own INFO lines are muted). */
+  private static final class MembershipLog implements MembershipListener {
+
+    @Override
+    public void memberAdded(MembershipEvent event) {
+      LOG.info("Cluster member joined: {} ({} members)", event.getMember().getAddress(), event.getMembers().size());
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent event) {
+      LOG.info("Cluster member left: {} ({} members)", event.getMember().getAddress(), event.getMembers().size());
+    }
   }
 }

@@ -6,13 +6,23 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
 
 /**
  * The Hazelcast configuration of every service, in one place. Discovery is TCP/IP only with an
  * explicit member list: multicast and auto-detection are off, so a node never looks beyond the
  * members it is given, and the cluster name keeps two deployments from merging.
+ *
+ * <p>{@code CHAT_CLUSTER_HOST} is the one interface a node binds Hazelcast and the clustered event
+ * bus to: an address ({@code 127.0.0.1} locally), or a name resolved once at start (the compose
+ * service name, which resolves to the container's address on the compose network).
  */
 public final class ClusterConfig {
+
+  /** Hazelcast reads this before it reads its config: without it, its first lines go to JUL. */
+  private static final String LOGGING_TYPE = "hazelcast.logging.type";
 
   private ClusterConfig() {
   }
@@ -23,25 +33,37 @@ public final class ClusterConfig {
 
   /** Vert.x's default cluster config (the maps it needs) with our network and join settings. */
   public static Config hazelcast(Settings settings) {
+    if (System.getProperty(LOGGING_TYPE) == null) {
+      System.setProperty(LOGGING_TYPE, "slf4j");
+    }
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(settings.string(Settings.CLUSTER_NAME));
-    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty(LOGGING_TYPE, "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     // Bind only the configured interface, never every interface of the machine.
     config.setProperty("hazelcast.socket.bind.any", "false");
     // Leave the cluster promptly on SIGTERM; Vert.x's own hook shuts Hazelcast down in order.
     config.setProperty("hazelcast.graceful.shutdown.max.wait", "20");
+    // The master waits this long for more joiners before it admits the first (default 5 s);
+    // our member lists are short and explicit, one second is plenty.
+    config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    // A member that stops answering (hung, cut off) is dropped after this, not after 60 s.
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "20");
+    // If members ever started apart (both alone at the same moment), merge them soon.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "30");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "30");
 
-    String host = settings.string(Settings.CLUSTER_HOST);
     NetworkConfig network = config.getNetworkConfig();
     int port = settings.integer(Settings.CLUSTER_PORT);
     if (port > 0) {
-      network.setPort(port);
+      // An explicit port is the member list's promise: take it or fail, never another one.
+      network.setPort(port).setPortAutoIncrement(false);
+    } else {
+      network.setPort(5701).setPortAutoIncrement(true);
     }
-    network.setPortAutoIncrement(true);
-    network.getInterfaces().setEnabled(true).clear().addInterface(host);
-    String publicHost = settings.string(Settings.CLUSTER_PUBLIC_HOST);
-    if (!publicHost.isBlank()) {
+    network.getInterfaces().setEnabled(true).clear().addInterface(bindAddress(settings));
+    String publicHost = settings.string(Settings.CLUSTER_PUBLIC_HOST).trim();
+    if (!publicHost.isEmpty()) {
       network.setPublicAddress(publicHost);
     }
     JoinConfig join = network.getJoin();
@@ -52,7 +74,33 @@ public final class ClusterConfig {
     join.getAzureConfig().setEnabled(false);
     join.getKubernetesConfig().setEnabled(false);
     join.getEurekaConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(settings.list(Settings.CLUSTER_MEMBERS));
+    List<String> members = settings.list(Settings.CLUSTER_MEMBERS);
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException(Settings.CLUSTER_MEMBERS + " is empty: list at least this node");
+    }
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
     return config;
+  }
+
+  /**
+   * The address this node binds Hazelcast and the event bus to: {@code CHAT_CLUSTER_HOST} as
+   * given when it is an address, resolved when it is a name. Never a wildcard address: the
+   * event bus advertises it to the other nodes, who must be able to connect to it.
+   */
+  public static String bindAddress(Settings settings) {
+    String host = settings.string(Settings.CLUSTER_HOST).trim();
+    if (host.isEmpty()) {
+      throw new IllegalArgumentException(Settings.CLUSTER_HOST + " is empty");
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(Settings.CLUSTER_HOST + " '" + host + "' does not resolve", e);
+    }
+    if (address.isAnyLocalAddress()) {
+      throw new IllegalArgumentException(Settings.CLUSTER_HOST + " must name one interface, not " + host);
+    }
+    return address.getHostAddress();
   }
 }

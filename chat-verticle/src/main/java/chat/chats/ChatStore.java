@@ -1,0 +1,247 @@
+package chat.chats;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Every SQL statement of the chat service. Writes run on the single-connection writer pool
+ * inside {@link #inTransaction}; reads run on the reader pool and see committed data only.
+ *
+ * <p>The writer pool is used through {@link #inTransaction} and nothing else: vertx-jdbc-client
+ * 5.0.x leaves a pooled connection in manual-commit mode after its first transaction
+ * (vert-x3/vertx-jdbc-client#356), so a bare statement there would never be committed.
+ */
+final class ChatStore {
+
+  private static final String USER_COLUMNS = "id, username, email, user_type, date_joined, is_active";
+  private static final String CHAT_COLUMNS = "c.id, c.name, c.created_by, c.created_at, c.last_activity_at";
+  private static final String MESSAGE_COLUMNS = "id, chat_id, sender_id, content, created_at, client_id";
+
+  private final Pool writer;
+  private final Pool reader;
+
+  ChatStore(Pool writer, Pool reader) {
+    this.writer = writer;
+    this.reader = reader;
+  }
+
+  /** Runs {@code work} in one write transaction (BEGIN IMMEDIATE); rolled back if it fails. */
+  <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return writer.withTransaction(work);
+  }
+
+  /** A page of history in ascending id order, and whether more exist beyond it. */
+  record Page(List<StoredMessage> messages, boolean hasMore) {
+  }
+
+  // ---- loading at start ---------------------------------------------------------------
+
+  Future<List<UserRecord>> allUsers() {
+    return reader.query("SELECT " + USER_COLUMNS + " FROM users").execute()
+      .map(rows -> list(rows, ChatStore::user));
+  }
+
+  /** Every (chat_id, user_id) pair, each chat's participants in the order they joined. */
+  Future<List<long[]>> allParticipants() {
+    return reader.query("SELECT chat_id, user_id FROM participants ORDER BY chat_id, added_at, rowid").execute()
+      .map(rows -> list(rows, row -> new long[] {row.getLong("chat_id"), row.getLong("user_id")}));
+  }
+
+  /** The highest message id ever used (AUTOINCREMENT never reuses one), 0 when none. */
+  Future<Long> lastMessageId() {
+    return reader.query("SELECT MAX(COALESCE((SELECT MAX(id) FROM messages), 0),"
+        + " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)) AS last_id").execute()
+      .map(rows -> rows.iterator().next().getLong("last_id"));
+  }
+
+  // ---- reads ---------------------------------------------------------------------------
+
+  /** The chat, or null. */
+  Future<ChatRow> chat(long chatId) {
+    return reader.preparedQuery("SELECT " + CHAT_COLUMNS + " FROM chats c WHERE c.id = ?")
+      .execute(Tuple.of(chatId))
+      .map(rows -> rows.size() == 0 ? null : chat(rows.iterator().next()));
+  }
+
+  /** The user's chats, most recent activity first. */
+  Future<List<ChatRow>> chatsOf(long userId) {
+    return reader.preparedQuery("SELECT " + CHAT_COLUMNS
+        + " FROM chats c JOIN participants p ON p.chat_id = c.id WHERE p.user_id = ?"
+        + " ORDER BY c.last_activity_at DESC, c.id DESC")
+      .execute(Tuple.of(userId))
+      .map(rows -> list(rows, ChatStore::chat));
+  }
+
+  /** The newest {@code limit} messages of the chat. */
+  Future<Page> newest(long chatId, int limit) {
+    return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS
+        + " FROM messages WHERE chat_id = ? ORDER BY id DESC LIMIT ?")
+      .execute(Tuple.of(chatId, limit + 1))
+      .map(rows -> page(rows, limit, true));
+  }
+
+  /** The {@code limit} messages just older than {@code id}. */
+  Future<Page> before(long chatId, long id, int limit) {
+    return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS
+        + " FROM messages WHERE chat_id = ? AND id < ? ORDER BY id DESC LIMIT ?")
+      .execute(Tuple.of(chatId, id, limit + 1))
+      .map(rows -> page(rows, limit, true));
+  }
+
+  /** The {@code limit} messages just newer than {@code id}. */
+  Future<Page> after(long chatId, long id, int limit) {
+    return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS
+        + " FROM messages WHERE chat_id = ? AND id > ? ORDER BY id ASC LIMIT ?")
+      .execute(Tuple.of(chatId, id, limit + 1))
+      .map(rows -> page(rows, limit, false));
+  }
+
+  // ---- writes, inside inTransaction ----------------------------------------------------
+
+  Future<Void> upsertUsers(SqlConnection tx, Collection<UserRecord> users) {
+    if (users.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>(users.size());
+    for (UserRecord u : users) {
+      batch.add(Tuple.of(u.id(), u.username(), u.email(), u.userType(), u.dateJoined(), u.active() ? 1 : 0));
+    }
+    return tx.preparedQuery("INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT (id) DO UPDATE SET username = excluded.username, email = excluded.email,"
+        + " user_type = excluded.user_type, date_joined = excluded.date_joined, is_active = excluded.is_active")
+      .executeBatch(batch)
+      .mapEmpty();
+  }
+
+  /** Inserts a chat and returns its id. */
+  Future<Long> insertChat(SqlConnection tx, String name, long createdBy, long now) {
+    return tx.preparedQuery("INSERT INTO chats (name, created_by, created_at, last_activity_at)"
+        + " VALUES (?, ?, ?, ?) RETURNING id")
+      .execute(Tuple.of(name, createdBy, now, now))
+      .map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  Future<Void> insertParticipants(SqlConnection tx, long chatId, Collection<Long> userIds, long now) {
+    List<Tuple> batch = new ArrayList<>(userIds.size());
+    for (Long userId : userIds) {
+      batch.add(Tuple.of(chatId, userId, now));
+    }
+    return tx.preparedQuery("INSERT OR IGNORE INTO participants (chat_id, user_id, added_at) VALUES (?, ?, ?)")
+      .executeBatch(batch)
+      .mapEmpty();
+  }
+
+  /** True when the user was not a participant and now is. */
+  Future<Boolean> addParticipant(SqlConnection tx, long chatId, long userId, long now) {
+    return tx.preparedQuery("INSERT OR IGNORE INTO participants (chat_id, user_id, added_at) VALUES (?, ?, ?)")
+      .execute(Tuple.of(chatId, userId, now))
+      .map(result -> result.rowCount() == 1);
+  }
+
+  /** True when the user was a participant and no longer is. */
+  Future<Boolean> removeParticipant(SqlConnection tx, long chatId, long userId) {
+    return tx.preparedQuery("DELETE FROM participants WHERE chat_id = ? AND user_id = ?")
+      .execute(Tuple.of(chatId, userId))
+      .map(result -> result.rowCount() == 1);
+  }
+
+  /** The stored messages having one of these idempotency keys. */
+  Future<Map<ClientKey, StoredMessage>> messagesByClientKey(SqlConnection tx, Collection<ClientKey> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Collections.emptyMap());
+    }
+    StringBuilder sql = new StringBuilder("SELECT ").append(MESSAGE_COLUMNS)
+      .append(" FROM messages WHERE (chat_id, sender_id, client_id) IN (VALUES ");
+    Tuple params = Tuple.tuple();
+    boolean first = true;
+    for (ClientKey key : keys) {
+      sql.append(first ? "(?, ?, ?)" : ", (?, ?, ?)");
+      first = false;
+      params.addLong(key.chatId()).addLong(key.senderId()).addString(key.clientId());
+    }
+    sql.append(')');
+    return tx.preparedQuery(sql.toString()).execute(params).map(rows -> {
+      Map<ClientKey, StoredMessage> found = new HashMap<>();
+      for (Row row : rows) {
+        StoredMessage m = message(row);
+        found.put(new ClientKey(m.chatId(), m.senderId(), m.clientId()), m);
+      }
+      return found;
+    });
+  }
+
+  /** Inserts messages whose ids were assigned by the caller. */
+  Future<Void> insertMessages(SqlConnection tx, List<StoredMessage> messages) {
+    if (messages.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>(messages.size());
+    for (StoredMessage m : messages) {
+      batch.add(Tuple.of(m.id(), m.chatId(), m.senderId(), m.content(), m.createdAt(), m.clientId()));
+    }
+    return tx.preparedQuery("INSERT INTO messages (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")
+      .executeBatch(batch)
+      .mapEmpty();
+  }
+
+  /** Moves each chat's last activity forward to the given time (never back). */
+  Future<Void> touchChats(SqlConnection tx, Map<Long, Long> lastActivityByChat) {
+    if (lastActivityByChat.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>(lastActivityByChat.size());
+    lastActivityByChat.forEach((chatId, at) -> batch.add(Tuple.of(at, chatId)));
+    return tx.preparedQuery("UPDATE chats SET last_activity_at = MAX(last_activity_at, ?) WHERE id = ?")
+      .executeBatch(batch)
+      .mapEmpty();
+  }
+
+  // ---- row mapping ---------------------------------------------------------------------
+
+  private static <T> List<T> list(RowSet<Row> rows, Function<Row, T> mapper) {
+    List<T> list = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      list.add(mapper.apply(row));
+    }
+    return list;
+  }
+
+  /** Rows fetched with limit + 1: the extra row only tells that more exist. */
+  private static Page page(RowSet<Row> rows, int limit, boolean descending) {
+    List<StoredMessage> messages = list(rows, ChatStore::message);
+    boolean hasMore = messages.size() > limit;
+    if (hasMore) {
+      messages = new ArrayList<>(messages.subList(0, limit));
+    }
+    if (descending) {
+      Collections.reverse(messages);
+    }
+    return new Page(messages, hasMore);
+  }
+
+  private static UserRecord user(Row row) {
+    return new UserRecord(row.getLong("id"), row.getString("username"), row.getString("email"),
+      row.getString("user_type"), row.getString("date_joined"), row.getLong("is_active") != 0);
+  }
+
+  private static ChatRow chat(Row row) {
+    return new ChatRow(row.getLong("id"), row.getString("name"), row.getLong("created_by"),
+      row.getLong("created_at"), row.getLong("last_activity_at"));
+  }
+
+  private static StoredMessage message(Row row) {
+    return new StoredMessage(row.getLong("id"), row.getLong("chat_id"), row.getLong("sender_id"),
+      row.getString("content"), row.getLong("created_at"), row.getString("client_id"));
+  }
+}

@@ -1,0 +1,115 @@
+package chat.chats;
+
+import chat.shared.Addresses;
+import chat.shared.ServiceBus;
+import chat.shared.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat service: chats, participants and messages, served on the event bus, stored in its
+ * own SQLite file {@code <CHAT_DATA_DIR>/chat.db}. This class only wires the parts together.
+ */
+public class ChatVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChatVerticle.class);
+
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private Pool writerPool;
+  private Pool readerPool;
+  private MessageWriter writer;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings(config());
+    Path dataDir = Path.of(settings.string(Settings.DATA_DIR));
+    int maxMessageLength = settings.integer(Settings.MAX_MESSAGE_LENGTH);
+    int commitWindowMs = settings.integer(Settings.COMMIT_WINDOW_MS);
+    ChatDatabase database = new ChatDatabase(dataDir);
+
+    return vertx.executeBlocking(() -> {
+      database.migrate(dataDir);
+      return null;
+    }).compose(v -> {
+      writerPool = database.writerPool(vertx);
+      readerPool = database.readerPool(vertx);
+      ChatStore store = new ChatStore(writerPool, readerPool);
+      EventBus eventBus = vertx.eventBus();
+      UserDirectory users = new UserDirectory(new ServiceBus(eventBus), store);
+      Membership membership = new Membership();
+      writer = new MessageWriter(vertx, store, membership, users, commitWindowMs);
+      ChatService chats = new ChatService(store, membership, users, eventBus);
+      MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength);
+
+      return Future.all(users.load(), store.allParticipants().map(pairs -> {
+          membership.load(pairs);
+          return null;
+        }), writer.start())
+        .compose(loaded -> {
+          serve(eventBus, Addresses.CHAT_CREATE, chats::create);
+          serve(eventBus, Addresses.CHAT_LIST, chats::list);
+          serve(eventBus, Addresses.CHAT_GET, chats::get);
+          serve(eventBus, Addresses.CHAT_ADD_PARTICIPANT, chats::addParticipant);
+          serve(eventBus, Addresses.CHAT_REMOVE_PARTICIPANT, chats::removeParticipant);
+          serve(eventBus, Addresses.CHAT_MEMBERSHIP, chats::membership);
+          serve(eventBus, Addresses.CHAT_MESSAGE_SEND, messages::send);
+          serve(eventBus, Addresses.CHAT_MESSAGE_HISTORY, messages::history);
+          serve(eventBus, Addresses.CHAT_PING, body -> Future.succeededFuture(new JsonObject().put("status", "UP")));
+          consumers.add(eventBus.<JsonObject>consumer(Addresses.AUTH_USER_EVENTS, msg -> users.onUserEvent(msg.body())));
+          List<Future<Void>> registered = new ArrayList<>();
+          consumers.forEach(c -> registered.add(c.completion()));
+          return Future.all(registered);
+        })
+        .onSuccess(ok -> LOG.info("Chat service ready: {} chats, {} known users, database {}",
+          membership.chatCount(), users.size(), dataDir.toAbsolutePath().resolve(ChatDatabase.FILE_NAME)));
+    });
+  }
+
+  /** Stops taking requests, commits the queued sends, then closes the pools. */
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> unregistered = new ArrayList<>();
+    consumers.forEach(c -> unregistered.add(c.unregister()));
+    consumers.clear();
+    return Future.join(unregistered)
+      .transform(ar -> writer == null ? Future.succeededFuture() : writer.close())
+      .transform(ar -> {
+        List<Future<Void>> closed = new ArrayList<>();
+        if (writerPool != null) {
+          closed.add(writerPool.close());
+        }
+        if (readerPool != null) {
+          closed.add(readerPool.close());
+        }
+        return Future.join(closed);
+      })
+      .onComplete(ar -> LOG.info("Chat service stopped"));
+  }
+
+  /** Group-commit counters, for tests and diagnostics. */
+  public long batchesCommitted() {
+    return writer == null ? 0 : writer.batchesCommitted();
+  }
+
+  public long messagesStored() {
+    return writer == null ? 0 : writer.messagesStored();
+  }
+
+  public long largestBatch() {
+    return writer == null ? 0 : writer.largestBatch();
+  }
+
+  private void serve(EventBus eventBus, String address, Function<JsonObject, Future<JsonObject>> handler) {
+    consumers.add(ServiceBus.serve(eventBus, address, handler));
+  }
+}

@@ -1,0 +1,62 @@
+package chat.chats;
+
+import chat.shared.ServiceError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** The message operations: send (through the group-committing {@link MessageWriter}) and history. */
+final class MessageService {
+
+  private final ChatStore store;
+  private final Membership membership;
+  private final UserDirectory users;
+  private final MessageWriter writer;
+  private final int maxMessageLength;
+
+  MessageService(ChatStore store, Membership membership, UserDirectory users, MessageWriter writer,
+                 int maxMessageLength) {
+    this.store = store;
+    this.membership = membership;
+    this.users = users;
+    this.writer = writer;
+    this.maxMessageLength = maxMessageLength;
+  }
+
+  /** {@code {user_id, chat_id, content, client_id?}} -> message; the sender is always the caller. */
+  Future<JsonObject> send(JsonObject body) {
+    long caller = Validation.caller(body);
+    long chatId = Validation.chatId(body);
+    String content = Validation.content(body, maxMessageLength);
+    String clientId = Validation.clientId(body);
+    requireMember(chatId, caller);
+    return writer.submit(chatId, caller, content, clientId);
+  }
+
+  /** {@code {user_id, chat_id, limit?, before?, after?}} -> {@code {messages:[..], has_more}}. */
+  Future<JsonObject> history(JsonObject body) {
+    long caller = Validation.caller(body);
+    long chatId = Validation.chatId(body);
+    Validation.Paging paging = Validation.paging(body);
+    requireMember(chatId, caller);
+    Future<ChatStore.Page> page;
+    if (paging.before() > 0) {
+      page = store.before(chatId, paging.before(), paging.limit());
+    } else if (paging.after() > 0) {
+      page = store.after(chatId, paging.after(), paging.limit());
+    } else {
+      page = store.newest(chatId, paging.limit());
+    }
+    return page.map(p -> {
+      JsonArray messages = new JsonArray();
+      p.messages().forEach(m -> messages.add(Views.message(m, users.get(m.senderId()))));
+      return new JsonObject().put("messages", messages).put("has_more", p.hasMore());
+    });
+  }
+
+  private void requireMember(long chatId, long userId) {
+    if (!membership.isMember(chatId, userId)) {
+      throw ServiceError.notFound("Chat");
+    }
+  }
+}

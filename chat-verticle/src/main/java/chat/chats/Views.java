@@ -1,0 +1,78 @@
+package chat.chats;
+
+import chat.shared.Times;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The JSON shapes this service serves and publishes, exactly as the public contract spells them. */
+final class Views {
+
+  static final String MESSAGE_EVENT = "message";
+  static final String PARTICIPANT_ADDED = "participant_added";
+  static final String PARTICIPANT_REMOVED = "participant_removed";
+
+  private Views() {
+  }
+
+  /** User object: {@code {id, username, email, user_type, date_joined}} (never is_active). */
+  static JsonObject user(long id, UserRecord user) {
+    JsonObject json = new JsonObject().put("id", id);
+    if (user != null) {
+      json.put("username", user.username())
+        .put("email", user.email())
+        .put("user_type", user.userType())
+        .put("date_joined", user.dateJoined());
+    }
+    return json;
+  }
+
+  /** Sender of a message: {@code {id, username, user_type}}. */
+  static JsonObject sender(long id, UserRecord user) {
+    JsonObject json = new JsonObject().put("id", id);
+    if (user != null) {
+      json.put("username", user.username()).put("user_type", user.userType());
+    }
+    return json;
+  }
+
+  /**
+   * Chat object: {@code {id, name, created_at, created_by, participants:[user..],
+   * last_activity_at}}; last_activity_at (creation or newest message) extends the contract.
+   */
+  static JsonObject chat(ChatRow chat, List<JsonObject> participants) {
+    return new JsonObject()
+      .put("id", chat.id())
+      .put("name", chat.name())
+      .put("created_at", time(chat.createdAt()))
+      .put("created_by", chat.createdBy())
+      .put("participants", new JsonArray(new ArrayList<>(participants)))
+      .put("last_activity_at", time(chat.lastActivityAt()));
+  }
+
+  /** Message object: {@code {id, chat_id, sender:{id, username, user_type}, content, created_at}}. */
+  static JsonObject message(StoredMessage message, UserRecord sender) {
+    return new JsonObject()
+      .put("id", message.id())
+      .put("chat_id", message.chatId())
+      .put("sender", sender(message.senderId(), sender))
+      .put("content", message.content())
+      .put("created_at", time(message.createdAt()));
+  }
+
+  /** Published on {@code chat.{id}}: {@code {type:"message", message}}. */
+  static JsonObject messageEvent(JsonObject message) {
+    return new JsonObject().put("type", MESSAGE_EVENT).put("message", message);
+  }
+
+  /** Published on {@code chat.{id}}: {@code {type:"participant_added"|"participant_removed", chat_id, user}}. */
+  static JsonObject participantEvent(String type, long chatId, JsonObject user) {
+    return new JsonObject().put("type", type).put("chat_id", chatId).put("user", user);
+  }
+
+  static String time(long epochMillis) {
+    return Times.format(Instant.ofEpochMilli(epochMillis));
+  }
+}
