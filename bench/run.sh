@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Benchmark runner: builds the bench jar if needed, starts the raw Vert.x floor and (unless
+# --floor-only) the real system, pins servers and generator to different cores, runs the
+# scenarios against the floor then the system, prints the table and writes
+# bench/results/<timestamp>.{json,csv}. Every process it starts is stopped by its PID on exit.
+# Loopback only; every run is bounded in time (--max-seconds) and traffic (per-scenario caps).
+#
+#   bench/run.sh --floor-only --quick --scenarios s1,s3
+#   bench/run.sh                                  # everything, floor and system
+#   bench/run.sh --scenarios s1 -- --s1-receivers 200 --s1-step-seconds 10
+#
+# Options:
+#   --floor-only          do not start the system; the table shows the floor's figures only
+#   --scenarios LIST      s1,s2,s3,s4 (default all)
+#   --quick               short steps and smaller counts (a smoke run, not a measurement)
+#   --max-seconds N       hard cap for the generator (default 1800); servers stop 120 s later anyway
+#   --floor-port P        default 9090
+#   --system-port P       default 8080
+#   --no-pin              do not use taskset
+#   -- ARGS               passed to the generator (see bench/README.md)
+# Environment: SERVER_CPUS (default 0), GEN_CPUS (default 1), SERVER_JAVA_OPTS, GEN_JAVA_OPTS,
+# SYSTEM_JAR (default all-in-one/target/all-in-one-fat.jar).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+orig_args="$*"
+floor_only=false
+scenarios="s1,s2,s3,s4"
+quick=false
+max_seconds=1800
+floor_port=9090
+system_port=8080
+pin=true
+gen_args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --floor-only) floor_only=true ;;
+    --scenarios) scenarios="$2"; shift ;;
+    --quick) quick=true ;;
+    --max-seconds) max_seconds="$2"; shift ;;
+    --floor-port) floor_port="$2"; shift ;;
+    --system-port) system_port="$2"; shift ;;
+    --no-pin) pin=false ;;
+    --) shift; gen_args=("$@"); break ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+SERVER_CPUS="${SERVER_CPUS:-0}"
+GEN_CPUS="${GEN_CPUS:-1}"
+SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:--Xmx2g}"
+GEN_JAVA_OPTS="${GEN_JAVA_OPTS:--Xms2g -Xmx2g}"
+SYSTEM_JAR="${SYSTEM_JAR:-all-in-one/target/all-in-one-fat.jar}"
+bench_jar="$here/target/bench.jar"
+
+stamp="$(date +%Y%m%d-%H%M%S)"
+run_dir="$here/results/run-$stamp"
+mkdir -p "$run_dir"
+
+# --- processes we start, stopped by PID (never by name) -----------------------------------
+pids=()
+data_dir=""
+cleanup() {
+  local code=$?
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  if [[ -n "$data_dir" && -d "$data_dir" ]]; then
+    rm -rf "$data_dir"
+  fi
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- build ---------------------------------------------------------------------------------
+if [[ ! -f "$bench_jar" ]] || [[ -n "$(find "$here/src" "$here/pom.xml" -newer "$bench_jar" -print -quit)" ]]; then
+  echo "building bench.jar" >&2
+  { mvn -B -o -q -Dstyle.color=never -f "$here/pom.xml" package || mvn -B -q -Dstyle.color=never -f "$here/pom.xml" package; } >&2
+fi
+if [[ "$floor_only" == false && ! -f "$SYSTEM_JAR" ]]; then
+  echo "building the system ($SYSTEM_JAR missing)" >&2
+  mvn -B -q -DskipTests -pl all-in-one -am package || {
+    echo "run.sh: could not build $SYSTEM_JAR; run with --floor-only until the system exists" >&2
+    exit 1
+  }
+fi
+
+# --- pinning -------------------------------------------------------------------------------
+server_pin=()
+gen_pin=()
+pinning="none"
+if [[ "$pin" == true ]] && command -v taskset >/dev/null && [[ "$(nproc --all)" -ge 2 ]]; then
+  server_pin=(taskset -c "$SERVER_CPUS")
+  gen_pin=(taskset -c "$GEN_CPUS")
+  pinning="servers on cpu $SERVER_CPUS, generator on cpu $GEN_CPUS (taskset)"
+fi
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+server_cap=$((max_seconds + 120))
+
+# Starts "$@" under `timeout` (so it stops by itself even if this script is killed hard) and
+# sets started_pid to the java process (timeout's child: taskset execs java).
+start() {
+  local log="$1"; shift
+  timeout --signal=TERM --kill-after=10 "$server_cap" "$@" >"$log" 2>&1 &
+  local tpid=$!
+  pids+=("$tpid")
+  started_pid=""
+  for _ in $(seq 1 50); do
+    started_pid="$(ps -o pid= --ppid "$tpid" | head -n1 | tr -d ' ')"
+    [[ -n "$started_pid" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$started_pid" ]] || { echo "run.sh: could not start: $*" >&2; exit 1; }
+  pids+=("$started_pid")
+}
+
+wait_http() {
+  local url="$1" pid="$2" what="$3" secs="$4"
+  for _ in $(seq 1 $((secs * 5))); do
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { echo "run.sh: $what exited; see its log" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "run.sh: $what not ready at $url after ${secs}s" >&2
+  return 1
+}
+
+port_busy() {
+  curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$1/" 2>/dev/null
+}
+
+# --- floor ---------------------------------------------------------------------------------
+if port_busy "$floor_port"; then
+  echo "run.sh: port $floor_port is already in use; pick another with --floor-port" >&2
+  exit 1
+fi
+# shellcheck disable=SC2086
+start "$run_dir/floor.log" "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$bench_jar" floor \
+  --host 127.0.0.1 --port "$floor_port" --max-seconds "$server_cap"
+floor_pid="$started_pid"
+wait_http "http://127.0.0.1:$floor_port/health" "$floor_pid" "floor" 30
+curl -fsS --max-time 2 "http://127.0.0.1:$floor_port/health" | grep -q '"floor":true' || {
+  echo "run.sh: something other than the floor answers on port $floor_port" >&2
+  exit 1
+}
+echo "floor up: pid $floor_pid, port $floor_port" >&2
+
+gen_targets=(--floor "http://127.0.0.1:$floor_port" --floor-pid "$floor_pid")
+
+# --- system --------------------------------------------------------------------------------
+if [[ "$floor_only" == false ]]; then
+  if port_busy "$system_port"; then
+    echo "run.sh: port $system_port is already in use; pick another with --system-port" >&2
+    exit 1
+  fi
+  data_dir="$(mktemp -d /tmp/chatbus-bench-data.XXXXXX)"
+  # shellcheck disable=SC2086
+  CHAT_DATA_DIR="$data_dir" CHAT_HTTP_HOST=127.0.0.1 CHAT_HTTP_PORT="$system_port" \
+  CHAT_PASSWORD_ITERATIONS=1000 CHAT_MESSAGES_PER_SECOND=0 CHAT_LOGIN_ATTEMPTS_PER_MINUTE=100000 \
+    start "$run_dir/system.log" "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$SYSTEM_JAR"
+  system_pid="$started_pid"
+  wait_http "http://127.0.0.1:$system_port/health" "$system_pid" "system" 90
+  echo "system up: pid $system_pid, port $system_port, data $data_dir" >&2
+  gen_targets+=(--target "http://127.0.0.1:$system_port" --target-pid "$system_pid")
+fi
+
+# --- generator -----------------------------------------------------------------------------
+quick_arg=()
+[[ "$quick" == true ]] && quick_arg=(--quick)
+echo "logs in $run_dir" >&2
+# shellcheck disable=SC2086
+timeout --signal=TERM --kill-after=10 $((max_seconds + 60)) "${gen_pin[@]}" java $GEN_JAVA_OPTS -jar "$bench_jar" run \
+  "${gen_targets[@]}" --scenarios "$scenarios" "${quick_arg[@]}" \
+  --results-dir "$here/results" --clk-tck "$(getconf CLK_TCK)" --max-seconds "$max_seconds" \
+  --pinning "$pinning; server JVM: $SERVER_JAVA_OPTS; generator JVM: $GEN_JAVA_OPTS" \
+  --command "bench/run.sh $orig_args" "${gen_args[@]}" 2> >(tee "$run_dir/generator.log" >&2)

@@ -1,0 +1,178 @@
+package chat.bench.gen;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code run}: every chosen scenario against the floor, then against the system (when given),
+ * in the same JVM and the same run, then the table. A watchdog ends the process at
+ * {@code --max-seconds} whatever happens.
+ */
+public final class BenchRun {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BenchRun.class);
+
+  private BenchRun() {
+  }
+
+  public static int run(String[] args) throws Exception {
+    Cli cli = new Cli(args, 1);
+    String floorUrl = cli.string("floor", null);
+    String systemUrl = cli.string("target", null);
+    long floorPid = cli.longValue("floor-pid", -1);
+    long systemPid = cli.longValue("target-pid", -1);
+    List<String> scenarios = List.of(cli.string("scenarios", "s1,s2,s3,s4").toLowerCase().split(","));
+    Path resultsDir = Path.of(cli.string("results-dir", "bench/results"));
+    long maxSeconds = cli.longValue("max-seconds", 1800);
+    int eventLoops = cli.integer("event-loops", Runtime.getRuntime().availableProcessors());
+    boolean quick = cli.flag("quick");
+    boolean nativeTransport = Boolean.parseBoolean(cli.string("native-transport", "true"));
+    ProcStats.clockTicksPerSecond(cli.longValue("clk-tck", 100));
+
+    GenConfig cfg = new GenConfig();
+    cfg.runId = Long.toString(System.currentTimeMillis(), 36);
+    cfg.contentSize = cli.integer("content-size", cfg.contentSize);
+    cfg.setupConcurrency = cli.integer("setup-concurrency", cfg.setupConcurrency);
+    cfg.maxInflight = cli.integer("max-inflight", cfg.maxInflight);
+    cfg.drainMs = cli.longValue("drain-ms", cfg.drainMs);
+    cfg.p99LimitMs = cli.decimal("p99-limit-ms", cfg.p99LimitMs);
+
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)
+      .setPreferNativeTransport(nativeTransport)
+      .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
+    LOG.info("generator: {} event loop(s), {} transport", eventLoops,
+      vertx.isNativeTransportEnabled() ? "native epoll" : "NIO");
+
+    FanoutScenario s1 = new FanoutScenario(cfg, vertx);
+    s1.sizes = cli.ints("s1-receivers", "200,1000");
+    s1.rates = cli.ints("s1-rates", quick ? "2000,10000,50000,100000,200000"
+      : "1000,2000,5000,10000,20000,50000,100000,150000,200000,300000");
+    s1.fixedRates = cli.ints("s1-fixed-rates", "10000,50000");
+    s1.stepSeconds = cli.integer("s1-step-seconds", quick ? 2 : 5);
+    s1.warmupSeconds = cli.integer("s1-warmup-seconds", quick ? 3 : 5);
+    s1.warmupRate = cli.integer("s1-warmup-rate", s1.warmupRate);
+    s1.retries = cli.integer("s1-retries", s1.retries);
+    s1.maxDeliveriesPerStep = cli.longValue("s1-max-deliveries-per-step", s1.maxDeliveriesPerStep);
+    s1.capSeconds = cli.longValue("s1-cap-seconds", s1.capSeconds);
+
+    MixScenario s2 = new MixScenario(cfg, vertx);
+    s2.users = cli.integer("s2-users", s2.users);
+    s2.smallSize = cli.integer("s2-small-size", s2.smallSize);
+    s2.bigChats = cli.integer("s2-big-chats", s2.bigChats);
+    s2.bigSize = cli.integer("s2-big-size", s2.bigSize);
+    s2.intervalMs = cli.integer("s2-interval-ms", s2.intervalMs);
+    s2.restPercent = cli.integer("s2-rest-percent", s2.restPercent);
+    s2.seconds = cli.integer("s2-seconds", quick ? 8 : s2.seconds);
+    s2.capSeconds = cli.longValue("s2-cap-seconds", s2.capSeconds);
+
+    IngestScenario s3 = new IngestScenario(cfg, vertx);
+    s3.senders = cli.integer("s3-senders", s3.senders);
+    s3.chatSize = cli.integer("s3-chat-size", s3.chatSize);
+    s3.inflight = cli.integer("s3-inflight", s3.inflight);
+    s3.seconds = cli.integer("s3-seconds", quick ? 4 : s3.seconds);
+    s3.warmupSeconds = cli.integer("s3-warmup-seconds", quick ? 2 : s3.warmupSeconds);
+    s3.maxMessages = cli.integer("s3-max-messages", s3.maxMessages);
+    s3.capSeconds = cli.longValue("s3-cap-seconds", s3.capSeconds);
+
+    ConnectionScenario s4 = new ConnectionScenario(cfg, vertx);
+    s4.connections = cli.integer("s4-connections", quick ? 2_000 : s4.connections);
+    s4.concurrency = cli.integer("s4-concurrency", s4.concurrency);
+    s4.holdSeconds = cli.integer("s4-hold-seconds", quick ? 3 : s4.holdSeconds);
+    s4.sources = cli.integer("s4-sources", s4.sources);
+    s4.perSource = cli.integer("s4-per-source", s4.perSource);
+    s4.capSeconds = cli.longValue("s4-cap-seconds", s4.capSeconds);
+
+    String pinning = cli.string("pinning", "none");
+    String command = cli.string("command", "");
+    cli.rejectUnknown();
+
+    List<Target> targets = new ArrayList<>();
+    if (floorUrl != null) {
+      targets.add(new Target("floor", Loopback.target(floorUrl), floorPid));
+    }
+    if (systemUrl != null) {
+      targets.add(new Target("system", Loopback.target(systemUrl), systemPid));
+    }
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("give --floor URL and/or --target URL");
+    }
+    List<Scenario> chosen = new ArrayList<>();
+    for (String id : scenarios) {
+      switch (id.trim()) {
+        case "s1": chosen.add(s1); break;
+        case "s2": chosen.add(s2); break;
+        case "s3": chosen.add(s3); break;
+        case "s4": chosen.add(s4); break;
+        case "s5": LOG.warn("S5 (cluster hop) is not implemented yet; skipped"); break;
+        default: throw new IllegalArgumentException("unknown scenario " + id);
+      }
+    }
+
+    JsonObject meta = Machine.describe()
+      .put("run_id", cfg.runId).put("started", Instant.now().toString()).put("command", command)
+      .put("pinning", pinning).put("generator_event_loops", eventLoops)
+      .put("generator_transport", vertx.isNativeTransportEnabled() ? "epoll" : "nio").put("options", new JsonObject(
+        new java.util.HashMap<>(cli.given())))
+      .put("targets", targets.stream().map(t -> t.name + "=" + t.uri + " pid " + t.pid).toList());
+    List<ScenarioResult> results = new ArrayList<>();
+    Report report = new Report(results, meta);
+
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(TimeUnit.SECONDS.toMillis(maxSeconds));
+      } catch (InterruptedException e) {
+        return;
+      }
+      LOG.error("run exceeded --max-seconds {}; writing what was measured and exiting", maxSeconds);
+      finish(report, resultsDir);
+      Runtime.getRuntime().halt(3);
+    }, "bench-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+
+    for (Scenario sc : chosen) {
+      for (Target t : targets) {
+        ScenarioResult r = new ScenarioResult(sc.id().toUpperCase(), t.name);
+        synchronized (results) {
+          results.add(r);
+        }
+        LOG.info("=== {} against {} ({}), cap {} s", sc.id().toUpperCase(), t.name, t.uri, sc.capSeconds());
+        if (t.pid > 0 && !ProcStats.alive(t.pid)) {
+          r.error = "server process " + t.pid + " is not running";
+          LOG.error("{}", r.error);
+          continue;
+        }
+        try {
+          sc.run(t, r);
+        } catch (Exception | Error e) {
+          r.error = e.getClass().getSimpleName() + ": " + e.getMessage();
+          LOG.error("{} against {} failed", sc.id(), t.name, e);
+        }
+      }
+    }
+    watchdog.interrupt();
+    finish(report, resultsDir);
+    vertx.close().await(10, TimeUnit.SECONDS);
+    return 0;
+  }
+
+  private static synchronized void finish(Report report, Path resultsDir) {
+    report.print(System.out);
+    System.out.flush();
+    try {
+      Path json = report.write(resultsDir);
+      LOG.info("results written to {} and {}", json, json.toString().replace(".json", ".csv"));
+    } catch (Exception e) {
+      LOG.error("could not write results to {}", resultsDir, e);
+    }
+  }
+
+}
