@@ -40,6 +40,7 @@ public class GatewayVerticle extends VerticleBase {
 
   private HttpServer server;
   private MessageConsumer<JsonObject> sessionEnded;
+  private MessageConsumer<JsonObject> userEvents;
   private long evictionTimer;
 
   @Override
@@ -59,7 +60,8 @@ public class GatewayVerticle extends VerticleBase {
 
     DoubleSubmitCsrf csrf = new DoubleSubmitCsrf(secureCookies);
     MessageSends messages = new MessageSends(services, sends);
-    BridgeGuard bridge = new BridgeGuard(vertx.eventBus(), services, messages);
+    UserCache users = new UserCache(services);
+    BridgeGuard bridge = new BridgeGuard(vertx.eventBus(), services, messages, users);
 
     SessionStore store = vertx.isClustered() ? ClusteredSessionStore.create(vertx) : LocalSessionStore.create(vertx);
     SessionHandler sessions = SessionHandler.create(store)
@@ -76,8 +78,11 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(sessions);
 
     router.route("/api/*").handler(csrf);
+    // A deactivated user's session ends here; a changed user (type) is refreshed in the session.
+    router.route("/api/*").handler(new UserFreshness(users, vertx.eventBus()));
     new AuthApi(services, vertx.eventBus(), csrf, failedLogins).mount(router);
     new ChatApi(services, messages).mount(router);
+    new AdminApi(services, users).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(new ServiceError(ErrorCode.NOT_FOUND, "No such endpoint")));
     router.route("/api/*").failureHandler(HttpErrors::handle);
 
@@ -89,14 +94,17 @@ public class GatewayVerticle extends VerticleBase {
         .bridge(BridgeGuard.options(), bridge));
     router.route("/eventbus/*").failureHandler(HttpErrors::handle);
 
+    // The owner's admin page (webroot/admin.html) answers at /admin too.
+    router.get("/admin").handler(ctx -> ctx.reroute("/admin.html"));
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(HttpErrors::handle);
 
     sessionEnded = bridge.listenForEndedSessions();
+    userEvents = users.listen(vertx.eventBus(), bridge::closeSocketsOfUser);
     String host = settings.string(Settings.HTTP_HOST);
     int port = settings.integer(Settings.HTTP_PORT);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
-    return Future.all(sessionEnded.completion(), server.requestHandler(router).listen())
+    return Future.all(sessionEnded.completion(), userEvents.completion(), server.requestHandler(router).listen())
       .onSuccess(v -> LOG.info("Gateway listening on http://{}:{}", host, server.actualPort()));
   }
 

@@ -38,6 +38,29 @@ public final class Addresses {
   /** Published by auth: {@code {type:"user_updated", user}} whenever a user changes. */
   public static final String AUTH_USER_EVENTS = "svc.auth.events.user";
 
+  // ---- auth service: administration (callers are the gateway's owner-only routes) --------
+  //
+  // Writes carry the acting owner as {@code actor:{id, username}} and are written to auth's
+  // audit log in the same transaction as the change. Pages follow {@link Paging}.
+
+  /**
+   * {@code {page?, page_size?, user_type?, search?}} -> {@code {users:[user..], total, page,
+   * page_size}}: every user, active or not (with {@code is_active}), by id. search matches
+   * username or email. Fails VALIDATION.
+   */
+  public static final String AUTH_ADMIN_USERS_LIST = "svc.auth.admin.users.list";
+  /** {@code {id}} -> user (with {@code is_active}). Fails VALIDATION, NOT_FOUND. */
+  public static final String AUTH_ADMIN_USER_GET = "svc.auth.admin.users.get";
+  /**
+   * {@code {actor, id, changes:{user_type?, is_active?}}} -> user as it is now. Publishes
+   * {@code user_updated} on {@link #AUTH_USER_EVENTS} when something changed. Fails VALIDATION
+   * (also an owner deactivating or demoting itself), FORBIDDEN (actor not an active owner),
+   * NOT_FOUND.
+   */
+  public static final String AUTH_ADMIN_USER_UPDATE = "svc.auth.admin.users.update";
+  /** {@code {limit}} -> {@code {entries:[entry..], total}}: auth's newest audit entries (see {@link Audit}). */
+  public static final String AUTH_ADMIN_AUDIT = "svc.auth.admin.audit";
+
   // ---- chat service ------------------------------------------------------------------
 
   /** {@code {user_id, name, participant_ids}} -> chat. Fails VALIDATION. */
@@ -58,6 +81,46 @@ public final class Addresses {
   public static final String CHAT_MESSAGE_HISTORY = "svc.chat.messages.history";
   /** {@code {}} -> {@code {status:"UP"}}. */
   public static final String CHAT_PING = "svc.chat.ping";
+
+  // ---- chat service: administration (callers are the gateway's owner-only routes) --------
+  //
+  // No membership is required of the actor. Writes carry {@code actor:{id, username}}, are
+  // written to chat's audit log in the same transaction and publish their events on
+  // {@code chat.{id}} after COMMIT. Pages follow {@link Paging}.
+
+  /**
+   * {@code {page?, page_size?, search?}} -> {@code {chats:[chat + message_count..], total, page,
+   * page_size}}, newest chat first; search matches the chat's name. Fails VALIDATION.
+   */
+  public static final String CHAT_ADMIN_CHATS_LIST = "svc.chat.admin.chats.list";
+  /** {@code {chat_id}} -> chat + message_count. Fails NOT_FOUND. */
+  public static final String CHAT_ADMIN_CHAT_GET = "svc.chat.admin.chats.get";
+  /**
+   * {@code {actor, chat_id, participant_id}} -> chat; publishes {@code participant_added} when
+   * the user was not a participant. Fails VALIDATION (unknown or inactive user), NOT_FOUND.
+   */
+  public static final String CHAT_ADMIN_ADD_PARTICIPANT = "svc.chat.admin.participants.add";
+  /** {@code {actor, chat_id, participant_id}} -> chat; publishes {@code participant_removed}. Fails NOT_FOUND. */
+  public static final String CHAT_ADMIN_REMOVE_PARTICIPANT = "svc.chat.admin.participants.remove";
+  /**
+   * {@code {actor, chat_id}} -> {@code {}}: the chat, its participants and messages go in one
+   * transaction; then {@code {type:"chat_deleted", chat_id}} is published. Fails NOT_FOUND.
+   */
+  public static final String CHAT_ADMIN_CHAT_DELETE = "svc.chat.admin.chats.delete";
+  /**
+   * {@code {chat_id?, sender_id?, from?, to?, page?, page_size?}} -> {@code {messages:[message..],
+   * total, page, page_size}}, newest first; from (inclusive) and to (exclusive) are ISO-8601
+   * instants. Fails VALIDATION.
+   */
+  public static final String CHAT_ADMIN_MESSAGES_LIST = "svc.chat.admin.messages.list";
+  /**
+   * {@code {actor, ids:[..]}} (1 to 500 ids) -> {@code {deleted}}; unknown ids are ignored. After
+   * COMMIT, one {@code {type:"message_deleted", chat_id, message_id}} per deleted message is
+   * published on its chat. Fails VALIDATION.
+   */
+  public static final String CHAT_ADMIN_MESSAGES_DELETE = "svc.chat.admin.messages.delete";
+  /** {@code {limit}} -> {@code {entries:[entry..], total}}: chat's newest audit entries (see {@link Audit}). */
+  public static final String CHAT_ADMIN_AUDIT = "svc.chat.admin.audit";
 
   // ---- gateway -----------------------------------------------------------------------
 

@@ -89,6 +89,12 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
 
   @Override
   public void afterVerticleDeployed(HookContext context) {
+    int livenessPort = Liveness.configuredPort();
+    if (livenessPort > 0) {
+      Liveness.start(context.vertx(), livenessPort)
+        .onSuccess(server -> LOG.info("Liveness check on http://127.0.0.1:{}/live", server.actualPort()))
+        .onFailure(err -> LOG.error("Liveness check cannot listen on 127.0.0.1:{}", livenessPort, err));
+    }
     LOG.info("Ready: {} deployed {} ms after JVM start{}", context.mainVerticle(), uptimeMs(),
       clustered ? " (clustered)" : "");
   }

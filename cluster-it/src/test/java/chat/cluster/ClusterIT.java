@@ -1,0 +1,499 @@
+package chat.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.gateway.GatewayVerticle;
+import chat.shared.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The services as four separate JVMs on loopback (auth, chat, two gateways), clustered over
+ * Hazelcast with TCP/IP join, started from their fat jars with the variables
+ * {@code scripts/cluster.sh} passes (its own cluster name and free ports). One cluster is shared by the whole class, in order: Hazelcast takes seconds per
+ * node, and the later tests (a gateway killed, the chat service restarted) build on the earlier.
+ * Every process is stopped through its own {@link Process} handle.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterIT.class);
+  private static final Pattern READY = Pattern.compile("Ready: .* deployed");
+  private static final long START_TIMEOUT_MS = 90_000;
+
+  private static final Path ROOT = Path.of(System.getProperty("chatbus.root", "..")).toAbsolutePath().normalize();
+  private static final Path WORK = Path.of(System.getProperty("chatbus.it.dir", "target/cluster-it")).toAbsolutePath();
+
+  private static final List<ServiceProcess> PROCESSES = new ArrayList<>();
+  private static final List<BridgeSocket> SOCKETS = new ArrayList<>();
+  private static final AtomicInteger NAMES = new AtomicInteger();
+  private static final HttpClient HEALTH_CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private static Vertx vertx;
+  private static WebClient web;
+  private static ServiceProcess auth;
+  private static ServiceProcess chat;
+  private static ServiceProcess gateway1;
+  private static ServiceProcess gateway2;
+  private static int port1;
+  private static int port2;
+  private static int chatClusterPort;
+  private static int gateway1ClusterPort;
+
+  // Shared by the tests, in order.
+  private static HttpUser alice;
+  private static HttpUser bob;
+  private static long chatId;
+  private static BridgeSocket bobOn2;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    deleteRecursively(WORK);
+    Files.createDirectories(WORK);
+    // Whatever happens to this JVM, the services do not outlive it.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> PROCESSES.forEach(ServiceProcess::ensureStopped)));
+
+    int[] ports = freePorts(6);
+    int[] hazelcast = {ports[0], ports[1], ports[2], ports[3]};
+    port1 = ports[4];
+    port2 = ports[5];
+    chatClusterPort = hazelcast[1];
+    gateway1ClusterPort = hazelcast[2];
+    // A name of its own: this cluster never merges with a developer's scripts/cluster.sh one.
+    String clusterName = "chatbus-it-" + UUID.randomUUID().toString().substring(0, 8);
+    String members = Stream.of(0, 1, 2, 3).map(i -> "127.0.0.1:" + hazelcast[i]).collect(Collectors.joining("\n"));
+    Map<String, String> common = Map.of(
+      Settings.CLUSTER_NAME, clusterName,
+      Settings.CLUSTER_MEMBERS, members,
+      Settings.CLUSTER_HOST, "127.0.0.1",
+      Settings.HTTP_HOST, "127.0.0.1",
+      Settings.PASSWORD_ITERATIONS, "1000");
+
+    auth = service("auth", "auth-verticle", common, hazelcast[0], 0);
+    chat = service("chat", "chat-verticle", common, hazelcast[1], 0);
+    gateway1 = service("gateway1", "gateway-verticle", common, hazelcast[2], port1);
+    gateway2 = service("gateway2", "gateway-verticle", common, hazelcast[3], port2);
+
+    long started = System.nanoTime();
+    // The first member alone, so it is the master the others join (no two lone masters).
+    auth.start();
+    auth.awaitLine(READY, START_TIMEOUT_MS);
+    for (ServiceProcess p : List.of(chat, gateway1, gateway2)) {
+      p.start();
+    }
+    for (ServiceProcess p : List.of(chat, gateway1, gateway2)) {
+      p.awaitLine(READY, START_TIMEOUT_MS);
+    }
+    awaitHealth(port1, 200, START_TIMEOUT_MS);
+    awaitHealth(port2, 200, START_TIMEOUT_MS);
+    LOG.info("Cluster of 4 JVMs formed and healthy in {} ms", (System.nanoTime() - started) / 1_000_000);
+
+    vertx = Vertx.vertx();
+    web = WebClient.create(vertx);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    SOCKETS.forEach(BridgeSocket::close);
+    if (vertx != null) {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+    // Gateways first, together (they depend on the others), then chat, then auth; each by its
+    // own handle, SIGTERM first.
+    List<Thread> stops = new ArrayList<>();
+    for (ServiceProcess p : PROCESSES) {
+      if (p.name.startsWith("gateway")) {
+        Thread t = new Thread(p::ensureStopped, "stop-" + p.name);
+        t.start();
+        stops.add(t);
+      }
+    }
+    for (Thread t : stops) {
+      t.join();
+    }
+    for (int i = PROCESSES.size() - 1; i >= 0; i--) {
+      PROCESSES.get(i).ensureStopped();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void sessionMadeOnGateway1IsRecognisedOnGateway2() {
+    alice = user("alice").signUp(port1);
+    HttpResponse<Buffer> me = alice.get(port2, "/api/auth/me");
+    HttpUser.expect(me, 200, "me on gateway 2");
+    assertEquals(alice.id(), me.bodyAsJsonObject().getLong("id"));
+  }
+
+  @Test
+  @Order(2)
+  void restSendOnGateway1ReachesBridgeOnGateway2InStoredOrder() throws Exception {
+    bob = user("bob").signUp(port2);
+    chatId = alice.createChat(port1, "across gateways", bob.id());
+    bobOn2 = socket(bob, port2);
+    bobOn2.subscribe(chatId);
+
+    // All in flight at once: the order is the chat service's, and the bridge must keep it.
+    List<Future<HttpResponse<Buffer>>> sends = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      sends.add(alice.sendAsync(HttpMethod.POST, port1, "/api/chats/" + chatId + "/messages",
+        new JsonObject().put("content", "rest " + i)));
+    }
+    Set<Long> acknowledged = new HashSet<>();
+    for (Future<HttpResponse<Buffer>> f : sends) {
+      HttpResponse<Buffer> r = f.await(30, TimeUnit.SECONDS);
+      HttpUser.expect(r, 201, "send");
+      acknowledged.add(r.bodyAsJsonObject().getLong("id"));
+    }
+    List<JsonObject> received = bobOn2.messages(chatId, 30);
+    List<Long> ids = received.stream().map(m -> m.getLong("id")).collect(Collectors.toList());
+    assertEquals(acknowledged, new HashSet<>(ids), "every stored message arrives once");
+    assertEquals(ids.stream().sorted().collect(Collectors.toList()), ids, "in stored (id) order");
+    assertEquals(alice.id(), received.get(0).getJsonObject("sender").getLong("id"));
+  }
+
+  @Test
+  @Order(3)
+  void bridgeSendOnGateway2ReachesSocketOnGateway1() throws Exception {
+    BridgeSocket aliceOn1 = socket(alice, port1);
+    aliceOn1.subscribe(chatId);
+
+    String reply = bobOn2.send("chat." + chatId + ".send", new JsonObject().put("content", "via the bridge"));
+    JsonObject answer = bobOn2.reply(reply);
+    assertEquals("rec", answer.getString("type"), answer.encode());
+    long id = answer.getJsonObject("body").getLong("id");
+
+    JsonObject event = aliceOn1.event("chat." + chatId, "message").getJsonObject("body").getJsonObject("message");
+    assertEquals(id, event.getLong("id"));
+    assertEquals("via the bridge", event.getString("content"));
+    assertEquals(bob.id(), event.getJsonObject("sender").getLong("id"));
+    aliceOn1.close();
+  }
+
+  @Test
+  @Order(4)
+  void nonParticipantOnGateway2IsRefused() throws Exception {
+    HttpUser carol = user("carol").signUp(port1);
+    BridgeSocket carolOn2 = socket(carol, port2);
+
+    carolOn2.register("chat." + chatId);
+    assertEquals("access_denied", carolOn2.refusal().getString("body"));
+    carolOn2.send("chat." + chatId + ".send", new JsonObject().put("content", "let me in"));
+    assertEquals("access_denied", carolOn2.refusal().getString("body"));
+    assertEquals(404, carol.get(port2, "/api/chats/" + chatId).statusCode());
+    assertEquals(404, carol.post(port2, "/api/chats/" + chatId + "/messages",
+      new JsonObject().put("content", "let me in")).statusCode());
+
+    alice.sendMessage(port1, chatId, "not for carol");
+    // Bob's socket is on the same gateway: once he has it, carol's socket was offered it too.
+    bobOn2.message(chatId, "not for carol");
+    assertTrue(carolOn2.drainMessages(chatId, 300).isEmpty(), "a non-participant receives nothing");
+  }
+
+  @Test
+  @Order(5)
+  void removalOnGateway1StopsDeliveryOnGateway2() throws Exception {
+    HttpUser erin = user("erin").signUp(port2);
+    HttpUser.expect(alice.post(port1, "/api/chats/" + chatId + "/participants",
+      new JsonObject().put("user_id", erin.id())), 200, "add erin");
+    BridgeSocket erinOn2 = socket(erin, port2);
+    erinOn2.subscribe(chatId);
+
+    HttpUser.expect(alice.delete(port1, "/api/chats/" + chatId + "/participants/" + erin.id()), 200, "remove erin");
+    erinOn2.event("chat." + chatId, "participant_removed");
+    alice.sendMessage(port1, chatId, "after erin left");
+    bobOn2.message(chatId, "after erin left");
+    assertTrue(erinOn2.drainMessages(chatId, 300).isEmpty(), "a removed participant receives nothing more");
+  }
+
+  @Test
+  @Order(6)
+  void logoutOnGateway1EndsTheSessionOnEveryGateway() throws Exception {
+    HttpUser dave = user("dave").signUp(port1);
+    long daveChat = dave.createChat(port1, "dave's", alice.id());
+    BridgeSocket daveOn2 = socket(dave, port2);
+    daveOn2.subscribe(daveChat);
+    String session = dave.cookie(GatewayVerticle.SESSION_COOKIE);
+
+    HttpUser.expect(dave.post(port1, "/api/auth/logout", null), 204, "logout");
+    daveOn2.awaitClosed(10_000);
+    long asked = System.nanoTime();
+    HttpResponse<Buffer> me = web.get(port2, "127.0.0.1", "/api/auth/me")
+      .putHeader("Cookie", GatewayVerticle.SESSION_COOKIE + "=" + session)
+      .send().await(30, TimeUnit.SECONDS);
+    assertEquals(401, me.statusCode(), "the old session is gone on gateway 2 too");
+    LOG.info("A destroyed session was refused on the other gateway in {} ms",
+      (System.nanoTime() - asked) / 1_000_000);
+  }
+
+  @Test
+  @Order(7)
+  void killedGateway1LeavesGateway2ServingAndAReconnectCatchesUp() throws Exception {
+    HttpUser frank = user("frank").signUp(port1);
+    long frankChat = alice.createChat(port2, "reconnect", frank.id());
+    BridgeSocket frankOn1 = socket(frank, port1);
+    frankOn1.subscribe(frankChat);
+
+    List<Long> sent = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      sent.add(alice.sendMessage(port2, frankChat, "before " + i).getLong("id"));
+    }
+    List<Long> seen = frankOn1.messages(frankChat, 5).stream().map(m -> m.getLong("id")).collect(Collectors.toList());
+    long lastSeen = seen.get(seen.size() - 1);
+
+    gateway1.kill();
+    // The others notice the crash (connection lost) and drop its member and subscriptions.
+    gateway2.awaitLine(Pattern.compile("Cluster member left: .*:" + gateway1ClusterPort + "\\b"), 30_000);
+
+    // Gateway 2 keeps serving while frank is away: these he must catch up with.
+    for (int i = 0; i < 5; i++) {
+      sent.add(alice.sendMessage(port2, frankChat, "while away " + i).getLong("id"));
+    }
+    awaitHealth(port2, 200, 30_000);
+
+    // Reconnect to gateway 2 with the same cookie: register first, then fetch what was missed.
+    BridgeSocket frankOn2 = socket(frank, port2);
+    frankOn2.subscribe(frankChat);
+    JsonArray missed = frank.historyAfter(port2, frankChat, lastSeen);
+    List<Long> caughtUp = new ArrayList<>();
+    missed.forEach(m -> caughtUp.add(((JsonObject) m).getLong("id")));
+    for (int i = 0; i < 2; i++) {
+      sent.add(alice.sendMessage(port2, frankChat, "after reconnect " + i).getLong("id"));
+    }
+    List<Long> live = frankOn2.messages(frankChat, 2).stream().map(m -> m.getLong("id")).collect(Collectors.toList());
+
+    List<Long> everything = new ArrayList<>(seen);
+    everything.addAll(caughtUp);
+    everything.addAll(live);
+    assertEquals(sent, everything, "nothing lost, nothing duplicated, in order");
+    assertTrue(frankOn2.drainMessages(frankChat, 300).isEmpty(), "no duplicate deliveries");
+  }
+
+  @Test
+  @Order(8)
+  void restartingTheChatServiceLosesNoAcknowledgedMessage() throws Exception {
+    long before = alice.sendMessage(port2, chatId, "before the restart").getLong("id");
+    // One writer keeps sending through gateway 2 while the chat service is restarted.
+    Map<String, Long> acknowledged = new LinkedHashMap<>();
+    Map<String, Integer> failed = new LinkedHashMap<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger acksAfterRestart = new AtomicInteger(-1);
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    java.util.concurrent.Future<?> writing = writer.submit(() -> {
+      for (int i = 0; !stop.get(); i++) {
+        String clientId = "restart-" + i;
+        HttpResponse<Buffer> r = alice.send(HttpMethod.POST, port2, "/api/chats/" + chatId + "/messages",
+          new JsonObject().put("content", clientId).put("client_id", clientId));
+        synchronized (acknowledged) {
+          if (r.statusCode() == 201) {
+            acknowledged.put(clientId, r.bodyAsJsonObject().getLong("id"));
+            if (acksAfterRestart.get() >= 0) {
+              acksAfterRestart.incrementAndGet();
+            }
+          } else {
+            failed.put(clientId, r.statusCode());
+          }
+        }
+        if (r.statusCode() != 201) {
+          sleep(100);
+        }
+      }
+      return null;
+    });
+    try {
+      awaitCount(acknowledged, 10);
+
+      long stopping = System.nanoTime();
+      int exit = chat.stop(60_000);
+      LOG.info("Chat service stopped on SIGTERM in {} ms, exit code {}", (System.nanoTime() - stopping) / 1_000_000, exit);
+      // It left the cluster cleanly: the others saw the member go and its consumers went with it.
+      assertTrue(chat.logged(Pattern.compile("ChatLauncher - Stopped$")), "shut down through Vert.x's hook");
+      gateway2.awaitLine(Pattern.compile("Cluster member left: .*:" + chatClusterPort + "\\b"), 20_000);
+      awaitHealth(port2, 503, 10_000);
+
+      chat.start();
+      chat.awaitLine(READY, START_TIMEOUT_MS);
+      awaitHealth(port2, 200, 30_000);
+      acksAfterRestart.set(0);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (acksAfterRestart.get() < 10 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(acksAfterRestart.get() >= 10, "sends succeed again after the restart");
+    } finally {
+      stop.set(true);
+      writing.get(60, TimeUnit.SECONDS);
+      writer.shutdown();
+    }
+
+    // A failed send may still have been stored: retrying with its client_id must not add a copy.
+    for (String clientId : failed.keySet()) {
+      HttpResponse<Buffer> r = alice.post(port2, "/api/chats/" + chatId + "/messages",
+        new JsonObject().put("content", clientId).put("client_id", clientId));
+      HttpUser.expect(r, 201, "retry of " + clientId);
+      acknowledged.put(clientId, r.bodyAsJsonObject().getLong("id"));
+    }
+    LOG.info("Restart: {} sends acknowledged, {} failed while the chat service was away ({})",
+      acknowledged.size() - failed.size(), failed.size(), new HashSet<>(failed.values()));
+
+    Map<String, Long> stored = new HashMap<>();
+    for (Object o : alice.historyAfter(port2, chatId, before)) {
+      JsonObject m = (JsonObject) o;
+      String content = m.getString("content");
+      if (content.startsWith("restart-")) {
+        assertFalse(stored.containsKey(content), "stored twice: " + content);
+        stored.put(content, m.getLong("id"));
+      }
+    }
+    assertEquals(acknowledged, stored, "every acknowledged message is stored, under the id it was acknowledged with");
+  }
+
+  // ---- helpers -----------------------------------------------------------------------
+
+  private static ServiceProcess service(String name, String module, Map<String, String> common,
+                                        int clusterPort, int httpPort) throws IOException {
+    Map<String, String> env = new HashMap<>(common);
+    env.put(Settings.CLUSTER_PORT, Integer.toString(clusterPort));
+    Path data = WORK.resolve("data").resolve(name);
+    Files.createDirectories(data);
+    env.put(Settings.DATA_DIR, data.toString());
+    if (httpPort > 0) {
+      env.put(Settings.HTTP_PORT, Integer.toString(httpPort));
+    }
+    ServiceProcess process = new ServiceProcess(name,
+      ROOT.resolve(module).resolve("target").resolve(module + "-fat.jar"), env, WORK);
+    PROCESSES.add(process);
+    return process;
+  }
+
+  private static HttpUser user(String prefix) {
+    return new HttpUser(vertx, web, prefix + "_" + ProcessHandle.current().pid() + "_" + NAMES.incrementAndGet());
+  }
+
+  private static BridgeSocket socket(HttpUser user, int port) {
+    BridgeSocket socket = user.bridge(port);
+    SOCKETS.add(socket);
+    return socket;
+  }
+
+  /** Polls a gateway's /health until it answers this status. */
+  private static void awaitHealth(int port, int status, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    int last = -1;
+    while (System.currentTimeMillis() < deadline) {
+      last = healthStatus(port);
+      if (last == status) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("gateway :" + port + " /health answered " + last + ", not " + status + ", for " + timeoutMs + " ms");
+  }
+
+  /** The JDK's client: works before the test's Vert.x exists and whatever state it is in. */
+  private static int healthStatus(int port) {
+    try {
+      return HEALTH_CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+          .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static void awaitCount(Map<?, ?> map, int count) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      synchronized (map) {
+        if (map.size() >= count) {
+          return;
+        }
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("fewer than " + count + " acknowledged sends in 30 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int[] freePorts(int n) throws IOException {
+    int[] ports = new int[n];
+    List<ServerSocket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress());
+        open.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+    } finally {
+      for (ServerSocket s : open) {
+        s.close();
+      }
+    }
+    return ports;
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# The docker-compose topology as separate JVMs on loopback, for a machine without Docker:
+# auth, chat and two gateways (http://127.0.0.1:8080 and :8081), clustered over Hazelcast with
+# TCP/IP join on 127.0.0.1. The services get the same variables docker-compose.yml passes;
+# only the addresses differ (127.0.0.1 and one Hazelcast port each, instead of service names).
+#
+#   scripts/cluster.sh start [service...]   start (all, in order) and wait until ready
+#   scripts/cluster.sh stop [service...]    SIGTERM, wait for a clean exit (gateways first)
+#   scripts/cluster.sh status               what runs, and the gateways' /health
+#   scripts/cluster.sh restart [service...]
+#
+# Build first: mvn -B install -DskipTests. PIDs and logs go to run/cluster/ (git-ignored),
+# data to data/cluster/<service>/ (kept across restarts). Processes are only ever stopped by the
+# PIDs this script wrote, after checking the PID is still that service's java process.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+RUN_DIR="${CHAT_RUN_DIR:-$ROOT/run/cluster}"
+DATA_ROOT="${CHAT_CLUSTER_DATA:-$ROOT/data/cluster}"
+JAVA="${JAVA:-java}"
+# Same heap rule as the containers (a share of the memory limit), with a fixed cap here.
+JAVA_OPTS="${JAVA_OPTS:--Xmx256m -XX:+ExitOnOutOfMemoryError}"
+START_TIMEOUT="${CHAT_START_TIMEOUT:-120}"
+STOP_TIMEOUT="${CHAT_STOP_TIMEOUT:-40}"
+
+export CHAT_CLUSTER_NAME="${CHAT_CLUSTER_NAME:-chatbus-local}"
+export CHAT_CLUSTER_HOST="${CHAT_CLUSTER_HOST:-127.0.0.1}"
+
+# name module hazelcast-port http-port liveness-port (0: none). In the containers: 5701 each,
+# gateways on 8080 (published as 8080 and 8081), liveness on 9090 for auth and chat.
+SERVICES=(
+  "auth auth-verticle 5701 0 9091"
+  "chat chat-verticle 5702 0 9092"
+  "gateway1 gateway-verticle 5703 8080 0"
+  "gateway2 gateway-verticle 5704 8081 0"
+)
+# One member per line, as in docker-compose.yml (there: auth:5701, chat:5701, ...).
+CHAT_CLUSTER_MEMBERS="$(printf '127.0.0.1:%s\n' 5701 5702 5703 5704)"
+export CHAT_CLUSTER_MEMBERS
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
+die() { log "error: $*" >&2; exit 1; }
+
+service_line() {
+  local s
+  for s in "${SERVICES[@]}"; do
+    if [ "${s%% *}" = "$1" ]; then echo "$s"; return 0; fi
+  done
+  die "unknown service '$1' (auth, chat, gateway1, gateway2)"
+}
+
+pid_file() { echo "$RUN_DIR/$1.pid"; }
+log_file() { echo "$RUN_DIR/$1.log"; }
+
+# The PID of a running service, or nothing. A PID file whose process is gone, or is no longer
+# this service's java (PID reused), counts as not running.
+running_pid() {
+  local name=$1 module pid
+  module=$(service_line "$name" | awk '{print $2}')
+  [ -f "$(pid_file "$name")" ] || return 0
+  pid=$(cat "$(pid_file "$name")")
+  if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] \
+     && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "$module-fat.jar"; then
+    echo "$pid"
+  fi
+}
+
+start_one() {
+  local name=$1 module hz http live jar pid
+  read -r name module hz http live <<<"$(service_line "$1")"
+  jar="$ROOT/$module/target/$module-fat.jar"
+  [ -f "$jar" ] || die "$jar is missing: run mvn -B install -DskipTests first"
+  if [ -n "$(running_pid "$name")" ]; then
+    log "$name already running (pid $(running_pid "$name"))"
+    return 0
+  fi
+  mkdir -p "$RUN_DIR" "$DATA_ROOT/$name"
+  : > "$(log_file "$name")"
+  local env=(CHAT_CLUSTER_PORT="$hz" CHAT_DATA_DIR="$DATA_ROOT/$name")
+  if [ "$http" != 0 ]; then
+    env+=(CHAT_HTTP_HOST=127.0.0.1 CHAT_HTTP_PORT="$http")
+  fi
+  if [ "$live" != 0 ]; then
+    env+=(CHAT_LIVENESS_PORT="$live")
+  fi
+  # shellcheck disable=SC2086
+  env "${env[@]}" nohup "$JAVA" $JAVA_OPTS -jar "$jar" -cluster >>"$(log_file "$name")" 2>&1 &
+  pid=$!
+  echo "$pid" > "$(pid_file "$name")"
+  if [ "$http" != 0 ]; then
+    log "$name starting (pid $pid, hazelcast 127.0.0.1:$hz, http 127.0.0.1:$http)"
+  else
+    log "$name starting (pid $pid, hazelcast 127.0.0.1:$hz)"
+  fi
+}
+
+await_ready() {
+  local name=$1 deadline=$((SECONDS + START_TIMEOUT))
+  until grep -q "Ready: .* deployed" "$(log_file "$name")" 2>/dev/null; do
+    if [ -z "$(running_pid "$name")" ]; then
+      tail -n 30 "$(log_file "$name")" >&2 || true
+      die "$name exited during start; log: $(log_file "$name")"
+    fi
+    [ $SECONDS -lt $deadline ] || die "$name not ready after ${START_TIMEOUT}s; log: $(log_file "$name")"
+    sleep 0.5
+  done
+  log "$name ready: $(grep -o "Joined cluster .*" "$(log_file "$name")" | tail -n 1)"
+}
+
+http_status() { # prints the HTTP status of a URL (000 when unreachable)
+  curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" || true
+}
+health() { http_status "http://127.0.0.1:$1/health"; }
+
+await_health() {
+  local port=$1 deadline=$((SECONDS + START_TIMEOUT))
+  until [ "$(health "$port")" = 200 ]; do
+    [ $SECONDS -lt $deadline ] || die "gateway :$port /health not 200 after ${START_TIMEOUT}s"
+    sleep 0.5
+  done
+}
+
+stop_one() {
+  local name=$1 pid deadline
+  pid=$(running_pid "$name")
+  if [ -z "$pid" ]; then
+    rm -f "$(pid_file "$name")"
+    log "$name not running"
+    return 0
+  fi
+  log "$name stopping (SIGTERM to pid $pid)"
+  kill -TERM "$pid"
+  deadline=$((SECONDS + STOP_TIMEOUT))
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then
+      log "$name still running after ${STOP_TIMEOUT}s: SIGKILL to pid $pid"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.2
+  done
+  rm -f "$(pid_file "$name")"
+  log "$name stopped"
+}
+
+names_or_all() {
+  if [ $# -gt 0 ]; then echo "$@"; else for s in "${SERVICES[@]}"; do echo -n "${s%% *} "; done; fi
+}
+
+cmd_start() {
+  local started=$SECONDS begin names name
+  begin=$(date +%s%N)
+  names=$(names_or_all "$@")
+  # auth alone first: it becomes the Hazelcast master the others join.
+  for name in $names; do
+    if [ "$name" = auth ]; then start_one auth; await_ready auth; fi
+  done
+  for name in $names; do
+    [ "$name" = auth ] || start_one "$name"
+  done
+  for name in $names; do
+    [ "$name" = auth ] || await_ready "$name"
+  done
+  for name in $names; do
+    case $name in
+      gateway1) await_health 8080 ;;
+      gateway2) await_health 8081 ;;
+    esac
+  done
+  log "cluster '$CHAT_CLUSTER_NAME' ready in $(( ($(date +%s%N) - begin) / 1000000 )) ms: http://127.0.0.1:8080 and http://127.0.0.1:8081"
+}
+
+cmd_stop() {
+  local names name
+  names=$(names_or_all "$@")
+  # Gateways first (in parallel), then chat, then auth: nothing is asked of a service already gone.
+  local pids=()
+  for name in $names; do
+    case $name in gateway*) stop_one "$name" & pids+=($!) ;; esac
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  for name in chat auth; do
+    case " $names " in *" $name "*) stop_one "$name" ;; esac
+  done
+}
+
+cmd_status() {
+  local s name module hz http live pid
+  for s in "${SERVICES[@]}"; do
+    read -r name module hz http live <<<"$s"
+    pid=$(running_pid "$name")
+    if [ -n "$pid" ]; then
+      if [ "$http" != 0 ]; then
+        printf '%-9s running  pid %-7s hazelcast :%s  http :%s /health %s\n' "$name" "$pid" "$hz" "$http" "$(health "$http")"
+      else
+        printf '%-9s running  pid %-7s hazelcast :%s  /live %s\n' "$name" "$pid" "$hz" \
+          "$(http_status "http://127.0.0.1:$live/live")"
+      fi
+    else
+      printf '%-9s stopped\n' "$name"
+    fi
+  done
+}
+
+case "${1:-}" in
+  start) shift; cmd_start "$@" ;;
+  stop) shift; cmd_stop "$@" ;;
+  restart) shift; cmd_stop "$@"; cmd_start "$@" ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 start|stop|status|restart [auth|chat|gateway1|gateway2...]" >&2; exit 2 ;;
+esac
