@@ -8,6 +8,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -304,7 +305,9 @@ class BridgeContractTest {
 
   @Test
   void sockJsInfoAndXhrTransportAnswer() throws Exception {
-    HttpClient http = stack.vertx.createHttpClient();
+    // One connection per request: vertx-web's xhr-polling transport closes the connection after
+    // each poll response (no Connection: close header), so a pooled one may be reused as it closes.
+    HttpClient http = stack.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     try {
       RequestOptions base = new RequestOptions().setHost("127.0.0.1").setPort(stack.port);
       Buffer info = http.request(new RequestOptions(base).setURI("/eventbus/info"))

@@ -6,7 +6,9 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -24,6 +26,12 @@ final class BridgeSocket implements AutoCloseable {
   final WebSocketClient client;
   final WebSocket socket;
   final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  /**
+   * Frames taken off {@link #frames} but not consumed yet, oldest first; read before the queue.
+   * Only the test thread touches it, so frames the WebSocket adds meanwhile can never get ahead
+   * of frames put back (putting them back into the queue itself raced with new arrivals).
+   */
+  private final Deque<JsonObject> held = new ArrayDeque<>();
   volatile boolean closed;
 
   private BridgeSocket(WebSocketClient client, WebSocket socket) {
@@ -78,7 +86,8 @@ final class BridgeSocket implements AutoCloseable {
     try {
       while (true) {
         long left = deadline - System.currentTimeMillis();
-        JsonObject frame = left <= 0 ? null : frames.poll(left, TimeUnit.MILLISECONDS);
+        JsonObject frame = !held.isEmpty() ? held.pollFirst()
+          : left <= 0 ? null : frames.poll(left, TimeUnit.MILLISECONDS);
         if (frame == null) {
           throw new AssertionError("no matching frame within " + timeoutMs + " ms; got " + skipped);
         }
@@ -89,10 +98,9 @@ final class BridgeSocket implements AutoCloseable {
       }
     } finally {
       // Keep unmatched frames, in order, ahead of later ones.
-      List<JsonObject> rest = new ArrayList<>();
-      frames.drainTo(rest);
-      frames.addAll(skipped);
-      frames.addAll(rest);
+      for (int i = skipped.size() - 1; i >= 0; i--) {
+        held.addFirst(skipped.get(i));
+      }
     }
   }
 
@@ -115,14 +123,15 @@ final class BridgeSocket implements AutoCloseable {
   /** Frames received on an address within the wait, without consuming others. */
   List<JsonObject> drain(String address, long waitMs) throws InterruptedException {
     Thread.sleep(waitMs);
-    List<JsonObject> all = new ArrayList<>();
+    List<JsonObject> all = new ArrayList<>(held);
+    held.clear();
     frames.drainTo(all);
     List<JsonObject> matching = new ArrayList<>();
     for (JsonObject f : all) {
       if (address.equals(f.getString("address"))) {
         matching.add(f);
       } else {
-        frames.add(f);
+        held.addLast(f);
       }
     }
     return matching;

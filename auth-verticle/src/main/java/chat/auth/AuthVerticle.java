@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The auth service: users, registration and login, served on the {@code svc.auth.*} addresses
- * from its own SQLite database {@code <CHAT_DATA_DIR>/auth.db}.
+ * The auth service: users, registration, login and their administration, served on the
+ * {@code svc.auth.*} addresses from its own SQLite database {@code <CHAT_DATA_DIR>/auth.db}.
  *
  * <p>Deploy it only with {@link #deploymentOptions(JsonObject)}: it is a worker verticle
  * because vertx-auth's SqlAuthentication verifies PBKDF2 hashes (deliberately slow) inside its
@@ -71,7 +71,8 @@ public class AuthVerticle extends VerticleBase {
         // The dummy hash for unknown users costs one full hash: compute it off the context too.
         return new Passwords(sqlAuth, iterations);
       })
-      .compose(passwords -> register(new AuthService(vertx, new UserSql(pool), sqlAuth, passwords)))
+      .compose(passwords -> register(new AuthService(vertx, new UserSql(pool), sqlAuth, passwords),
+        new AdminService(new AdminSql(pool), vertx.eventBus())))
       .onSuccess(v -> LOG.info("Auth service ready on {} (PBKDF2, {} iterations)", database, iterations));
   }
 
@@ -89,7 +90,7 @@ public class AuthVerticle extends VerticleBase {
   }
 
   /** Registers every operation; done when each consumer has reached the (clustered) event bus. */
-  private Future<?> register(AuthService service) {
+  private Future<?> register(AuthService service, AdminService admin) {
     EventBus eventBus = vertx.eventBus();
     List<MessageConsumer<Object>> consumers = List.of(
       ServiceBus.serve(eventBus, Addresses.AUTH_REGISTER, service::register),
@@ -97,7 +98,11 @@ public class AuthVerticle extends VerticleBase {
       ServiceBus.serve(eventBus, Addresses.AUTH_USER_GET, service::getUser),
       ServiceBus.serve(eventBus, Addresses.AUTH_USERS_LOOKUP, service::lookupUsers),
       ServiceBus.serve(eventBus, Addresses.AUTH_USERS_SEARCH, service::searchUsers),
-      ServiceBus.serve(eventBus, Addresses.AUTH_PING, service::ping));
+      ServiceBus.serve(eventBus, Addresses.AUTH_PING, service::ping),
+      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_USERS_LIST, admin::listUsers),
+      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_USER_GET, admin::getUser),
+      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_USER_UPDATE, admin::updateUser),
+      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_AUDIT, admin::audit));
     return Future.all(consumers.stream().map(MessageConsumer::completion).collect(Collectors.toList()));
   }
 }

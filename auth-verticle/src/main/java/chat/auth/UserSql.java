@@ -36,7 +36,7 @@ final class UserSql {
   static final String AUTHENTICATION_QUERY =
     "SELECT password_hash FROM users WHERE username = ? COLLATE NOCASE AND is_active = 1";
 
-  private static final String USER_COLUMNS = "id, username, email, user_type, is_active, date_joined";
+  static final String USER_COLUMNS = "id, username, email, user_type, is_active, date_joined";
 
   private static final String USERNAME_TAKEN =
     "SELECT 1 FROM users WHERE username = ? COLLATE NOCASE";
@@ -133,11 +133,11 @@ final class UserSql {
     return sb.toString();
   }
 
-  private static JsonObject single(RowSet<Row> rows) {
+  static JsonObject single(RowSet<Row> rows) {
     return rows.size() == 0 ? null : toUser(rows.iterator().next());
   }
 
-  private static List<JsonObject> all(RowSet<Row> rows) {
+  static List<JsonObject> all(RowSet<Row> rows) {
     List<JsonObject> users = new ArrayList<>(rows.size());
     for (Row row : rows) {
       users.add(toUser(row));
@@ -146,7 +146,7 @@ final class UserSql {
   }
 
   /** The contract's user object, plus is_active for the services that need it. */
-  private static JsonObject toUser(Row row) {
+  static JsonObject toUser(Row row) {
     return new JsonObject()
       .put("id", row.getLong("id"))
       .put("username", row.getString("username"))

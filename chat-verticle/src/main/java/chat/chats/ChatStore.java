@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Every SQL statement of the chat service. Writes run on the single-connection writer pool
- * inside {@link #inTransaction}; reads run on the reader pool and see committed data only.
+ * Every SQL statement of the chat service's user operations (the administration's are in
+ * {@link AdminStore}). Writes run on the single-connection writer pool inside
+ * {@link #inTransaction}; reads run on the reader pool and see committed data only.
  *
  * <p>The writer pool is used through {@link #inTransaction} and nothing else: vertx-jdbc-client
  * 5.0.x leaves a pooled connection in manual-commit mode after its first transaction
@@ -25,8 +26,8 @@ import java.util.function.Function;
 final class ChatStore {
 
   private static final String USER_COLUMNS = "id, username, email, user_type, date_joined, is_active";
-  private static final String CHAT_COLUMNS = "c.id, c.name, c.created_by, c.created_at, c.last_activity_at";
-  private static final String MESSAGE_COLUMNS = "id, chat_id, sender_id, content, created_at, client_id";
+  static final String CHAT_COLUMNS = "c.id, c.name, c.created_by, c.created_at, c.last_activity_at";
+  static final String MESSAGE_COLUMNS = "id, chat_id, sender_id, content, created_at, client_id";
 
   private final Pool writer;
   private final Pool reader;
@@ -235,12 +236,12 @@ final class ChatStore {
       row.getString("user_type"), row.getString("date_joined"), row.getLong("is_active") != 0);
   }
 
-  private static ChatRow chat(Row row) {
+  static ChatRow chat(Row row) {
     return new ChatRow(row.getLong("id"), row.getString("name"), row.getLong("created_by"),
       row.getLong("created_at"), row.getLong("last_activity_at"));
   }
 
-  private static StoredMessage message(Row row) {
+  static StoredMessage message(Row row) {
     return new StoredMessage(row.getLong("id"), row.getLong("chat_id"), row.getLong("sender_id"),
       row.getString("content"), row.getLong("created_at"), row.getString("client_id"));
   }

@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat service: chats, participants and messages, served on the event bus, stored in its
- * own SQLite file {@code <CHAT_DATA_DIR>/chat.db}. This class only wires the parts together.
+ * The chat service: chats, participants and messages and their administration, served on the
+ * event bus, stored in its own SQLite file {@code <CHAT_DATA_DIR>/chat.db}. This class only wires
+ * the parts together.
  */
 public class ChatVerticle extends VerticleBase {
 
@@ -50,6 +51,7 @@ public class ChatVerticle extends VerticleBase {
       writer = new MessageWriter(vertx, store, membership, users, commitWindowMs);
       ChatService chats = new ChatService(store, membership, users, eventBus);
       MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength);
+      AdminService admin = new AdminService(store, new AdminStore(readerPool), membership, users, eventBus);
 
       return Future.all(users.load(), store.allParticipants().map(pairs -> {
           membership.load(pairs);
@@ -65,6 +67,14 @@ public class ChatVerticle extends VerticleBase {
           serve(eventBus, Addresses.CHAT_MESSAGE_SEND, messages::send);
           serve(eventBus, Addresses.CHAT_MESSAGE_HISTORY, messages::history);
           serve(eventBus, Addresses.CHAT_PING, body -> Future.succeededFuture(new JsonObject().put("status", "UP")));
+          serve(eventBus, Addresses.CHAT_ADMIN_CHATS_LIST, admin::listChats);
+          serve(eventBus, Addresses.CHAT_ADMIN_CHAT_GET, admin::getChat);
+          serve(eventBus, Addresses.CHAT_ADMIN_ADD_PARTICIPANT, admin::addParticipant);
+          serve(eventBus, Addresses.CHAT_ADMIN_REMOVE_PARTICIPANT, admin::removeParticipant);
+          serve(eventBus, Addresses.CHAT_ADMIN_CHAT_DELETE, admin::deleteChat);
+          serve(eventBus, Addresses.CHAT_ADMIN_MESSAGES_LIST, admin::listMessages);
+          serve(eventBus, Addresses.CHAT_ADMIN_MESSAGES_DELETE, admin::deleteMessages);
+          serve(eventBus, Addresses.CHAT_ADMIN_AUDIT, admin::audit);
           consumers.add(eventBus.<JsonObject>consumer(Addresses.AUTH_USER_EVENTS, msg -> users.onUserEvent(msg.body())));
           List<Future<Void>> registered = new ArrayList<>();
           consumers.forEach(c -> registered.add(c.completion()));

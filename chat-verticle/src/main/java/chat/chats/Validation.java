@@ -55,6 +55,19 @@ final class Validation {
     return id;
   }
 
+  /** An optional positive id (number or decimal string; empty string = absent); 0 when absent. */
+  static long optionalId(JsonObject body, String field) {
+    Object value = absentIfEmpty(body.getValue(field));
+    if (value == null) {
+      return 0;
+    }
+    Long id = positiveLong(value, true);
+    if (id == null) {
+      throw ServiceError.validation(field, "must be a positive integer");
+    }
+    return id;
+  }
+
   /** Chat name: a string, trimmed, not blank, at most 200 characters. */
   static String chatName(JsonObject body) {
     Object value = body.getValue("name");

@@ -13,6 +13,8 @@ final class Views {
   static final String MESSAGE_EVENT = "message";
   static final String PARTICIPANT_ADDED = "participant_added";
   static final String PARTICIPANT_REMOVED = "participant_removed";
+  static final String CHAT_DELETED = "chat_deleted";
+  static final String MESSAGE_DELETED = "message_deleted";
 
   private Views() {
   }
@@ -70,6 +72,16 @@ final class Views {
   /** Published on {@code chat.{id}}: {@code {type:"participant_added"|"participant_removed", chat_id, user}}. */
   static JsonObject participantEvent(String type, long chatId, JsonObject user) {
     return new JsonObject().put("type", type).put("chat_id", chatId).put("user", user);
+  }
+
+  /** Published on {@code chat.{id}} when an owner deleted the chat: {@code {type:"chat_deleted", chat_id}}. */
+  static JsonObject chatDeletedEvent(long chatId) {
+    return new JsonObject().put("type", CHAT_DELETED).put("chat_id", chatId);
+  }
+
+  /** Published on {@code chat.{id}} per message an owner deleted: {@code {type:"message_deleted", chat_id, message_id}}. */
+  static JsonObject messageDeletedEvent(long chatId, long messageId) {
+    return new JsonObject().put("type", MESSAGE_DELETED).put("chat_id", chatId).put("message_id", messageId);
   }
 
   static String time(long epochMillis) {

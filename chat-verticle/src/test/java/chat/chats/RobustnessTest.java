@@ -47,9 +47,9 @@ class RobustnessTest extends ChatTestBase {
             || e.code() == ErrorCode.UNAUTHENTICATED, address + " " + body + " -> " + e.code());
         }
       }
-      // not a JSON object at all: answered (INTERNAL), not left waiting
+      // not a JSON object at all: answered (ServiceBus.serve refuses it as VALIDATION), not left waiting
       ServiceError raw = ServiceError.from(assertThrowsFuture(vertx.eventBus().request(address, "not json")));
-      assertEquals(ErrorCode.INTERNAL, raw.code());
+      assertEquals(ErrorCode.VALIDATION, raw.code());
     }
 
     assertEquals("UP", call(Addresses.CHAT_PING, new JsonObject()).getString("status"));

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Permissions admit only well-formed public addresses ({@code chat.{id}} out,
  * {@code chat.{id}.send} in); the handler then decides per user: REGISTER and SEND need a
  * participant, PUBLISH is always refused, the sender of a SEND is stamped from the session and
- * every client header is dropped, and deliveries stop for a chat the user was removed from.
+ * every client header is dropped, and deliveries stop for a chat the user was removed from or
+ * that was deleted. A deactivated user's sockets are closed ({@link #closeSocketsOfUser}).
  * Every event is completed with an explicit true or false.
  *
  * <p>A refusal of REGISTER or SEND must read {@code access_denied} (the contract). The bridge
@@ -47,17 +48,21 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private static final String SENDER_HEADER = "chat.sender";
   /** An address no permission matches: the bridge answers it with {@code access_denied}. */
   private static final String DENIED = "";
+  /** Published on {@code chat.{id}} by the chat service when an owner deleted the chat. */
+  private static final String CHAT_DELETED = "chat_deleted";
 
   private final EventBus eventBus;
   private final ServiceBus services;
   private final MessageSends messages;
+  private final UserCache users;
   private final BridgeSockets sockets = new BridgeSockets();
   private final Map<Long, MessageConsumer<Object>> ingress = new HashMap<>();
 
-  BridgeGuard(EventBus eventBus, ServiceBus services, MessageSends messages) {
+  BridgeGuard(EventBus eventBus, ServiceBus services, MessageSends messages, UserCache users) {
     this.eventBus = eventBus;
     this.services = services;
     this.messages = messages;
+    this.users = users;
   }
 
   static SockJSBridgeOptions options() {
@@ -80,6 +85,15 @@ final class BridgeGuard implements Handler<BridgeEvent> {
         }
       }
     });
+  }
+
+  /** Closes every socket of a user on this gateway (it was deactivated). */
+  void closeSocketsOfUser(long userId) {
+    List<SockJSSocket> closing = sockets.takeUser(userId);
+    if (!closing.isEmpty()) {
+      LOG.info("Closing {} bridge sockets of deactivated user {}", closing.size(), userId);
+    }
+    closing.forEach(SockJSSocket::close);
   }
 
   int openSockets() {
@@ -131,6 +145,24 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     Session session = socket.webSession();
     JsonObject user = SessionUsers.current(session);
     sockets.opened(socket, user, user == null ? null : SessionUsers.sessionRef(session));
+    BridgeSockets.SocketState state = sockets.state(socket);
+    if (state != null) {
+      // A session may outlive its user's deactivation until its next REST request: ask auth
+      // (through the cache) before this socket may register or send; close it if inactive.
+      // Usually a cache hit, answered at once. If auth cannot be asked, the session decides.
+      Future<Boolean> check = users.get(state.userId()).map(UserCache::isActive).otherwise(true);
+      state.active = check;
+      // Registered first, so it runs before any frame waiting on the check: later frames then
+      // see a plain completed future and keep their order.
+      check.onSuccess(active -> {
+        state.active = Future.succeededFuture(active);
+        if (!active && sockets.state(socket) == state) {
+          LOG.info("Closing a bridge socket of deactivated user {}", state.userId());
+          sockets.closed(socket);
+          socket.close();
+        }
+      });
+    }
     event.complete(true);
   }
 
@@ -142,7 +174,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       return;
     }
     long id = chatId.getAsLong();
-    isMember(state, id).onComplete(ar -> {
+    activeMember(state, id).onComplete(ar -> {
       if (ar.succeeded() && ar.result()) {
         state.registered.add(id);
         state.receiving.add(id);
@@ -173,8 +205,8 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       return;
     }
     long id = chatId.getAsLong();
-    // A socket receiving a chat is known to be a participant; others are asked about.
-    Future<Boolean> member = state.receiving.contains(id) ? Future.succeededFuture(true) : isMember(state, id);
+    // A socket receiving a chat is known to be an active participant; others are asked about.
+    Future<Boolean> member = state.receiving.contains(id) ? Future.succeededFuture(true) : activeMember(state, id);
     member.onComplete(ar -> {
       if (ar.succeeded() && ar.result()) {
         ensureIngress(id);
@@ -218,7 +250,13 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     Object body = envelope.getValue("body");
     if (body instanceof JsonObject) {
       JsonObject evt = (JsonObject) body;
-      JsonObject about = evt.getJsonObject("user");
+      if (CHAT_DELETED.equals(evt.getValue("type"))) {
+        // Every socket hears that the chat was deleted, then nothing more from it.
+        state.registered.remove(id);
+        return state.receiving.remove(id);
+      }
+      Object aboutValue = evt.getValue("user");
+      JsonObject about = aboutValue instanceof JsonObject ? (JsonObject) aboutValue : null;
       if (about != null && about.getLong("id", -1L) == state.userId()) {
         if ("participant_removed".equals(evt.getString("type"))) {
           // The removed user hears of its removal, then nothing more from this chat.
@@ -231,6 +269,11 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       }
     }
     return state.receiving.contains(id);
+  }
+
+  /** True when the socket's user is active (checked once per socket) and a participant of the chat. */
+  private Future<Boolean> activeMember(BridgeSockets.SocketState state, long chatId) {
+    return state.active.compose(active -> active ? isMember(state, chatId) : Future.succeededFuture(false));
   }
 
   private Future<Boolean> isMember(BridgeSockets.SocketState state, long chatId) {

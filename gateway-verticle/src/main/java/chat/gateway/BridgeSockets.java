@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.Set;
 /**
  * What the gateway knows of each open bridge socket: its user (from the session at the
  * handshake), its session reference, the chats it registered on and the ones it may still
- * receive. Used from the gateway verticle's event loop only.
+ * receive; indexed by session and by user, so either can have its sockets closed. Used from
+ * the gateway verticle's event loop only.
  */
 final class BridgeSockets {
 
@@ -23,6 +25,8 @@ final class BridgeSockets {
     final Set<Long> registered = new HashSet<>();
     /** Of those, the chats whose events may still be delivered (the user is a participant). */
     final Set<Long> receiving = new HashSet<>();
+    /** Whether the user was still active when the socket opened (asked of auth once, then kept). */
+    Future<Boolean> active = Future.succeededFuture(true);
 
     SocketState(JsonObject user, String sessionRef) {
       this.user = user;
@@ -36,24 +40,28 @@ final class BridgeSockets {
 
   private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
   private final Map<String, Set<SockJSSocket>> bySession = new HashMap<>();
+  private final Map<Long, Set<SockJSSocket>> byUser = new HashMap<>();
 
   void opened(SockJSSocket socket, JsonObject user, String sessionRef) {
     sockets.put(socket, new SocketState(user, sessionRef));
     if (sessionRef != null) {
       bySession.computeIfAbsent(sessionRef, k -> new HashSet<>()).add(socket);
     }
+    if (user != null) {
+      byUser.computeIfAbsent(user.getLong("id"), k -> new HashSet<>()).add(socket);
+    }
   }
 
   void closed(SockJSSocket socket) {
     SocketState state = sockets.remove(socket);
-    if (state != null && state.sessionRef != null) {
-      Set<SockJSSocket> set = bySession.get(state.sessionRef);
-      if (set != null) {
-        set.remove(socket);
-        if (set.isEmpty()) {
-          bySession.remove(state.sessionRef);
-        }
-      }
+    if (state == null) {
+      return;
+    }
+    if (state.sessionRef != null) {
+      unindex(bySession, state.sessionRef, socket);
+    }
+    if (state.user != null) {
+      unindex(byUser, state.userId(), socket);
     }
   }
 
@@ -65,13 +73,31 @@ final class BridgeSockets {
 
   /** The sockets opened with a session, removed from the registry (the caller closes them). */
   List<SockJSSocket> takeSession(String sessionRef) {
-    Set<SockJSSocket> set = bySession.remove(sessionRef);
+    return take(bySession.get(sessionRef));
+  }
+
+  /** The sockets of a user, whatever their session, removed from the registry (the caller closes them). */
+  List<SockJSSocket> takeUser(long userId) {
+    return take(byUser.get(userId));
+  }
+
+  private List<SockJSSocket> take(Set<SockJSSocket> set) {
     if (set == null) {
       return List.of();
     }
     List<SockJSSocket> list = new ArrayList<>(set);
-    list.forEach(sockets::remove);
+    list.forEach(this::closed);
     return list;
+  }
+
+  private static <K> void unindex(Map<K, Set<SockJSSocket>> index, K key, SockJSSocket socket) {
+    Set<SockJSSocket> set = index.get(key);
+    if (set != null) {
+      set.remove(socket);
+      if (set.isEmpty()) {
+        index.remove(key);
+      }
+    }
   }
 
   int size() {

@@ -35,11 +35,36 @@ final class Handlers {
     };
   }
 
+  /** Like {@link #json} for an operation whose success has no body (204 No Content). */
+  static Handler<RoutingContext> noContent(Function<RoutingContext, Future<?>> operation) {
+    return ctx -> {
+      Future<?> result;
+      try {
+        result = operation.apply(ctx);
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+        return;
+      }
+      result.onComplete(ar -> {
+        if (ar.succeeded()) {
+          ctx.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end();
+        } else {
+          ctx.fail(ar.cause());
+        }
+      });
+    };
+  }
+
   /** A positive id from the path; anything else is "not found", as an unknown id would be. */
   static long pathId(RoutingContext ctx, String name) {
+    return pathId(ctx, name, "chatId".equals(name) ? "Chat" : "Participant");
+  }
+
+  /** The same, naming {@code what} was not found. */
+  static long pathId(RoutingContext ctx, String name, String what) {
     String raw = ctx.pathParam(name);
     if (raw == null || !raw.matches("[1-9][0-9]{0,17}")) {
-      throw ServiceError.notFound("chatId".equals(name) ? "Chat" : "Participant");
+      throw ServiceError.notFound(what);
     }
     return Long.parseLong(raw);
   }

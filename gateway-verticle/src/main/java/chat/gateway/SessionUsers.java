@@ -41,6 +41,11 @@ final class SessionUsers {
     session.put(USER_KEY, publicUser(user));
   }
 
+  /** Replaces the session's copy of its user (same session id: the login is not renewed). */
+  static void refresh(Session session, JsonObject user) {
+    session.put(USER_KEY, publicUser(user));
+  }
+
   /** The contract's user object: what the auth service returns minus internal fields. */
   static JsonObject publicUser(JsonObject user) {
     return new JsonObject()

@@ -31,11 +31,12 @@ public record Paging(int page, int pageSize) {
   public static Paging from(JsonObject body) {
     JsonObject problems = new JsonObject();
     Paging paging = read(body, problems::put);
+    if (problems.size() == 1) {
+      String field = problems.fieldNames().iterator().next();
+      throw ServiceError.validation(field, problems.getString(field));
+    }
     if (!problems.isEmpty()) {
-      String message = problems.size() == 1
-        ? "Invalid " + problems.fieldNames().iterator().next() + ": " + problems.getString(problems.fieldNames().iterator().next())
-        : "Invalid fields: " + String.join(", ", problems.fieldNames());
-      throw new ServiceError(ErrorCode.VALIDATION, message, problems);
+      throw new ServiceError(ErrorCode.VALIDATION, "Invalid fields: " + String.join(", ", problems.fieldNames()), problems);
     }
     return paging;
   }
@@ -48,7 +49,7 @@ public record Paging(int page, int pageSize) {
     int s = DEFAULT_PAGE_SIZE;
     if (page != null) {
       if (page < 1 || page > Integer.MAX_VALUE) {
-        reject.accept(PAGE, "must be an integer of at least 1");
+        reject.accept(PAGE, "must be an integer from 1 to " + Integer.MAX_VALUE);
       } else {
         p = page.intValue();
       }

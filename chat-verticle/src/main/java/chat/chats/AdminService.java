@@ -1,0 +1,321 @@
+package chat.chats;
+
+import chat.shared.Actor;
+import chat.shared.Addresses;
+import chat.shared.Audit;
+import chat.shared.ErrorCode;
+import chat.shared.Paging;
+import chat.shared.ServiceError;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat service's administration operations, one method per {@code svc.chat.admin.*}
+ * address. The gateway lets only owners reach them, so no membership is asked of the actor.
+ * Each change and its audit entry share one transaction; the caches and the events on
+ * {@code chat.{id}} follow only after COMMIT, as for the participants' own operations.
+ */
+final class AdminService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
+
+  static final int MAX_DELETE_IDS = 500;
+  static final int MAX_SEARCH_LENGTH = Validation.MAX_NAME_LENGTH;
+
+  private final ChatStore store;
+  private final AdminStore admin;
+  private final Membership membership;
+  private final UserDirectory users;
+  private final EventBus eventBus;
+
+  AdminService(ChatStore store, AdminStore admin, Membership membership, UserDirectory users, EventBus eventBus) {
+    this.store = store;
+    this.admin = admin;
+    this.membership = membership;
+    this.users = users;
+    this.eventBus = eventBus;
+  }
+
+  /** {@code {page?, page_size?, search?}} -> a page of chats, newest first, each with message_count. */
+  Future<JsonObject> listChats(JsonObject body) {
+    Paging paging = Paging.from(body);
+    String search = search(body);
+    return admin.countChats(search).compose(total -> admin.pageChats(search, paging.pageSize(), paging.offset())
+      .map(rows -> {
+        List<JsonObject> chats = new ArrayList<>(rows.size());
+        rows.forEach(row -> chats.add(view(row.chat(), row.messageCount())));
+        return paging.reply("chats", chats, total);
+      }));
+  }
+
+  /** {@code {chat_id}} -> chat with message_count. */
+  Future<JsonObject> getChat(JsonObject body) {
+    long chatId = Validation.chatId(body);
+    return store.chat(chatId).compose(chat -> {
+      if (chat == null) {
+        return Future.failedFuture(ServiceError.notFound("Chat"));
+      }
+      return admin.messageCount(chatId).map(count -> view(chat, count));
+    });
+  }
+
+  /** {@code {actor, chat_id, participant_id}} -> chat; adding a present participant changes nothing. */
+  Future<JsonObject> addParticipant(JsonObject body) {
+    Actor actor = Actor.from(body);
+    long chatId = Validation.chatId(body);
+    long added = Validation.id(body, "participant_id", "user_id", false);
+    return store.chat(chatId).compose(found -> {
+      if (found == null) {
+        return Future.failedFuture(ServiceError.notFound("Chat"));
+      }
+      Future<List<UserRecord>> resolving = membership.isMember(chatId, added)
+        ? Future.succeededFuture(List.of())
+        : users.resolve(List.of(added), "user_id");
+      return resolving.compose(resolved -> {
+        long now = System.currentTimeMillis();
+        return store.inTransaction(tx -> admin.chat(tx, chatId).compose(chat -> {
+            if (chat == null) {
+              return Future.failedFuture(ServiceError.notFound("Chat"));
+            }
+            return store.upsertUsers(tx, resolved)
+              .compose(v -> store.addParticipant(tx, chatId, added, now))
+              .compose(inserted -> admin.audit(tx, actor, Audit.CHAT_PARTICIPANT_ADD, Audit.chatTarget(chatId),
+                participantDetails(added, resolved.isEmpty() ? users.get(added) : resolved.get(0)).put("added", inserted), now)
+                .map(inserted));
+          }))
+          .compose(inserted -> {
+            users.remember(resolved);
+            if (inserted) {
+              membership.add(chatId, List.of(added));
+              LOG.info("User {} added to chat {} by owner {}", added, chatId, actor.id());
+              publishParticipant(chatId, Views.PARTICIPANT_ADDED, added);
+            }
+            return getChat(new JsonObject().put("chat_id", chatId));
+          });
+      });
+    });
+  }
+
+  /** {@code {actor, chat_id, participant_id}} -> chat as it is after the removal. */
+  Future<JsonObject> removeParticipant(JsonObject body) {
+    Actor actor = Actor.from(body);
+    long chatId = Validation.chatId(body);
+    long removed = Validation.id(body, "participant_id", "user_id", true);
+    long now = System.currentTimeMillis();
+    return store.inTransaction(tx -> admin.chat(tx, chatId).compose(chat -> {
+        if (chat == null) {
+          return Future.failedFuture(ServiceError.notFound("Chat"));
+        }
+        return store.removeParticipant(tx, chatId, removed).compose(deleted -> {
+          if (!deleted) {
+            return Future.failedFuture(ServiceError.notFound("Participant"));
+          }
+          return admin.audit(tx, actor, Audit.CHAT_PARTICIPANT_REMOVE, Audit.chatTarget(chatId),
+            participantDetails(removed, users.get(removed)), now);
+        });
+      }))
+      .compose(v -> {
+        membership.remove(chatId, removed);
+        LOG.info("User {} removed from chat {} by owner {}", removed, chatId, actor.id());
+        publishParticipant(chatId, Views.PARTICIPANT_REMOVED, removed);
+        return getChat(new JsonObject().put("chat_id", chatId));
+      });
+  }
+
+  /**
+   * {@code {actor, chat_id}} -> {@code {}}: the chat, its participants and messages in one
+   * transaction. Its participants lose membership before the transaction starts, so no send
+   * is accepted for it meanwhile (and no batch of sends can meet a vanished chat); they get it
+   * back if the deletion fails.
+   */
+  Future<JsonObject> deleteChat(JsonObject body) {
+    Actor actor = Actor.from(body);
+    long chatId = Validation.chatId(body);
+    List<Long> participants = membership.participants(chatId);
+    participants.forEach(p -> membership.remove(chatId, p));
+    long now = System.currentTimeMillis();
+    return store.inTransaction(tx -> admin.chat(tx, chatId).compose(chat -> {
+        if (chat == null) {
+          return Future.failedFuture(ServiceError.notFound("Chat"));
+        }
+        return admin.deleteChat(tx, chatId).compose(messages -> {
+          JsonObject details = new JsonObject()
+            .put("name", chat.name())
+            .put("participant_ids", new JsonArray(new ArrayList<>(participants)))
+            .put("message_count", messages);
+          return admin.audit(tx, actor, Audit.CHAT_DELETE, Audit.chatTarget(chatId), details, now).map(messages);
+        });
+      }))
+      .map(messages -> {
+        // Whatever joined meanwhile went with the chat.
+        membership.participants(chatId).forEach(p -> membership.remove(chatId, p));
+        LOG.info("Chat {} deleted by owner {} with {} messages", chatId, actor.id(), messages);
+        eventBus.publish(Addresses.chatEvents(chatId), Views.chatDeletedEvent(chatId));
+        return new JsonObject();
+      })
+      .onFailure(err -> {
+        if (!(err instanceof ServiceError && ((ServiceError) err).code() == ErrorCode.NOT_FOUND)) {
+          membership.add(chatId, participants);
+        }
+      });
+  }
+
+  /**
+   * {@code {chat_id?, sender_id?, from?, to?, page?, page_size?}} -> a page of messages across
+   * chats, newest first.
+   */
+  Future<JsonObject> listMessages(JsonObject body) {
+    Paging paging = Paging.from(body);
+    long chatId = Validation.optionalId(body, "chat_id");
+    long senderId = Validation.optionalId(body, "sender_id");
+    Long from = instant(body, "from");
+    Long to = instant(body, "to");
+    if (from != null && to != null && from >= to) {
+      throw ServiceError.validation("to", "must be later than from");
+    }
+    AdminStore.MessageFilter filter = new AdminStore.MessageFilter(chatId, senderId, from, to);
+    return admin.countMessages(filter).compose(total -> admin.pageMessages(filter, paging.pageSize(), paging.offset())
+      .map(rows -> {
+        List<JsonObject> messages = new ArrayList<>(rows.size());
+        rows.forEach(m -> messages.add(Views.message(m, users.get(m.senderId()))));
+        return paging.reply("messages", messages, total);
+      }));
+  }
+
+  /**
+   * {@code {actor, ids:[..]}} -> {@code {deleted}}: the messages among the ids that exist go in one
+   * transaction; then one {@code message_deleted} per message on its chat, in id order.
+   */
+  Future<JsonObject> deleteMessages(JsonObject body) {
+    Actor actor = Actor.from(body);
+    Set<Long> ids = messageIds(body);
+    long now = System.currentTimeMillis();
+    return store.inTransaction(tx -> admin.existingMessages(tx, ids).compose(found -> {
+        List<Long> deleted = new ArrayList<>(found.size());
+        Set<Long> chats = new TreeSet<>();
+        found.forEach(pair -> {
+          deleted.add(pair[0]);
+          chats.add(pair[1]);
+        });
+        JsonObject details = new JsonObject()
+          .put("requested", ids.size())
+          .put("ids", new JsonArray(new ArrayList<>(deleted)))
+          .put("chat_ids", new JsonArray(new ArrayList<>(chats)));
+        return admin.deleteMessages(tx, deleted)
+          .compose(n -> admin.audit(tx, actor, Audit.MESSAGES_DELETE, "messages", details, now))
+          .map(found);
+      }))
+      .map(found -> {
+        LOG.info("{} of {} requested messages deleted by owner {}", found.size(), ids.size(), actor.id());
+        for (long[] pair : found) {
+          eventBus.publish(Addresses.chatEvents(pair[1]), Views.messageDeletedEvent(pair[1], pair[0]));
+        }
+        return new JsonObject().put("deleted", found.size());
+      });
+  }
+
+  /** {@code {limit?}} -> {@code {entries:[..], total}}, newest first. */
+  Future<JsonObject> audit(JsonObject body) {
+    Object value = body.getValue("limit");
+    int limit = Paging.DEFAULT_PAGE_SIZE;
+    if (value != null) {
+      if (!(value instanceof Integer) || (Integer) value < 1 || (Integer) value > Audit.MAX_LIMIT) {
+        throw ServiceError.validation("limit", "must be an integer from 1 to " + Audit.MAX_LIMIT);
+      }
+      limit = (Integer) value;
+    }
+    int rows = limit;
+    return admin.countAudit().compose(total -> admin.newestAudit(rows)
+      .map(entries -> new JsonObject().put("entries", new JsonArray(new ArrayList<>(entries))).put("total", total)));
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private JsonObject view(ChatRow chat, long messageCount) {
+    return Views.chat(chat, users.usersJson(membership.participants(chat.id()))).put("message_count", messageCount);
+  }
+
+  private void publishParticipant(long chatId, String type, long userId) {
+    eventBus.publish(Addresses.chatEvents(chatId), Views.participantEvent(type, chatId, users.userJson(userId)));
+  }
+
+  private static JsonObject participantDetails(long userId, UserRecord user) {
+    JsonObject details = new JsonObject().put("user_id", userId);
+    if (user != null) {
+      details.put("username", user.username());
+    }
+    return details;
+  }
+
+  /** {@code search}: absent, or a string of at most 200 characters (trimmed); "" matches all. */
+  private static String search(JsonObject body) {
+    Object value = body.getValue("search");
+    if (value == null) {
+      return "";
+    }
+    if (!(value instanceof String)) {
+      throw ServiceError.validation("search", "must be a string");
+    }
+    String search = ((String) value).trim();
+    if (search.length() > MAX_SEARCH_LENGTH) {
+      throw ServiceError.validation("search", "must be at most " + MAX_SEARCH_LENGTH + " characters");
+    }
+    return search;
+  }
+
+  /**
+   * An optional ISO-8601 instant, as epoch ms rounded up: with whole-ms times stored,
+   * {@code created_at >= ceil(from)} and {@code created_at < ceil(to)} are exact.
+   */
+  private static Long instant(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null || "".equals(value)) {
+      return null;
+    }
+    String problem = "must be an ISO-8601 instant such as 2026-11-23T10:15:30.123Z";
+    if (!(value instanceof String) || ((String) value).length() > 64) {
+      throw ServiceError.validation(field, problem);
+    }
+    try {
+      Instant instant = Instant.parse((String) value);
+      long ms = Math.multiplyExact(instant.getEpochSecond(), 1000L);
+      return Math.addExact(ms, (instant.getNano() + 999_999L) / 1_000_000L);
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw ServiceError.validation(field, problem);
+    }
+  }
+
+  /** {@code ids}: 1 to 500 positive integers (JSON numbers), repeats counted once. */
+  private static Set<Long> messageIds(JsonObject body) {
+    Object value = body.getValue("ids");
+    if (!(value instanceof JsonArray)) {
+      throw ServiceError.validation("ids", "must be an array of message ids");
+    }
+    JsonArray array = (JsonArray) value;
+    if (array.isEmpty() || array.size() > MAX_DELETE_IDS) {
+      throw ServiceError.validation("ids", "must hold 1 to " + MAX_DELETE_IDS + " message ids");
+    }
+    Set<Long> ids = new LinkedHashSet<>();
+    for (Object item : array) {
+      long id = item instanceof Integer || item instanceof Long ? ((Number) item).longValue()
+        : item instanceof BigInteger && ((BigInteger) item).bitLength() < 64 ? ((BigInteger) item).longValue() : 0;
+      if (id <= 0) {
+        throw ServiceError.validation("ids", "must be an array of positive integers");
+      }
+      ids.add(id);
+    }
+    return ids;
+  }
+}

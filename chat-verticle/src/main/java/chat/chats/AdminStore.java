@@ -1,0 +1,206 @@
+package chat.chats;
+
+import chat.shared.Actor;
+import chat.shared.Audit;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The SQL of the chat service's administration: lists across every chat, chat and message
+ * deletion, the audit log. Reads use the reader pool; writes take the transaction's connection,
+ * which only {@link ChatStore#inTransaction} hands out.
+ */
+final class AdminStore {
+
+  private final Pool reader;
+
+  AdminStore(Pool reader) {
+    this.reader = reader;
+  }
+
+  /** A chat of the administration's list and how many messages it holds. */
+  record CountedChat(ChatRow chat, long messageCount) {
+  }
+
+  /** Filters of the message list; 0 or null means "any". Times are epoch ms, from inclusive, to exclusive. */
+  record MessageFilter(long chatId, long senderId, Long fromMs, Long toMs) {
+
+    String where() {
+      StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
+      if (chatId > 0) {
+        sql.append(" AND chat_id = ?");
+      }
+      if (senderId > 0) {
+        sql.append(" AND sender_id = ?");
+      }
+      if (fromMs != null) {
+        sql.append(" AND created_at >= ?");
+      }
+      if (toMs != null) {
+        sql.append(" AND created_at < ?");
+      }
+      return sql.toString();
+    }
+
+    Tuple params() {
+      Tuple params = Tuple.tuple();
+      if (chatId > 0) {
+        params.addLong(chatId);
+      }
+      if (senderId > 0) {
+        params.addLong(senderId);
+      }
+      if (fromMs != null) {
+        params.addLong(fromMs);
+      }
+      if (toMs != null) {
+        params.addLong(toMs);
+      }
+      return params;
+    }
+  }
+
+  // ---- reads ---------------------------------------------------------------------------
+
+  Future<Long> countChats(String fragment) {
+    return reader.preparedQuery("SELECT COUNT(*) AS n FROM chats WHERE name LIKE ? ESCAPE '\\'")
+      .execute(Tuple.of(like(fragment)))
+      .map(AdminStore::count);
+  }
+
+  /** Chats whose name contains the fragment, newest first. */
+  Future<List<CountedChat>> pageChats(String fragment, int limit, long offset) {
+    return reader.preparedQuery("SELECT " + ChatStore.CHAT_COLUMNS
+        + ", (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id) AS message_count"
+        + " FROM chats c WHERE c.name LIKE ? ESCAPE '\\' ORDER BY c.id DESC LIMIT ? OFFSET ?")
+      .execute(Tuple.of(like(fragment), limit, offset))
+      .map(rows -> {
+        List<CountedChat> chats = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+          chats.add(new CountedChat(ChatStore.chat(row), row.getLong("message_count")));
+        }
+        return chats;
+      });
+  }
+
+  Future<Long> messageCount(long chatId) {
+    return reader.preparedQuery("SELECT COUNT(*) AS n FROM messages WHERE chat_id = ?")
+      .execute(Tuple.of(chatId))
+      .map(AdminStore::count);
+  }
+
+  Future<Long> countMessages(MessageFilter filter) {
+    return reader.preparedQuery("SELECT COUNT(*) AS n FROM messages" + filter.where())
+      .execute(filter.params())
+      .map(AdminStore::count);
+  }
+
+  /** Messages matching the filter, newest (highest id) first. */
+  Future<List<StoredMessage>> pageMessages(MessageFilter filter, int limit, long offset) {
+    return reader.preparedQuery("SELECT " + ChatStore.MESSAGE_COLUMNS + " FROM messages" + filter.where()
+        + " ORDER BY id DESC LIMIT ? OFFSET ?")
+      .execute(filter.params().addInteger(limit).addLong(offset))
+      .map(rows -> {
+        List<StoredMessage> messages = new ArrayList<>(rows.size());
+        rows.forEach(row -> messages.add(ChatStore.message(row)));
+        return messages;
+      });
+  }
+
+  Future<Long> countAudit() {
+    return reader.query("SELECT COUNT(*) AS n FROM audit_log").execute().map(AdminStore::count);
+  }
+
+  /** The newest {@code limit} audit entries. */
+  Future<List<JsonObject>> newestAudit(int limit) {
+    return reader.preparedQuery("SELECT id, actor_id, actor_username, action, target, details, created_at"
+        + " FROM audit_log ORDER BY created_at DESC, id DESC LIMIT ?")
+      .execute(Tuple.of(limit))
+      .map(rows -> {
+        List<JsonObject> entries = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+          entries.add(Audit.entry(row.getLong("id"), Audit.SERVICE_CHAT, row.getLong("actor_id"),
+            row.getString("actor_username"), row.getString("action"), row.getString("target"),
+            row.getString("details"), Views.time(row.getLong("created_at"))));
+        }
+        return entries;
+      });
+  }
+
+  // ---- inside a transaction -------------------------------------------------------------
+
+  /** The chat as the writer sees it (the writer is the only one who changes it), or null. */
+  Future<ChatRow> chat(SqlConnection tx, long chatId) {
+    return tx.preparedQuery("SELECT " + ChatStore.CHAT_COLUMNS + " FROM chats c WHERE c.id = ?")
+      .execute(Tuple.of(chatId))
+      .map(rows -> rows.size() == 0 ? null : ChatStore.chat(rows.iterator().next()));
+  }
+
+  /** Deletes the chat with its messages and participants; answers how many messages went. */
+  Future<Long> deleteChat(SqlConnection tx, long chatId) {
+    Tuple id = Tuple.of(chatId);
+    return tx.preparedQuery("DELETE FROM messages WHERE chat_id = ?").execute(id)
+      .compose(messages -> tx.preparedQuery("DELETE FROM participants WHERE chat_id = ?").execute(id)
+        .compose(participants -> tx.preparedQuery("DELETE FROM chats WHERE id = ?").execute(id))
+        .map(chat -> (long) messages.rowCount()));
+  }
+
+  /** The (id, chat_id) of the messages among these ids that exist, by chat then id. */
+  Future<List<long[]>> existingMessages(SqlConnection tx, Collection<Long> ids) {
+    return tx.preparedQuery("SELECT id, chat_id FROM messages WHERE id IN (" + placeholders(ids.size())
+        + ") ORDER BY chat_id, id")
+      .execute(Tuple.wrap(new ArrayList<Object>(ids)))
+      .map(rows -> {
+        List<long[]> found = new ArrayList<>(rows.size());
+        rows.forEach(row -> found.add(new long[] {row.getLong("id"), row.getLong("chat_id")}));
+        return found;
+      });
+  }
+
+  Future<Integer> deleteMessages(SqlConnection tx, Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return tx.preparedQuery("DELETE FROM messages WHERE id IN (" + placeholders(ids.size()) + ")")
+      .execute(Tuple.wrap(new ArrayList<Object>(ids)))
+      .map(result -> result.rowCount());
+  }
+
+  Future<Void> audit(SqlConnection tx, Actor actor, String action, String target, JsonObject details, long now) {
+    return tx.preparedQuery("INSERT INTO audit_log (actor_id, actor_username, action, target, details, created_at)"
+        + " VALUES (?, ?, ?, ?, ?, ?)")
+      .execute(Tuple.of(actor.id(), actor.username(), action, target, details.encode(), now))
+      .mapEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private static long count(io.vertx.sqlclient.RowSet<Row> rows) {
+    return rows.iterator().next().getLong("n");
+  }
+
+  private static String placeholders(int n) {
+    return String.join(", ", Collections.nCopies(n, "?"));
+  }
+
+  /** A LIKE pattern matching names containing the fragment, its wildcards escaped ('\' escapes). */
+  private static String like(String fragment) {
+    StringBuilder sb = new StringBuilder(fragment.length() + 8).append('%');
+    for (int i = 0; i < fragment.length(); i++) {
+      char c = fragment.charAt(i);
+      if (c == '\\' || c == '%' || c == '_') {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    return sb.append('%').toString();
+  }
+}
