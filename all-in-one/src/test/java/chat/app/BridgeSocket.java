@@ -37,10 +37,15 @@ final class BridgeSocket implements AutoCloseable {
   private BridgeSocket(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
-    // The bridge writes its frames as binary WebSocket messages on the raw transport; accept both.
-    socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
-    socket.binaryMessageHandler(data -> frames.add(data.toJsonObject()));
-    socket.closeHandler(v -> closed = true);
+    try {
+      // The bridge writes its frames as binary WebSocket messages on the raw transport; accept both.
+      socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+      socket.binaryMessageHandler(data -> frames.add(data.toJsonObject()));
+      socket.closeHandler(v -> closed = true);
+    } catch (IllegalStateException alreadyClosed) {
+      // The server may close a socket right at the handshake (e.g. its user was deactivated).
+      closed = true;
+    }
   }
 
   static BridgeSocket open(Vertx vertx, int port, MultiMap headers) {
@@ -48,8 +53,8 @@ final class BridgeSocket implements AutoCloseable {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
       .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket").setHeaders(headers);
     try {
-      WebSocket ws = client.connect(options).await(10, TimeUnit.SECONDS);
-      return new BridgeSocket(client, ws);
+      // Handlers are attached on the socket's event loop, before it can deliver anything.
+      return client.connect(options).map(ws -> new BridgeSocket(client, ws)).await(10, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("bridge connect timed out", e);
     }
