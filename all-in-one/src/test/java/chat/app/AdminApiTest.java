@@ -1,5 +1,7 @@
 package chat.app;
 
+import chat.testing.BridgeSocket;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -120,18 +122,7 @@ class AdminApiTest {
       .orElseThrow(() -> new AssertionError("no " + action + " entry in " + audit(owner)));
   }
 
-  private static void subscribe(BridgeSocket socket, long chatId) throws InterruptedException {
-    socket.register("chat." + chatId);
-    socket.event("chat." + chatId, "subscribed");
-  }
 
-  private static void awaitClosed(BridgeSocket socket) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 5000;
-    while (!socket.closed && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertTrue(socket.closed, "socket closed by the server");
-  }
 
   private static TestClient loginAs(String username) {
     TestClient c = stack.client();
@@ -321,18 +312,18 @@ class AdminApiTest {
     TestClient friend = student("adm_friend");
     long chatId = friend.createChat("with a soon inactive user", user.id());
     try (BridgeSocket userWs = user.bridge()) {
-      subscribe(userWs, chatId);
+      userWs.subscribe(chatId);
 
       JsonObject deactivated = setUser(owner, user.id(), new JsonObject().put("is_active", false));
       assertEquals(false, deactivated.getBoolean("is_active"));
 
-      awaitClosed(userWs);
+      userWs.awaitClosed(5000);
       assertError(user.get("/api/auth/me"), 401, "unauthenticated");
       assertError(user.get("/api/chats"), 401, "unauthenticated");
       // a session that made no request since: its new socket can do nothing and is closed
       try (BridgeSocket late = otherSession.bridge()) {
         late.register("chat." + chatId);
-        awaitClosed(late);
+        late.awaitClosed(5000);
         assertTrue(late.drain("chat." + chatId, 100).stream()
           .noneMatch(f -> "rec".equals(f.getString("type"))), "no subscription for an inactive user");
       }
@@ -400,9 +391,9 @@ class AdminApiTest {
     long otherChat = alice.createChat("other", bob.id());
     String events = "chat." + chatId;
     try (BridgeSocket aliceWs = alice.bridge(); BridgeSocket bobWs = bob.bridge()) {
-      subscribe(aliceWs, chatId);
-      subscribe(bobWs, chatId);
-      subscribe(bobWs, otherChat);
+      aliceWs.subscribe(chatId);
+      bobWs.subscribe(chatId);
+      bobWs.subscribe(otherChat);
       long auditBefore = auditTotal(owner);
 
       String participants = "/api/admin/chats/" + chatId + "/participants";
@@ -459,9 +450,9 @@ class AdminApiTest {
     long kept = alice.createChat("kept", bob.id());
     String events = "chat." + chatId;
     try (BridgeSocket aliceWs = alice.bridge(); BridgeSocket bobWs = bob.bridge()) {
-      subscribe(aliceWs, chatId);
-      subscribe(bobWs, chatId);
-      subscribe(bobWs, kept);
+      aliceWs.subscribe(chatId);
+      bobWs.subscribe(chatId);
+      bobWs.subscribe(kept);
       alice.sendMessage(chatId, "one");
       bob.sendMessage(chatId, "two");
       for (BridgeSocket ws : List.of(aliceWs, bobWs)) {
@@ -562,9 +553,9 @@ class AdminApiTest {
     long otherChat = alice.createChat("also pruned", bob.id());
     List<Long> ids = new ArrayList<>();
     try (BridgeSocket aliceWs = alice.bridge(); BridgeSocket bobWs = bob.bridge()) {
-      subscribe(aliceWs, chatId);
-      subscribe(bobWs, chatId);
-      subscribe(bobWs, otherChat);
+      aliceWs.subscribe(chatId);
+      bobWs.subscribe(chatId);
+      bobWs.subscribe(otherChat);
       for (int i = 0; i < 5; i++) {
         ids.add(alice.sendMessage(chatId, "m" + i).getLong("id"));
       }

@@ -1,5 +1,7 @@
 package chat.app;
 
+import chat.testing.BridgeSocket;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,11 +47,6 @@ class BridgeContractTest {
     stack.undeploy();
   }
 
-  /** Registers on a chat and waits for the gateway's confirmation that delivery is in place. */
-  private static void subscribe(BridgeSocket socket, long chatId) throws InterruptedException {
-    socket.register("chat." + chatId);
-    socket.event("chat." + chatId, "subscribed");
-  }
 
   private static JsonObject message(JsonObject frame) {
     return frame.getJsonObject("body").getJsonObject("message");
@@ -61,8 +58,8 @@ class BridgeContractTest {
     TestClient bob = stack.client().signUp("rt_bob", "student");
     long chatId = alice.createChat("realtime", bob.id());
     try (BridgeSocket aliceWs = alice.bridge(); BridgeSocket bobWs = bob.bridge()) {
-      subscribe(aliceWs, chatId);
-      subscribe(bobWs, chatId);
+      aliceWs.subscribe(chatId);
+      bobWs.subscribe(chatId);
 
       JsonObject viaRest = alice.sendMessage(chatId, "over REST");
       assertEquals(viaRest, message(bobWs.event("chat." + chatId, "message")));
@@ -87,7 +84,7 @@ class BridgeContractTest {
     TestClient eve = stack.client().signUp("np_eve", "student");
     long chatId = alice.createChat("private");
     try (BridgeSocket eveWs = eve.bridge(); BridgeSocket aliceWs = alice.bridge()) {
-      subscribe(aliceWs, chatId);
+      aliceWs.subscribe(chatId);
       eveWs.register("chat." + chatId);
       assertEquals("access_denied", eveWs.refusal().getString("body"));
       eveWs.send("chat." + chatId + ".send", new JsonObject().put("content", "intrusion"), null);
@@ -116,7 +113,7 @@ class BridgeContractTest {
     TestClient alice = stack.client().signUp("pub_alice", "student");
     long chatId = alice.createChat("publish");
     try (BridgeSocket ws = alice.bridge(); BridgeSocket listener = alice.bridge()) {
-      subscribe(listener, chatId);
+      listener.subscribe(chatId);
       JsonObject fake = new JsonObject().put("type", "message").put("message", new JsonObject().put("content", "forged"));
       ws.publish("chat." + chatId, fake);
       assertEquals("err", ws.refusal().getString("type"));
@@ -153,7 +150,7 @@ class BridgeContractTest {
     TestClient bob = stack.client().signUp("sp_bob", "student");
     long chatId = alice.createChat("spoof", bob.id());
     try (BridgeSocket ws = alice.bridge()) {
-      subscribe(ws, chatId);
+      ws.subscribe(chatId);
       JsonObject headers = new JsonObject().put("chat.sender", Long.toString(bob.id())).put("user_id", Long.toString(bob.id()));
       JsonObject body = new JsonObject().put("content", "who am I").put("sender", new JsonObject().put("id", bob.id()))
         .put("user_id", bob.id()).put("sender_id", bob.id()).put("chat_id", 999);
@@ -200,15 +197,11 @@ class BridgeContractTest {
     TestClient bob = stack.client().signUp("lo_bob", "student");
     long chatId = alice.createChat("logout", bob.id());
     try (BridgeSocket bobWs = bob.bridge()) {
-      subscribe(bobWs, chatId);
+      bobWs.subscribe(chatId);
       alice.sendMessage(chatId, "before");
       bobWs.event("chat." + chatId, "message");
       assertEquals(204, bob.post("/api/auth/logout", null).statusCode());
-      long deadline = System.currentTimeMillis() + 5000;
-      while (!bobWs.closed && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
-      }
-      assertTrue(bobWs.closed, "socket closed at logout");
+      bobWs.awaitClosed(5000);
       alice.sendMessage(chatId, "after");
       assertTrue(bobWs.drain("chat." + chatId, 300).isEmpty());
     }
@@ -221,8 +214,8 @@ class BridgeContractTest {
     long chatId = alice.createChat("removal", bob.id());
     long otherChat = alice.createChat("still here", bob.id());
     try (BridgeSocket bobWs = bob.bridge()) {
-      subscribe(bobWs, chatId);
-      subscribe(bobWs, otherChat);
+      bobWs.subscribe(chatId);
+      bobWs.subscribe(otherChat);
       assertEquals(200, alice.delete("/api/chats/" + chatId + "/participants/" + bob.id()).statusCode());
       JsonObject removal = bobWs.event("chat." + chatId, "participant_removed");
       assertEquals(bob.id(), removal.getJsonObject("body").getJsonObject("user").getLong("id"));
@@ -247,7 +240,7 @@ class BridgeContractTest {
     TestClient bob = stack.client().signUp("rapid_bob", "student");
     long chatId = alice.createChat("rapid", bob.id());
     try (BridgeSocket aliceWs = alice.bridge(); BridgeSocket bobWs = bob.bridge()) {
-      subscribe(bobWs, chatId);
+      bobWs.subscribe(chatId);
       List<String> replies = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         replies.add(aliceWs.send("chat." + chatId + ".send", new JsonObject().put("content", "n" + i), null));

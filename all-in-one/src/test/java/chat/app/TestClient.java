@@ -1,5 +1,7 @@
 package chat.app;
 
+import chat.testing.BridgeSocket;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

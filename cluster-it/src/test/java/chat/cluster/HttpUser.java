@@ -1,5 +1,7 @@
 package chat.cluster;
 
+import chat.testing.BridgeSocket;
+
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.SessionHandler;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,11 @@ final class AuthApi {
   private final EventBus eventBus;
   private final DoubleSubmitCsrf csrf;
   private final TokenBuckets failedLogins;
+  private final SessionHandler sessions;
 
-  AuthApi(ServiceBus services, EventBus eventBus, DoubleSubmitCsrf csrf, TokenBuckets failedLogins) {
+  AuthApi(ServiceBus services, EventBus eventBus, DoubleSubmitCsrf csrf, TokenBuckets failedLogins,
+          SessionHandler sessions) {
+    this.sessions = sessions;
     this.services = services;
     this.eventBus = eventBus;
     this.csrf = csrf;
@@ -63,11 +67,12 @@ final class AuthApi {
     }
     JsonObject command = new JsonObject().put("username", username).put("password", body.getValue("password"));
     return services.request(Addresses.AUTH_LOGIN, command)
-      .map(user -> {
+      .compose(user -> {
         Session session = ctx.session();
         endSocketsOf(session);
         SessionUsers.login(session, user);
-        return SessionUsers.publicUser(user);
+        // Stored before the answer, so the next request may go to any gateway of a cluster.
+        return sessions.flush(ctx, true).map(v -> SessionUsers.publicUser(user));
       })
       .onFailure(err -> {
         if (err instanceof ServiceError && ((ServiceError) err).code() == ErrorCode.UNAUTHENTICATED) {

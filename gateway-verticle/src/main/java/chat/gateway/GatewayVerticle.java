@@ -34,6 +34,7 @@ public class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   public static final String SESSION_COOKIE = "chat.session";
+  private static final long CLUSTERED_SESSION_WAIT_MS = 500;
 
   /** Time in-flight requests get to finish when the gateway stops (SIGTERM). */
   private static final long SHUTDOWN_GRACE_SECONDS = 5;
@@ -63,7 +64,12 @@ public class GatewayVerticle extends VerticleBase {
     UserCache users = new UserCache(services);
     BridgeGuard bridge = new BridgeGuard(vertx.eventBus(), services, messages, users);
 
-    SessionStore store = vertx.isClustered() ? ClusteredSessionStore.create(vertx) : LocalSessionStore.create(vertx);
+    // A cluster-wide store waits this long for a session another gateway has not stored yet;
+    // login stores its session before answering, so a short wait is enough and an unknown or
+    // logged-out cookie does not hold a request for the default 5 s.
+    SessionStore store = vertx.isClustered()
+      ? ClusteredSessionStore.create(vertx, CLUSTERED_SESSION_WAIT_MS)
+      : LocalSessionStore.create(vertx);
     SessionHandler sessions = SessionHandler.create(store)
       .setSessionCookieName(SESSION_COOKIE)
       .setCookieHttpOnlyFlag(true)
@@ -80,7 +86,7 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(csrf);
     // A deactivated user's session ends here; a changed user (type) is refreshed in the session.
     router.route("/api/*").handler(new UserFreshness(users, vertx.eventBus()));
-    new AuthApi(services, vertx.eventBus(), csrf, failedLogins).mount(router);
+    new AuthApi(services, vertx.eventBus(), csrf, failedLogins, sessions).mount(router);
     new ChatApi(services, messages).mount(router);
     new AdminApi(services, users).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(new ServiceError(ErrorCode.NOT_FOUND, "No such endpoint")));

@@ -1,4 +1,4 @@
-package chat.app;
+package chat.testing;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -21,18 +21,20 @@ import java.util.function.Predicate;
  * event-bus bridge frames, as the official JavaScript client does. Received frames queue up
  * for the test thread.
  */
-final class BridgeSocket implements AutoCloseable {
+public final class BridgeSocket implements AutoCloseable {
 
-  final WebSocketClient client;
-  final WebSocket socket;
-  final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private static final long WAIT_MS = 15_000;
+
+  private final WebSocketClient client;
+  private final WebSocket socket;
+  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   /**
    * Frames taken off {@link #frames} but not consumed yet, oldest first; read before the queue.
    * Only the test thread touches it, so frames the WebSocket adds meanwhile can never get ahead
    * of frames put back (putting them back into the queue itself raced with new arrivals).
    */
   private final Deque<JsonObject> held = new ArrayDeque<>();
-  volatile boolean closed;
+  private volatile boolean closed;
 
   private BridgeSocket(WebSocketClient client, WebSocket socket) {
     this.client = client;
@@ -48,7 +50,7 @@ final class BridgeSocket implements AutoCloseable {
     }
   }
 
-  static BridgeSocket open(Vertx vertx, int port, MultiMap headers) {
+  public static BridgeSocket open(Vertx vertx, int port, MultiMap headers) {
     WebSocketClient client = vertx.createWebSocketClient();
     WebSocketConnectOptions options = new WebSocketConnectOptions()
       .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket").setHeaders(headers);
@@ -60,16 +62,16 @@ final class BridgeSocket implements AutoCloseable {
     }
   }
 
-  void write(JsonObject frame) {
+  public void write(JsonObject frame) {
     socket.writeTextMessage(frame.encode());
   }
 
-  void register(String address) {
+  public void register(String address) {
     write(new JsonObject().put("type", "register").put("address", address));
   }
 
   /** Sends with a reply address; returns the reply address to look for. */
-  String send(String address, Object body, JsonObject headers) {
+  public String send(String address, Object body, JsonObject headers) {
     String replyAddress = UUID.randomUUID().toString();
     JsonObject frame = new JsonObject().put("type", "send").put("address", address)
       .put("body", body).put("replyAddress", replyAddress);
@@ -80,12 +82,12 @@ final class BridgeSocket implements AutoCloseable {
     return replyAddress;
   }
 
-  void publish(String address, Object body) {
+  public void publish(String address, Object body) {
     write(new JsonObject().put("type", "publish").put("address", address).put("body", body));
   }
 
   /** The next frame matching, waiting up to the timeout; other frames are kept. */
-  JsonObject await(Predicate<JsonObject> matching, long timeoutMs) throws InterruptedException {
+  public JsonObject await(Predicate<JsonObject> matching, long timeoutMs) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     List<JsonObject> skipped = new ArrayList<>();
     try {
@@ -110,23 +112,23 @@ final class BridgeSocket implements AutoCloseable {
   }
 
   /** The reply (rec or err) to a send. */
-  JsonObject reply(String replyAddress) throws InterruptedException {
-    return await(f -> replyAddress.equals(f.getString("address")), 10_000);
+  public JsonObject reply(String replyAddress) throws InterruptedException {
+    return await(f -> replyAddress.equals(f.getString("address")), WAIT_MS);
   }
 
   /** The next {@code err} frame without an address (a refusal). */
-  JsonObject refusal() throws InterruptedException {
-    return await(f -> "err".equals(f.getString("type")) && f.getString("address") == null, 10_000);
+  public JsonObject refusal() throws InterruptedException {
+    return await(f -> "err".equals(f.getString("type")) && f.getString("address") == null, WAIT_MS);
   }
 
   /** The next chat event of this type on this address. */
-  JsonObject event(String address, String type) throws InterruptedException {
+  public JsonObject event(String address, String type) throws InterruptedException {
     return await(f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address"))
-      && f.getJsonObject("body") != null && type.equals(f.getJsonObject("body").getString("type")), 10_000);
+      && f.getJsonObject("body") != null && type.equals(f.getJsonObject("body").getString("type")), WAIT_MS);
   }
 
   /** Frames received on an address within the wait, without consuming others. */
-  List<JsonObject> drain(String address, long waitMs) throws InterruptedException {
+  public List<JsonObject> drain(String address, long waitMs) throws InterruptedException {
     Thread.sleep(waitMs);
     List<JsonObject> all = new ArrayList<>(held);
     held.clear();
@@ -142,17 +144,73 @@ final class BridgeSocket implements AutoCloseable {
     return matching;
   }
 
-  /** Registers and waits until the registration is in place (a ping round-trip is not enough: use a probe). */
-  void ping() {
+  public void ping() {
     write(new JsonObject().put("type", "ping"));
+  }
+
+  /** Sends with a reply address and no headers; returns the reply address to look for. */
+  public String send(String address, Object body) {
+    return send(address, body, null);
+  }
+
+  /** Registers on a chat's address and waits for the gateway's {@code subscribed} confirmation. */
+  public void subscribe(long chatId) throws InterruptedException {
+    register("chat." + chatId);
+    event("chat." + chatId, "subscribed");
+  }
+
+  /** The next {@code n} message events of a chat, in arrival order. */
+  public List<JsonObject> messages(long chatId, int n) throws InterruptedException {
+    List<JsonObject> received = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      received.add(event("chat." + chatId, "message").getJsonObject("body").getJsonObject("message"));
+    }
+    return received;
+  }
+
+  /** The next message event of a chat with this content (others are kept). */
+  public JsonObject message(long chatId, String content) throws InterruptedException {
+    String address = "chat." + chatId;
+    return await(f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address"))
+      && f.getValue("body") instanceof JsonObject && "message".equals(f.getJsonObject("body").getString("type"))
+      && content.equals(f.getJsonObject("body").getJsonObject("message").getString("content")), WAIT_MS)
+      .getJsonObject("body").getJsonObject("message");
+  }
+
+  /** The message events of a chat received within the wait (as message objects), others kept. */
+  public List<JsonObject> drainMessages(long chatId, long waitMs) throws InterruptedException {
+    List<JsonObject> messages = new ArrayList<>();
+    for (JsonObject f : drain("chat." + chatId, waitMs)) {
+      if (f.getValue("body") instanceof JsonObject && "message".equals(f.getJsonObject("body").getString("type"))) {
+        messages.add(f.getJsonObject("body").getJsonObject("message"));
+      }
+    }
+    return messages;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Waits until the server closed the socket. */
+  public void awaitClosed(long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!closed) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("socket still open after " + timeoutMs + " ms");
+      }
+      Thread.sleep(20);
+    }
   }
 
   @Override
   public void close() {
     try {
-      socket.close().await(5, TimeUnit.SECONDS);
+      if (!closed) {
+        socket.close().await(5, TimeUnit.SECONDS);
+      }
     } catch (Exception ignored) {
-      // already closed by the server
+      // closed by the server, or the gateway is gone
     }
     client.close();
   }
