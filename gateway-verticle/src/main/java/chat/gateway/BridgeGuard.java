@@ -46,10 +46,14 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeGuard.class);
   /** Header carrying the stamped sender from this guard to the ingress, on this node only. */
   private static final String SENDER_HEADER = "chat.sender";
+  /** How long a positive membership answer lets a socket's sends skip the membership check. */
+  private static final long SEND_CHECK_VALID_MS = 5_000;
   /** An address no permission matches: the bridge answers it with {@code access_denied}. */
   private static final String DENIED = "";
   /** Published on {@code chat.{id}} by the chat service when an owner deleted the chat. */
   private static final String CHAT_DELETED = "chat_deleted";
+  private static final String PARTICIPANT_ADDED = "participant_added";
+  private static final String PARTICIPANT_REMOVED = "participant_removed";
 
   private final EventBus eventBus;
   private final ServiceBus services;
@@ -176,8 +180,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     long id = chatId.getAsLong();
     activeMember(state, id).onComplete(ar -> {
       if (ar.succeeded() && ar.result()) {
-        state.registered.add(id);
-        state.receiving.add(id);
+        sockets.registered(event.socket(), state, id);
         event.complete(true);
       } else {
         deny(event);
@@ -189,8 +192,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     BridgeSockets.SocketState state = sockets.state(event.socket());
     OptionalLong chatId = Addresses.parseChatEvents(event.getRawMessage().getString("address"));
     if (state != null && chatId.isPresent()) {
-      state.registered.remove(chatId.getAsLong());
-      state.receiving.remove(chatId.getAsLong());
+      sockets.unregistered(event.socket(), state, chatId.getAsLong());
     }
     // The bridge itself refuses addresses that match no permission.
     event.complete(true);
@@ -205,8 +207,19 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       return;
     }
     long id = chatId.getAsLong();
-    // A socket receiving a chat is known to be an active participant; others are asked about.
-    Future<Boolean> member = state.receiving.contains(id) ? Future.succeededFuture(true) : activeMember(state, id);
+    // A socket receiving a chat is known to be an active participant, and one allowed to send
+    // there a moment ago still is; others are asked about.
+    long now = System.currentTimeMillis();
+    Long allowedAt = state.sendAllowedAt.get(id);
+    Future<Boolean> member = sockets.receives(event.socket(), state, id) || (allowedAt != null && now - allowedAt < SEND_CHECK_VALID_MS)
+      ? Future.succeededFuture(true)
+      : activeMember(state, id).onSuccess(ok -> {
+        if (ok) {
+          state.sendAllowedAt.put(id, now);
+        } else {
+          state.sendAllowedAt.remove(id);
+        }
+      });
     member.onComplete(ar -> {
       if (ar.succeeded() && ar.result()) {
         ensureIngress(id);
@@ -242,33 +255,40 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       // A reply to this socket's own send: replies pass when the request did.
       return true;
     }
-    BridgeSockets.SocketState state = sockets.state(event.socket());
+    long id = chatId.getAsLong();
+    SockJSSocket socket = event.socket();
+    Object body = envelope.getValue("body");
+    Object type = body instanceof JsonObject ? ((JsonObject) body).getValue("type") : null;
+    if (!CHAT_DELETED.equals(type) && !PARTICIPANT_ADDED.equals(type) && !PARTICIPANT_REMOVED.equals(type)) {
+      // Messages and the like, the bulk of deliveries: only a stop can hold them back.
+      return !sockets.isStopped(socket, id);
+    }
+    BridgeSockets.SocketState state = sockets.state(socket);
     if (state == null) {
       return false;
     }
-    long id = chatId.getAsLong();
-    Object body = envelope.getValue("body");
-    if (body instanceof JsonObject) {
-      JsonObject evt = (JsonObject) body;
-      if (CHAT_DELETED.equals(evt.getValue("type"))) {
-        // Every socket hears that the chat was deleted, then nothing more from it.
-        state.registered.remove(id);
-        return state.receiving.remove(id);
-      }
-      Object aboutValue = evt.getValue("user");
-      JsonObject about = aboutValue instanceof JsonObject ? (JsonObject) aboutValue : null;
-      if (about != null && about.getLong("id", -1L) == state.userId()) {
-        if ("participant_removed".equals(evt.getString("type"))) {
-          // The removed user hears of its removal, then nothing more from this chat.
-          boolean deliver = state.receiving.remove(id);
-          return deliver;
-        }
-        if ("participant_added".equals(evt.getString("type")) && state.registered.contains(id)) {
-          state.receiving.add(id);
-        }
-      }
+    JsonObject evt = (JsonObject) body;
+    boolean receiving = sockets.receives(socket, state, id);
+    if (CHAT_DELETED.equals(type)) {
+      // Every socket hears that the chat was deleted, then nothing more from it.
+      state.sendAllowedAt.remove(id);
+      sockets.stop(socket, state, id);
+      return receiving;
     }
-    return state.receiving.contains(id);
+    Object aboutValue = evt.getValue("user");
+    JsonObject about = aboutValue instanceof JsonObject ? (JsonObject) aboutValue : null;
+    if (about != null && about.getLong("id", -1L) == state.userId()) {
+      if (PARTICIPANT_REMOVED.equals(type)) {
+        // The removed user hears of its removal, then nothing more from this chat.
+        state.sendAllowedAt.remove(id);
+        sockets.stop(socket, state, id);
+        return receiving;
+      }
+      // Added back: delivery resumes on the registration the socket still holds.
+      sockets.resume(socket, state, id);
+      return state.registered.contains(id);
+    }
+    return receiving;
   }
 
   /** True when the socket's user is active (checked once per socket) and a participant of the chat. */

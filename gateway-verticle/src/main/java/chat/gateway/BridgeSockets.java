@@ -23,8 +23,14 @@ final class BridgeSockets {
     final String sessionRef;
     /** Chats whose address the bridge holds a registration for on this socket. */
     final Set<Long> registered = new HashSet<>();
-    /** Of those, the chats whose events may still be delivered (the user is a participant). */
-    final Set<Long> receiving = new HashSet<>();
+    /** Of those, the chats whose events must no longer be delivered (removed, deleted); mostly empty. */
+    final Set<Long> stopped = new HashSet<>();
+    /**
+     * Chats a send from this socket was last found allowed in, and when (ms). Saves asking the
+     * chat service on every send; the chat service still checks each send, so a removal within
+     * the validity window is refused there (404 reply) instead of here.
+     */
+    final Map<Long, Long> sendAllowedAt = new HashMap<>();
     /** Whether the user was still active when the socket opened (asked of auth once, then kept). */
     Future<Boolean> active = Future.succeededFuture(true);
 
@@ -41,6 +47,11 @@ final class BridgeSockets {
   private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
   private final Map<String, Set<SockJSSocket>> bySession = new HashMap<>();
   private final Map<Long, Set<SockJSSocket>> byUser = new HashMap<>();
+  /**
+   * The same stops indexed by chat, so the check made for every delivery to every socket is,
+   * in the usual case of no stops at all, one look at an empty map.
+   */
+  private final Map<Long, Set<SockJSSocket>> stoppedByChat = new HashMap<>();
 
   void opened(SockJSSocket socket, JsonObject user, String sessionRef) {
     sockets.put(socket, new SocketState(user, sessionRef));
@@ -63,6 +74,49 @@ final class BridgeSockets {
     if (state.user != null) {
       unindex(byUser, state.userId(), socket);
     }
+    for (Long chatId : state.stopped) {
+      unindex(stoppedByChat, chatId, socket);
+    }
+  }
+
+  /** The socket registered on a chat it may receive. */
+  void registered(SockJSSocket socket, SocketState state, long chatId) {
+    state.registered.add(chatId);
+    resume(socket, state, chatId);
+  }
+
+  /** The socket no longer holds a registration on the chat. */
+  void unregistered(SockJSSocket socket, SocketState state, long chatId) {
+    state.registered.remove(chatId);
+    resume(socket, state, chatId);
+  }
+
+  /** Deliveries of this chat to this socket stop (its user was removed, or the chat deleted). */
+  void stop(SockJSSocket socket, SocketState state, long chatId) {
+    if (state.stopped.add(chatId)) {
+      stoppedByChat.computeIfAbsent(chatId, k -> new HashSet<>()).add(socket);
+    }
+  }
+
+  /** Deliveries of this chat to this socket resume (its user was added back). */
+  void resume(SockJSSocket socket, SocketState state, long chatId) {
+    if (state.stopped.remove(chatId)) {
+      unindex(stoppedByChat, chatId, socket);
+    }
+  }
+
+  /** Whether deliveries of this chat to this socket were stopped. */
+  boolean isStopped(SockJSSocket socket, long chatId) {
+    if (stoppedByChat.isEmpty()) {
+      return false;
+    }
+    Set<SockJSSocket> set = stoppedByChat.get(chatId);
+    return set != null && set.contains(socket);
+  }
+
+  /** Whether the socket holds a registration on the chat whose deliveries were not stopped. */
+  boolean receives(SockJSSocket socket, SocketState state, long chatId) {
+    return state.registered.contains(chatId) && !state.stopped.contains(chatId);
   }
 
   /** The socket's state, or null for a socket without a logged-in user. */
