@@ -11,6 +11,8 @@
 #
 # Options:
 #   --floor-only          do not start the system; the table shows the floor's figures only
+#   --cluster             S5: the system as four clustered JVMs (scripts/cluster.sh) instead of
+#                         the all-in-one jar; use with --scenarios s1,s3
 #   --scenarios LIST      s1,s2,s3,s4 (default all)
 #   --quick               short steps and smaller counts (a smoke run, not a measurement)
 #   --max-seconds N       hard cap for the generator (default 1800); servers stop 120 s later anyway
@@ -28,6 +30,7 @@ cd "$root"
 
 orig_args="$*"
 floor_only=false
+cluster=false
 scenarios="s1,s2,s3,s4"
 quick=false
 max_seconds=1800
@@ -38,6 +41,7 @@ gen_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --floor-only) floor_only=true ;;
+    --cluster) cluster=true ;;
     --scenarios) scenarios="$2"; shift ;;
     --quick) quick=true ;;
     --max-seconds) max_seconds="$2"; shift ;;
@@ -65,8 +69,14 @@ mkdir -p "$run_dir"
 # --- processes we start, stopped by PID (never by name) -----------------------------------
 pids=()
 data_dir=""
+cluster_dir=""
 cleanup() {
   local code=$?
+  if [[ -n "$cluster_dir" ]]; then
+    # scripts/cluster.sh stops the services by the PIDs it wrote for this run.
+    CHAT_RUN_DIR="$cluster_dir/run" CHAT_CLUSTER_DATA="$cluster_dir/data" "$root/scripts/cluster.sh" stop >&2 || true
+    rm -rf "$cluster_dir"
+  fi
   for pid in "${pids[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
@@ -163,7 +173,25 @@ echo "floor up: pid $floor_pid, port $floor_port" >&2
 gen_targets=(--floor "http://127.0.0.1:$floor_port" --floor-pid "$floor_pid")
 
 # --- system --------------------------------------------------------------------------------
-if [[ "$floor_only" == false ]]; then
+if [[ "$floor_only" == false && "$cluster" == true ]]; then
+  # S5, the cluster hop: auth, chat and two gateways as separate JVMs on Hazelcast
+  # (scripts/cluster.sh, loopback, fixed ports 8080/8081 and 5701-5704), pinned together to the
+  # server cpu; the generator targets gateway 1, whose CPU the figures count.
+  for p in 8080 8081; do
+    port_busy "$p" && { echo "run.sh: port $p is in use; --cluster needs 8080 and 8081" >&2; exit 1; }
+  done
+  [[ -f gateway-verticle/target/gateway-verticle-fat.jar ]] || mvn -B -q -DskipTests package >&2
+  cluster_dir="$(mktemp -d /tmp/chatbus-bench-cluster.XXXXXX)"
+  CHAT_RUN_DIR="$cluster_dir/run" CHAT_CLUSTER_DATA="$cluster_dir/data" CHAT_CLUSTER_NAME="chatbus-bench-$$" \
+  CHAT_PASSWORD_ITERATIONS=1000 CHAT_MESSAGES_PER_SECOND=0 CHAT_LOGIN_ATTEMPTS_PER_MINUTE=100000 \
+    "${server_pin[@]}" "$root/scripts/cluster.sh" start >"$run_dir/cluster.log" 2>&1 || {
+    echo "run.sh: the cluster did not start; see $run_dir/cluster.log" >&2
+    exit 1
+  }
+  system_pid="$(cat "$cluster_dir/run/gateway1.pid")"
+  echo "cluster up: gateway 1 pid $system_pid on port 8080" >&2
+  gen_targets+=(--target "http://127.0.0.1:8080" --target-pid "$system_pid")
+elif [[ "$floor_only" == false ]]; then
   if port_busy "$system_port"; then
     echo "run.sh: port $system_port is already in use; pick another with --system-port" >&2
     exit 1
