@@ -59,12 +59,7 @@
   }
 
   function notify(text) {
-    clear(ui.notice);
-    ui.notice.appendChild(el('span', null, text));
-    ui.notice.appendChild(el('button', {
-      type: 'button', className: 'close', 'aria-label': 'Dismiss', on: { click: () => hideBox(ui.notice) }
-    }, '\u00d7'));
-    ui.notice.hidden = false;
+    window.Chatbus.notify(ui.notice, text);
   }
 
   /** Shows the gate and no data at all. */

@@ -157,6 +157,16 @@ window.Chatbus = (function () {
     box.hidden = false;
   }
 
+  /** Shows a dismissible notice (text only) in the given box. */
+  function notify(box, text) {
+    clear(box);
+    box.appendChild(el('span', null, text));
+    box.appendChild(el('button', {
+      type: 'button', className: 'close', 'aria-label': 'Dismiss', on: { click: () => hideBox(box) }
+    }, '\u00d7'));
+    box.hidden = false;
+  }
+
   function hideBox(box) {
     box.hidden = true;
     clear(box);
@@ -267,6 +277,7 @@ window.Chatbus = (function () {
     clear: clear,
     renderError: renderError,
     hideBox: hideBox,
+    notify: notify,
     formatTime: formatTime,
     newClientId: newClientId,
     debounce: debounce,

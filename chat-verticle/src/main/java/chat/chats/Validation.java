@@ -161,25 +161,13 @@ final class Validation {
       }
       limit = parsed.intValue();
     }
-    long before = optionalCursor(body, "before");
-    long after = optionalCursor(body, "after");
+    long before = optionalId(body, "before");
+    long after = optionalId(body, "after");
     if (before > 0 && after > 0) {
       throw new ServiceError(ErrorCode.VALIDATION, "Use either before or after, not both",
         new JsonObject().put("before", "cannot be combined with after").put("after", "cannot be combined with before"));
     }
     return new Paging(limit, before, after);
-  }
-
-  private static long optionalCursor(JsonObject body, String field) {
-    Object value = absentIfEmpty(body.getValue(field));
-    if (value == null) {
-      return 0;
-    }
-    Long id = positiveLong(value, true);
-    if (id == null) {
-      throw ServiceError.validation(field, "must be a positive integer");
-    }
-    return id;
   }
 
   private static Object absentIfEmpty(Object value) {
