@@ -38,14 +38,14 @@ public final class BenchMain {
           code = BenchRun.run(args);
           break;
         default:
-          System.out.println("usage: java -jar bench.jar floor --port 9090 [--host 127.0.0.1] [--instances N]\n"
+          LOG.info("usage: java -jar bench.jar floor --port 9090 [--host 127.0.0.1] [--instances N]\n"
             + "       java -jar bench.jar run --floor http://127.0.0.1:9090 [--floor-pid P]"
             + " [--target http://127.0.0.1:8080 --target-pid P] [--scenarios s1,s2,s3,s4] [--quick]\n"
             + "see bench/README.md for every option");
           code = "help".equals(cmd) ? 0 : 2;
       }
     } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage());
+      LOG.error("bench: {}", e.getMessage());
       code = 2;
     }
     if (code != 0 || !"floor".equals(cmd)) {
