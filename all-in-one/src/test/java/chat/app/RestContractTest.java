@@ -372,6 +372,19 @@ class RestContractTest {
   }
 
   @Test
+  void maximumLengthCountsCharactersNotBytesOrEscapes() {
+    TestClient alice = stack.client().signUp("emoji", "student");
+    long chatId = alice.createChat("emoji");
+    String path = "/api/chats/" + chatId + "/messages";
+    // 100 emoji (the configured maximum), each sent as a JSON surrogate-pair escape: 12 bytes each
+    String escaped = "{\"content\":\"" + "\\ud83d\\ude00".repeat(100) + "\"}";
+    HttpResponse<Buffer> ok = alice.post(path, escaped);
+    assertEquals(201, ok.statusCode(), ok.bodyAsString());
+    assertEquals("\uD83D\uDE00".repeat(100), ok.bodyAsJsonObject().getString("content"));
+    assertError(alice.post(path, "{\"content\":\"" + "\\ud83d\\ude00".repeat(101) + "\"}"), 400, "validation");
+  }
+
+  @Test
   void sqlAndHtmlContentRoundTripsLiterally() {
     TestClient alice = stack.client().signUp("literal", "student");
     long chatId = alice.createChat("literal <b>name</b>");

@@ -21,7 +21,10 @@ public final class Settings {
   /** Set the {@code Secure} flag on cookies (behind TLS). */
   public static final String COOKIE_SECURE = "CHAT_COOKIE_SECURE";
   public static final String SESSION_TIMEOUT_MINUTES = "CHAT_SESSION_TIMEOUT_MINUTES";
-  /** Largest accepted request body, bytes; larger gets 413. */
+  /**
+   * Largest accepted request body, bytes; larger gets 413. The default fits a message of the
+   * default maximum length even when every character is sent as a JSON surrogate-pair escape.
+   */
   public static final String MAX_BODY_BYTES = "CHAT_MAX_BODY_BYTES";
   /** Failed logins per username and client address per minute before 429. */
   public static final String LOGIN_ATTEMPTS_PER_MINUTE = "CHAT_LOGIN_ATTEMPTS_PER_MINUTE";
@@ -58,7 +61,7 @@ public final class Settings {
     Map.entry(ALLOWED_ORIGINS, ""),
     Map.entry(COOKIE_SECURE, "false"),
     Map.entry(SESSION_TIMEOUT_MINUTES, "1440"),
-    Map.entry(MAX_BODY_BYTES, "65536"),
+    Map.entry(MAX_BODY_BYTES, "131072"),
     Map.entry(LOGIN_ATTEMPTS_PER_MINUTE, "10"),
     Map.entry(MESSAGES_PER_SECOND, "50"),
     Map.entry(MESSAGE_BURST, "300"),
