@@ -5,6 +5,7 @@ import chat.shared.ServiceBus;
 import chat.shared.ServiceError;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -52,6 +53,8 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private static final String DENIED = "";
   /** Published on {@code chat.{id}} by the chat service when an owner deleted the chat. */
   private static final String CHAT_DELETED = "chat_deleted";
+  private static final String MESSAGE = "message";
+  private static final int MAX_CACHED_FRAMES = 10_000;
   private static final String PARTICIPANT_ADDED = "participant_added";
   private static final String PARTICIPANT_REMOVED = "participant_removed";
 
@@ -61,6 +64,11 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private final UserCache users;
   private final BridgeSockets sockets = new BridgeSockets();
   private final Map<Long, MessageConsumer<Object>> ingress = new HashMap<>();
+  /** Per chat, the frame of its latest message event (see {@link #messageFrame}). */
+  private final Map<Long, EncodedFrame> lastFrames = new HashMap<>();
+
+  private record EncodedFrame(long messageId, Buffer bytes) {
+  }
 
   BridgeGuard(EventBus eventBus, ServiceBus services, MessageSends messages, UserCache users) {
     this.eventBus = eventBus;
@@ -259,8 +267,17 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     SockJSSocket socket = event.socket();
     Object body = envelope.getValue("body");
     Object type = body instanceof JsonObject ? ((JsonObject) body).getValue("type") : null;
+    if (MESSAGE.equals(type)) {
+      // The bulk of deliveries. Written here, from a frame encoded once per message for all the
+      // chat's sockets, instead of letting the bridge encode the same frame again per socket;
+      // false then only tells the bridge not to write it a second time.
+      if (!sockets.isStopped(socket, id)) {
+        socket.write(messageFrame(id, envelope, (JsonObject) body));
+      }
+      return false;
+    }
     if (!CHAT_DELETED.equals(type) && !PARTICIPANT_ADDED.equals(type) && !PARTICIPANT_REMOVED.equals(type)) {
-      // Messages and the like, the bulk of deliveries: only a stop can hold them back.
+      // Other events of the chat: only a stop can hold them back.
       return !sockets.isStopped(socket, id);
     }
     BridgeSockets.SocketState state = sockets.state(socket);
@@ -289,6 +306,29 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       return state.registered.contains(id);
     }
     return receiving;
+  }
+
+  /**
+   * The {@code rec} frame of a message event, as the bridge would encode it, shared by every
+   * socket the event reaches: the last message's frame is kept per chat (message events are
+   * immutable, and every copy of one carries the same address and body).
+   */
+  private Buffer messageFrame(long chatId, JsonObject envelope, JsonObject event) {
+    Object message = event.getValue("message");
+    Object idValue = message instanceof JsonObject ? ((JsonObject) message).getValue("id") : null;
+    long messageId = idValue instanceof Number ? ((Number) idValue).longValue() : -1L;
+    EncodedFrame last = lastFrames.get(chatId);
+    if (last != null && messageId > 0 && last.messageId == messageId) {
+      return last.bytes;
+    }
+    Buffer bytes = envelope.toBuffer();
+    if (messageId > 0) {
+      if (lastFrames.size() >= MAX_CACHED_FRAMES) {
+        lastFrames.clear();
+      }
+      lastFrames.put(chatId, new EncodedFrame(messageId, bytes));
+    }
+    return bytes;
   }
 
   /** True when the socket's user is active (checked once per socket) and a participant of the chat. */
