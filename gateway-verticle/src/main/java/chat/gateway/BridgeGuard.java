@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * own {@code {"type":"err","body":"access_denied"}} and nothing is registered or sent. A plain
  * {@code false} would answer {@code rejected}, which the contract does not name.
  *
+ * <p>Message events, the bulk of what the bridge delivers, are written to each socket by this
+ * guard from a frame encoded once per message ({@link #messageFrame}); the bridge would encode
+ * the same frame again for every socket, which was the largest cost of a fan-out.
+ *
  * <p>Sends arrive at a per-chat local consumer on {@code chat.{id}.send} on this gateway
  * ({@link #ingress}), which forwards them to the chat service through {@link MessageSends}, the
  * same path REST uses. Local consumers stay on this node: no cluster-wide registration per chat.
