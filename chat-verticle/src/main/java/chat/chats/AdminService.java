@@ -1,13 +1,11 @@
 package chat.chats;
 
 import chat.shared.Actor;
-import chat.shared.Addresses;
 import chat.shared.Audit;
 import chat.shared.ErrorCode;
 import chat.shared.Paging;
 import chat.shared.ServiceError;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
@@ -38,14 +36,14 @@ final class AdminService {
   private final AdminStore admin;
   private final Membership membership;
   private final UserDirectory users;
-  private final EventBus eventBus;
+  private final ChatEvents events;
 
-  AdminService(ChatStore store, AdminStore admin, Membership membership, UserDirectory users, EventBus eventBus) {
+  AdminService(ChatStore store, AdminStore admin, Membership membership, UserDirectory users, ChatEvents events) {
     this.store = store;
     this.admin = admin;
     this.membership = membership;
     this.users = users;
-    this.eventBus = eventBus;
+    this.events = events;
   }
 
   /** {@code {page?, page_size?, search?}} -> a page of chats, newest first, each with message_count. */
@@ -100,7 +98,7 @@ final class AdminService {
             if (inserted) {
               membership.add(chatId, List.of(added));
               LOG.info("User {} added to chat {} by owner {}", added, chatId, actor.id());
-              publishParticipant(chatId, Views.PARTICIPANT_ADDED, added);
+              events.participant(chatId, Views.PARTICIPANT_ADDED, added);
             }
             return getChat(new JsonObject().put("chat_id", chatId));
           });
@@ -129,7 +127,7 @@ final class AdminService {
       .compose(v -> {
         membership.remove(chatId, removed);
         LOG.info("User {} removed from chat {} by owner {}", removed, chatId, actor.id());
-        publishParticipant(chatId, Views.PARTICIPANT_REMOVED, removed);
+        events.participant(chatId, Views.PARTICIPANT_REMOVED, removed);
         return getChat(new JsonObject().put("chat_id", chatId));
       });
   }
@@ -162,7 +160,7 @@ final class AdminService {
         // Whatever joined meanwhile went with the chat.
         membership.participants(chatId).forEach(p -> membership.remove(chatId, p));
         LOG.info("Chat {} deleted by owner {} with {} messages", chatId, actor.id(), messages);
-        eventBus.publish(Addresses.chatEvents(chatId), Views.chatDeletedEvent(chatId));
+        events.chatDeleted(chatId);
         return new JsonObject();
       })
       .onFailure(err -> {
@@ -220,7 +218,7 @@ final class AdminService {
       .map(found -> {
         LOG.info("{} of {} requested messages deleted by owner {}", found.size(), ids.size(), actor.id());
         for (long[] pair : found) {
-          eventBus.publish(Addresses.chatEvents(pair[1]), Views.messageDeletedEvent(pair[1], pair[0]));
+          events.messageDeleted(pair[1], pair[0]);
         }
         return new JsonObject().put("deleted", found.size());
       });
@@ -247,9 +245,6 @@ final class AdminService {
     return Views.chat(chat, users.usersJson(membership.participants(chat.id()))).put("message_count", messageCount);
   }
 
-  private void publishParticipant(long chatId, String type, long userId) {
-    eventBus.publish(Addresses.chatEvents(chatId), Views.participantEvent(type, chatId, users.userJson(userId)));
-  }
 
   private static JsonObject participantDetails(long userId, UserRecord user) {
     JsonObject details = new JsonObject().put("user_id", userId);

@@ -1,11 +1,9 @@
 package chat.chats;
 
-import chat.shared.Addresses;
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
 import chat.shared.UserType;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -27,13 +25,13 @@ final class ChatService {
   private final ChatStore store;
   private final Membership membership;
   private final UserDirectory users;
-  private final EventBus eventBus;
+  private final ChatEvents events;
 
-  ChatService(ChatStore store, Membership membership, UserDirectory users, EventBus eventBus) {
+  ChatService(ChatStore store, Membership membership, UserDirectory users, ChatEvents events) {
     this.store = store;
     this.membership = membership;
     this.users = users;
-    this.eventBus = eventBus;
+    this.events = events;
   }
 
   /** {@code {user_id, name, participant_ids}} -> chat; the creator is always a participant. */
@@ -93,7 +91,7 @@ final class ChatService {
           if (inserted) {
             membership.add(chatId, List.of(added));
             LOG.info("User {} added to chat {} by user {}", added, chatId, caller);
-            publish(chatId, Views.PARTICIPANT_ADDED, added);
+            events.participant(chatId, Views.PARTICIPANT_ADDED, added);
           }
           return chatView(chatId);
         });
@@ -127,7 +125,7 @@ final class ChatService {
         }
         membership.remove(chatId, removed);
         LOG.info("User {} removed from chat {} by user {}", removed, chatId, caller);
-        publish(chatId, Views.PARTICIPANT_REMOVED, removed);
+        events.participant(chatId, Views.PARTICIPANT_REMOVED, removed);
         return view(chat);
       });
     });
@@ -172,7 +170,4 @@ final class ChatService {
     return Views.chat(chat, new ArrayList<>(users.usersJson(membership.participants(chat.id()))));
   }
 
-  private void publish(long chatId, String type, long userId) {
-    eventBus.publish(Addresses.chatEvents(chatId), Views.participantEvent(type, chatId, users.userJson(userId)));
-  }
 }

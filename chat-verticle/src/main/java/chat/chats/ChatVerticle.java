@@ -48,10 +48,11 @@ public class ChatVerticle extends VerticleBase {
       EventBus eventBus = vertx.eventBus();
       UserDirectory users = new UserDirectory(new ServiceBus(eventBus), store);
       Membership membership = new Membership();
-      writer = new MessageWriter(vertx, store, membership, users, commitWindowMs);
-      ChatService chats = new ChatService(store, membership, users, eventBus);
+      ChatEvents events = new ChatEvents(eventBus, users);
+      writer = new MessageWriter(vertx, store, membership, users, events, commitWindowMs);
+      ChatService chats = new ChatService(store, membership, users, events);
       MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength);
-      AdminService admin = new AdminService(store, new AdminStore(readerPool), membership, users, eventBus);
+      AdminService admin = new AdminService(store, new AdminStore(readerPool), membership, users, events);
 
       return Future.all(users.load(), store.allParticipants().map(pairs -> {
           membership.load(pairs);

@@ -1,12 +1,10 @@
 package chat.chats;
 
-import chat.shared.Addresses;
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayDeque;
@@ -39,7 +37,7 @@ final class MessageWriter {
   static final int MAX_BATCH = 500;
 
   private final Vertx vertx;
-  private final EventBus eventBus;
+  private final ChatEvents events;
   private final ChatStore store;
   private final Membership membership;
   private final UserDirectory users;
@@ -57,9 +55,10 @@ final class MessageWriter {
   private final AtomicLong messagesStored = new AtomicLong();
   private final AtomicLong largestBatch = new AtomicLong();
 
-  MessageWriter(Vertx vertx, ChatStore store, Membership membership, UserDirectory users, long commitWindowMs) {
+  MessageWriter(Vertx vertx, ChatStore store, Membership membership, UserDirectory users, ChatEvents events,
+                long commitWindowMs) {
     this.vertx = vertx;
-    this.eventBus = vertx.eventBus();
+    this.events = events;
     this.store = store;
     this.membership = membership;
     this.users = users;
@@ -237,8 +236,7 @@ final class MessageWriter {
       outcome.sends().get(i).reply().complete(Views.message(message, users.get(message.senderId())));
     }
     for (StoredMessage message : outcome.created()) {
-      JsonObject json = Views.message(message, users.get(message.senderId()));
-      eventBus.publish(Addresses.chatEvents(message.chatId()), Views.messageEvent(json));
+      events.message(message.chatId(), Views.message(message, users.get(message.senderId())));
     }
   }
 

@@ -51,7 +51,7 @@ class MessageWriterRollbackTest {
     ChatStore store = new ChatStore(writerPool, readerPool);
     Membership membership = new Membership();
     UserDirectory users = new UserDirectory(new ServiceBus(vertx.eventBus()), store);
-    MessageWriter writer = new MessageWriter(vertx, store, membership, users, 2);
+    MessageWriter writer = new MessageWriter(vertx, store, membership, users, new ChatEvents(vertx.eventBus(), users), 2);
     UserRecord alice = new UserRecord(ALICE, "alice", "alice@example.org", "student", "2026-01-01T00:00:00.000Z", true);
 
     long chatId = on(context, () -> store.inTransaction(tx -> store.upsertUsers(tx, List.of(alice))
