@@ -32,8 +32,6 @@ public final class Settings {
   public static final String MESSAGES_PER_SECOND = "CHAT_MESSAGES_PER_SECOND";
   /** Burst of messages a user may send at once. */
   public static final String MESSAGE_BURST = "CHAT_MESSAGE_BURST";
-  /** Use the cluster-wide session store (set by the clustered launcher). */
-  public static final String CLUSTERED_SESSIONS = "CHAT_CLUSTERED_SESSIONS";
 
   // storage
   public static final String DATA_DIR = "CHAT_DATA_DIR";
@@ -65,7 +63,6 @@ public final class Settings {
     Map.entry(LOGIN_ATTEMPTS_PER_MINUTE, "10"),
     Map.entry(MESSAGES_PER_SECOND, "50"),
     Map.entry(MESSAGE_BURST, "300"),
-    Map.entry(CLUSTERED_SESSIONS, "false"),
     Map.entry(DATA_DIR, "data"),
     Map.entry(MAX_MESSAGE_LENGTH, "8000"),
     Map.entry(PASSWORD_ITERATIONS, "100000"),
