@@ -1,0 +1,96 @@
+package chat.shared.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The domain figures operators watch, beside the Vert.x ones (HTTP, event bus, pools). Every
+ * series name lives here (Micrometer dot names; Prometheus shows {@code chat.messages.persisted}
+ * as {@code chat_messages_persisted_total}). Meters go to Micrometer's global registry, to which
+ * the launcher adds the Prometheus registry that {@code /metrics} scrapes; without it (unit tests)
+ * they count into nothing.
+ */
+public final class DomainMetrics {
+
+  /** Messages stored by the chat service's writer (duplicates of a client_id not counted). */
+  public static final String MESSAGES_PERSISTED = "chat.messages.persisted";
+  /** Sends per group commit. */
+  public static final String COMMIT_BATCH_SIZE = "chat.commit.batch.size";
+  /** Time of one group commit, from BEGIN to COMMIT. */
+  public static final String COMMIT_TIME = "chat.commit.time";
+  /** Group commits that failed and were rolled back. */
+  public static final String COMMIT_FAILURES = "chat.commit.failures";
+  /** Event frames written to bridge sockets by a gateway. */
+  public static final String DELIVERIES_WRITTEN = "gateway.deliveries.written";
+  /** Bridge sockets open on a gateway now. */
+  public static final String BRIDGE_SOCKETS_OPEN = "gateway.bridge.sockets.open";
+  /** Bridge frames or requests refused, by {@code reason}. */
+  public static final String BRIDGE_REJECTED = "gateway.bridge.rejected";
+  /** Bridge sockets closed because the client did not read its frames (write queue over its bound). */
+  public static final String SLOW_CONSUMERS_CLOSED = "gateway.bridge.slow.consumers.closed";
+  /** Requests refused with 429, by {@code limit}. */
+  public static final String RATE_LIMITED = "chat.rate.limited";
+  /** Failed logins, by {@code reason}. */
+  public static final String LOGIN_FAILURES = "auth.login.failures";
+
+  public static final String REASON = "reason";
+  public static final String LIMIT = "limit";
+
+  private DomainMetrics() {
+  }
+
+  private static MeterRegistry registry() {
+    return Metrics.globalRegistry;
+  }
+
+  public static void messagesPersisted(int count) {
+    Counter.builder(MESSAGES_PERSISTED).description("Messages stored").register(registry()).increment(count);
+  }
+
+  public static void commit(int batchSize, long nanos) {
+    DistributionSummary.builder(COMMIT_BATCH_SIZE).description("Sends per group commit")
+      .publishPercentileHistogram().register(registry()).record(batchSize);
+    Timer.builder(COMMIT_TIME).description("Group commit time").publishPercentileHistogram()
+      .register(registry()).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public static void commitFailed() {
+    Counter.builder(COMMIT_FAILURES).description("Group commits rolled back").register(registry()).increment();
+  }
+
+  public static void deliveriesWritten(int count) {
+    Counter.builder(DELIVERIES_WRITTEN).description("Event frames written to bridge sockets")
+      .register(registry()).increment(count);
+  }
+
+  /** Registers the gauge of open bridge sockets (once per gateway). */
+  public static void openSockets(Supplier<Number> open) {
+    Gauge.builder(BRIDGE_SOCKETS_OPEN, open).description("Bridge sockets open").register(registry());
+  }
+
+  public static void bridgeRejected(String reason) {
+    Counter.builder(BRIDGE_REJECTED).description("Bridge frames and requests refused")
+      .tag(REASON, reason).register(registry()).increment();
+  }
+
+  public static void slowConsumerClosed() {
+    Counter.builder(SLOW_CONSUMERS_CLOSED).description("Bridge sockets closed for not reading")
+      .register(registry()).increment();
+  }
+
+  public static void rateLimited(String limit) {
+    Counter.builder(RATE_LIMITED).description("Requests refused with 429")
+      .tag(LIMIT, limit).register(registry()).increment();
+  }
+
+  public static void loginFailed(String reason) {
+    Counter.builder(LOGIN_FAILURES).description("Failed logins").tag(REASON, reason)
+      .register(registry()).increment();
+  }
+}
