@@ -1,0 +1,138 @@
+package chat.shared.launch;
+
+import chat.shared.Addresses;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusRequestHandler;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The metrics of every service, in one place: one Prometheus registry per JVM, which is both
+ * the registry Vert.x's own metrics (HTTP server and client, event bus, pools, JVM) go to and a
+ * member of Micrometer's global registry, where {@link chat.shared.metrics.DomainMetrics}
+ * registers the domain meters. The launcher and the tests build their Vert.x through
+ * {@link #builder(VertxOptions)}, so what a test scrapes is what production exposes.
+ *
+ * <p>Label cardinality is bounded: no paths (the route template instead), no client or peer
+ * addresses, and event-bus addresses reduced to a fixed set: the internal {@code svc.*} and
+ * {@code gateway.*} addresses as they are, {@code chat.{id}} and {@code chat.{id}.send} as those
+ * templates, everything else (reply addresses, anything unexpected) as {@value #OTHER_ADDRESS}.
+ */
+public final class ChatMetrics {
+
+  /** Where the gateway and the liveness port serve the Prometheus text. */
+  public static final String PATH = "/metrics";
+  /** The Vert.x metrics registry name (one per JVM). */
+  public static final String REGISTRY_NAME = "chatbus";
+  static final String CHAT_EVENTS_TEMPLATE = "chat.{id}";
+  static final String CHAT_SEND_TEMPLATE = "chat.{id}.send";
+  static final String OTHER_ADDRESS = "other";
+
+  private static final Pattern CHAT_EVENTS = Pattern.compile(Addresses.CHAT_EVENTS_REGEX);
+  private static final Pattern CHAT_SEND = Pattern.compile(Addresses.CHAT_SEND_REGEX);
+  /** Internal addresses: dot-separated lower-case words, as every constant in Addresses is. */
+  private static final Pattern INTERNAL = Pattern.compile("(svc|gateway)(\\.[a-z]+){1,6}");
+
+  private static PrometheusMeterRegistry registry;
+
+  private ChatMetrics() {
+  }
+
+  /** This JVM's Prometheus registry, created on first use and added to the global registry. */
+  public static synchronized PrometheusMeterRegistry registry() {
+    if (registry == null) {
+      PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      // Before any meter exists: a filter only applies to meters registered after it.
+      created.config().meterFilter(boundedAddresses());
+      Metrics.globalRegistry.add(created);
+      registry = created;
+    }
+    return registry;
+  }
+
+  /** The Vert.x metrics options every service runs with. */
+  public static MicrometerMetricsOptions options() {
+    return new MicrometerMetricsOptions()
+      .setEnabled(true)
+      .setRegistryName(REGISTRY_NAME)
+      .setJvmMetricsEnabled(true)
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+      // Label.HTTP_PATH, LOCAL and REMOTE are left out on purpose: one series per URL or peer.
+      .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.EB_ADDRESS,
+        Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME));
+  }
+
+  /** A Vert.x builder with these options and this JVM's registry. */
+  public static VertxBuilder builder(VertxOptions options) {
+    return Vertx.builder().with(withMetrics(options)).withMetrics(new MicrometerMetricsFactory(registry()));
+  }
+
+  /** Sets {@link #options()} on these options (returned for chaining). */
+  public static VertxOptions withMetrics(VertxOptions options) {
+    return options.setMetricsOptions(options());
+  }
+
+  /** A plain HTTP request handler answering the Prometheus text (the liveness port's). */
+  public static Handler<HttpServerRequest> scrapeHandler() {
+    return PrometheusRequestHandler.create(registry(), PATH);
+  }
+
+  /** The bounded form of an event-bus address, as the {@code address} label shows it. */
+  static String addressLabel(String address) {
+    if (address == null) {
+      return OTHER_ADDRESS;
+    }
+    if (INTERNAL.matcher(address).matches()) {
+      return address;
+    }
+    if (CHAT_EVENTS.matcher(address).matches()) {
+      return CHAT_EVENTS_TEMPLATE;
+    }
+    if (CHAT_SEND.matcher(address).matches()) {
+      return CHAT_SEND_TEMPLATE;
+    }
+    return OTHER_ADDRESS;
+  }
+
+  private static MeterFilter boundedAddresses() {
+    String key = Label.EB_ADDRESS.toString();
+    return new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        if (!id.getName().startsWith(MetricsDomain.EVENT_BUS.getPrefix())) {
+          return id;
+        }
+        String address = id.getTag(key);
+        if (address == null) {
+          return id;
+        }
+        String bounded = addressLabel(address);
+        if (bounded.equals(address)) {
+          return id;
+        }
+        List<Tag> tags = new ArrayList<>();
+        for (Tag tag : id.getTagsAsIterable()) {
+          tags.add(key.equals(tag.getKey()) ? Tag.of(key, bounded) : tag);
+        }
+        return id.replaceTags(tags);
+      }
+    };
+  }
+}
