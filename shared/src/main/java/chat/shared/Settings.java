@@ -52,6 +52,24 @@ public final class Settings {
   public static final String CLUSTER_PORT = "CHAT_CLUSTER_PORT";
   /** Hosts the cluster may see this node as, when it differs from CLUSTER_HOST (containers). */
   public static final String CLUSTER_PUBLIC_HOST = "CHAT_CLUSTER_PUBLIC_HOST";
+  /** PKCS12 key store (node key + certificate signed by the cluster CA); set = clustered event bus TLS with client certificates. */
+  public static final String CLUSTER_TLS_KEYSTORE = "CHAT_CLUSTER_TLS_KEYSTORE";
+  /** Password of the key store (or {@link #CLUSTER_TLS_KEYSTORE_PASSWORD_FILE}, a file holding it). */
+  public static final String CLUSTER_TLS_KEYSTORE_PASSWORD = "CHAT_CLUSTER_TLS_KEYSTORE_PASSWORD";
+  /** File whose first line is the key store password (a container secret). */
+  public static final String CLUSTER_TLS_KEYSTORE_PASSWORD_FILE = "CHAT_CLUSTER_TLS_KEYSTORE_PASSWORD_FILE";
+  /** PKCS12 trust store holding the cluster CA: only nodes with a certificate it signed are let in. */
+  public static final String CLUSTER_TLS_TRUSTSTORE = "CHAT_CLUSTER_TLS_TRUSTSTORE";
+  /** Password of the trust store (empty: the key store's). */
+  public static final String CLUSTER_TLS_TRUSTSTORE_PASSWORD = "CHAT_CLUSTER_TLS_TRUSTSTORE_PASSWORD";
+  /** File whose first line is the trust store password. */
+  public static final String CLUSTER_TLS_TRUSTSTORE_PASSWORD_FILE = "CHAT_CLUSTER_TLS_TRUSTSTORE_PASSWORD_FILE";
+
+  // operations
+  /** Port of the liveness and metrics server of a service without HTTP (auth, chat); 0 = none. */
+  public static final String LIVENESS_PORT = "CHAT_LIVENESS_PORT";
+  /** Interface of that server ({@code 0.0.0.0} in a container, so Prometheus can scrape it). */
+  public static final String LIVENESS_HOST = "CHAT_LIVENESS_HOST";
 
   private static final Map<String, String> DEFAULTS = Map.ofEntries(
     Map.entry(HTTP_HOST, "127.0.0.1"),
@@ -71,7 +89,15 @@ public final class Settings {
     Map.entry(CLUSTER_MEMBERS, "127.0.0.1"),
     Map.entry(CLUSTER_HOST, "127.0.0.1"),
     Map.entry(CLUSTER_PORT, "0"),
-    Map.entry(CLUSTER_PUBLIC_HOST, "")
+    Map.entry(CLUSTER_PUBLIC_HOST, ""),
+    Map.entry(CLUSTER_TLS_KEYSTORE, ""),
+    Map.entry(CLUSTER_TLS_KEYSTORE_PASSWORD, ""),
+    Map.entry(CLUSTER_TLS_KEYSTORE_PASSWORD_FILE, ""),
+    Map.entry(CLUSTER_TLS_TRUSTSTORE, ""),
+    Map.entry(CLUSTER_TLS_TRUSTSTORE_PASSWORD, ""),
+    Map.entry(CLUSTER_TLS_TRUSTSTORE_PASSWORD_FILE, ""),
+    Map.entry(LIVENESS_PORT, "0"),
+    Map.entry(LIVENESS_HOST, "127.0.0.1")
   );
 
   private final JsonObject config;

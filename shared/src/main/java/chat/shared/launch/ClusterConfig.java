@@ -4,10 +4,18 @@ import chat.shared.Settings;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -18,6 +26,13 @@ import java.util.List;
  * <p>{@code CHAT_CLUSTER_HOST} is the one interface a node binds Hazelcast and the clustered event
  * bus to: an address ({@code 127.0.0.1} locally), or a name resolved once at start (the compose
  * service name, which resolves to the container's address on the compose network).
+ *
+ * <p>The clustered event bus (the TCP connections between Vert.x nodes that carry every service
+ * request, reply and event) can run TLS with client certificates ({@link #eventBusTls}): a node
+ * whose certificate the cluster CA did not sign can join Hazelcast but cannot open or accept an
+ * event-bus connection. Hazelcast's own member protocol (membership, the cluster-wide maps, among
+ * them the sessions) stays plaintext and unauthenticated (its TLS is an enterprise feature): its
+ * network must be private to the cluster.
  */
 public final class ClusterConfig {
 
@@ -80,6 +95,67 @@ public final class ClusterConfig {
     }
     join.getTcpIpConfig().setEnabled(true).setMembers(members);
     return config;
+  }
+
+  /**
+   * TLS with required client certificates on the clustered event bus, when
+   * {@link Settings#CLUSTER_TLS_KEYSTORE} is set: the node presents its key store's certificate
+   * both as server and as client, and trusts only certificates signed by the CA of
+   * {@link Settings#CLUSTER_TLS_TRUSTSTORE}. Vert.x's event-bus client does not verify host names
+   * (nodes dial each other by advertised address); the trust is the CA's signature. Both stores
+   * are PKCS12.
+   *
+   * @return whether TLS is on
+   * @throws IllegalArgumentException when the key store is set but the trust store is not, or a
+   *     store or password file cannot be read
+   */
+  public static boolean eventBusTls(Settings settings, EventBusOptions eventBus) {
+    String keyStore = settings.string(Settings.CLUSTER_TLS_KEYSTORE).trim();
+    if (keyStore.isEmpty()) {
+      return false;
+    }
+    String trustStore = settings.string(Settings.CLUSTER_TLS_TRUSTSTORE).trim();
+    if (trustStore.isEmpty()) {
+      throw new IllegalArgumentException(Settings.CLUSTER_TLS_KEYSTORE + " is set but "
+        + Settings.CLUSTER_TLS_TRUSTSTORE + " is not: name the store with the cluster CA");
+    }
+    String keyPassword = password(settings, Settings.CLUSTER_TLS_KEYSTORE_PASSWORD,
+      Settings.CLUSTER_TLS_KEYSTORE_PASSWORD_FILE);
+    String trustPassword = password(settings, Settings.CLUSTER_TLS_TRUSTSTORE_PASSWORD,
+      Settings.CLUSTER_TLS_TRUSTSTORE_PASSWORD_FILE);
+    if (trustPassword.isEmpty()) {
+      trustPassword = keyPassword;
+    }
+    eventBus.setSsl(true)
+      .setKeyCertOptions(new PfxOptions().setPath(readable(Settings.CLUSTER_TLS_KEYSTORE, keyStore))
+        .setPassword(keyPassword))
+      .setTrustOptions(new PfxOptions().setPath(readable(Settings.CLUSTER_TLS_TRUSTSTORE, trustStore))
+        .setPassword(trustPassword))
+      .setTrustAll(false)
+      .setClientAuth(ClientAuth.REQUIRED);
+    return true;
+  }
+
+  /** The password given directly, or the first line of the password file; empty when neither. */
+  private static String password(Settings settings, String key, String fileKey) {
+    String direct = settings.string(key);
+    String file = settings.string(fileKey).trim();
+    if (!direct.isEmpty() || file.isEmpty()) {
+      return direct;
+    }
+    try {
+      return Files.readAllLines(Path.of(readable(fileKey, file)), StandardCharsets.UTF_8).stream()
+        .findFirst().orElse("").trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(fileKey + " '" + file + "' cannot be read", e);
+    }
+  }
+
+  private static String readable(String key, String path) {
+    if (!Files.isReadable(Path.of(path))) {
+      throw new IllegalArgumentException(key + " '" + path + "' is not a readable file");
+    }
+    return path;
   }
 
   /**
