@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@code -cluster}, {@code -conf}, {@code -instances}). With {@code -cluster}, the cluster
  * manager comes from {@link ClusterConfig} and the clustered event bus binds the same interface
  * as Hazelcast ({@code CHAT_CLUSTER_HOST}) unless {@code -cluster-host} says otherwise; without
- * it, nothing about clustering is touched (the all-in-one local run).
+ * it, nothing about clustering is touched (the all-in-one local run). With
+ * {@code CHAT_CLUSTER_TLS_KEYSTORE} set, the clustered event bus runs TLS with client
+ * certificates ({@link ClusterConfig#eventBusTls}). Every run, clustered or not, has the
+ * metrics of {@link ChatMetrics}.
  *
  * <p>On SIGTERM Vert.x's shutdown hook undeploys the verticles (each {@code stop()} finishes its
  * in-flight work), unregisters their consumers cluster-wide, then leaves Hazelcast gracefully.
@@ -38,6 +41,7 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
   private final boolean clustered;
   private final Settings settings = new Settings(new JsonObject());
   private long joinStartedAt;
+  private boolean eventBusTls;
 
   public ChatLauncher(String[] args) {
     super(args);
@@ -54,7 +58,7 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    VertxBuilder builder = VertxApplicationHooks.super.createVertxBuilder(options);
+    VertxBuilder builder = ChatMetrics.builder(options);
     if (!clustered) {
       return builder;
     }
@@ -67,6 +71,7 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
     if (!publicHost.isEmpty() && eventBus.getClusterPublicHost() == null) {
       eventBus.setClusterPublicHost(publicHost);
     }
+    eventBusTls = ClusterConfig.eventBusTls(settings, eventBus);
     joinStartedAt = System.nanoTime();
     return builder.withClusterManager(ClusterConfig.clusterManager(settings));
   }
@@ -78,9 +83,10 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
     }
     ClusterManager manager = ((VertxInternal) context.vertx()).clusterManager();
     EventBusOptions eventBus = context.vertxOptions().getEventBusOptions();
-    LOG.info("Joined cluster '{}' in {} ms ({} ms after JVM start): {} Vert.x nodes, event bus on {}",
+    LOG.info("Joined cluster '{}' in {} ms ({} ms after JVM start): {} Vert.x nodes, event bus on {} ({})",
       settings.string(Settings.CLUSTER_NAME), (System.nanoTime() - joinStartedAt) / 1_000_000,
-      uptimeMs(), manager.getNodes().size(), eventBus.getHost());
+      uptimeMs(), manager.getNodes().size(), eventBus.getHost(),
+      eventBusTls ? "TLS, client certificates required" : "plaintext, no TLS configured");
     if (manager instanceof HazelcastClusterManager) {
       ((HazelcastClusterManager) manager).getHazelcastInstance().getCluster()
         .addMembershipListener(new MembershipLog());
@@ -89,11 +95,13 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
 
   @Override
   public void afterVerticleDeployed(HookContext context) {
-    int livenessPort = Liveness.configuredPort();
+    int livenessPort = Liveness.configuredPort(settings);
+    String livenessHost = settings.string(Settings.LIVENESS_HOST);
     if (livenessPort > 0) {
-      Liveness.start(context.vertx(), livenessPort)
-        .onSuccess(server -> LOG.info("Liveness check on http://127.0.0.1:{}/live", server.actualPort()))
-        .onFailure(err -> LOG.error("Liveness check cannot listen on 127.0.0.1:{}", livenessPort, err));
+      Liveness.start(context.vertx(), livenessHost, livenessPort)
+        .onSuccess(server -> LOG.info("Liveness check on http://{}:{}/live, metrics on {}", livenessHost,
+          server.actualPort(), ChatMetrics.PATH))
+        .onFailure(err -> LOG.error("Liveness check cannot listen on {}:{}", livenessHost, livenessPort, err));
     }
     LOG.info("Ready: {} deployed {} ms after JVM start{}", context.mainVerticle(), uptimeMs(),
       clustered ? " (clustered)" : "");
