@@ -4,6 +4,7 @@ import chat.shared.ErrorCode;
 import chat.shared.ServiceBus;
 import chat.shared.ServiceError;
 import chat.shared.Settings;
+import chat.shared.launch.ChatMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
@@ -20,13 +21,14 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of the system: REST under {@code /api}, the SockJS event-bus bridge under
- * {@code /eventbus}, {@code /health}. It holds no data of its own; sessions live in the session
+ * {@code /eventbus}, {@code /health}, {@code /metrics}. It holds no data of its own; sessions live in the session
  * store (local, or cluster-wide when Vert.x is clustered) and everything else is asked of the
  * auth and chat services over the event bus.
  */
@@ -93,6 +95,8 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/*").failureHandler(HttpErrors::handle);
 
     new HealthApi(services, bridge).mount(router);
+    // Prometheus text of this JVM's registry (Vert.x and domain meters), see docs/metrics.md.
+    router.get(ChatMetrics.PATH).handler(PrometheusScrapingHandler.create(ChatMetrics.registry()));
 
     router.route("/eventbus/*").handler(new OriginCheck(settings.list(Settings.ALLOWED_ORIGINS)));
     router.route("/eventbus/*").subRouter(
