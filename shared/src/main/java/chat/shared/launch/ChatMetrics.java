@@ -21,6 +21,7 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +34,9 @@ import java.util.regex.Pattern;
  * <p>Label cardinality is bounded: no paths (the route template instead), no client or peer
  * addresses, and event-bus addresses reduced to a fixed set: the internal {@code svc.*} and
  * {@code gateway.*} addresses as they are, {@code chat.{id}} and {@code chat.{id}.send} as those
- * templates, everything else (reply addresses, anything unexpected) as {@value #OTHER_ADDRESS}.
+ * templates, everything else (reply addresses, anything unexpected) as {@value #OTHER_ADDRESS};
+ * and HTTP client pools, which Vert.x names by the {@code host:port} they connect to, as
+ * {@value #HTTP_CLIENT_POOL}.
  */
 public final class ChatMetrics {
 
@@ -44,6 +47,7 @@ public final class ChatMetrics {
   static final String CHAT_EVENTS_TEMPLATE = "chat.{id}";
   static final String CHAT_SEND_TEMPLATE = "chat.{id}.send";
   static final String OTHER_ADDRESS = "other";
+  static final String HTTP_CLIENT_POOL = "http-client";
 
   private static final Pattern CHAT_EVENTS = Pattern.compile(Addresses.CHAT_EVENTS_REGEX);
   private static final Pattern CHAT_SEND = Pattern.compile(Addresses.CHAT_SEND_REGEX);
@@ -60,7 +64,7 @@ public final class ChatMetrics {
     if (registry == null) {
       PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       // Before any meter exists: a filter only applies to meters registered after it.
-      created.config().meterFilter(boundedAddresses());
+      created.config().meterFilter(boundedAddresses()).meterFilter(boundedPoolNames());
       Metrics.globalRegistry.add(created);
       registry = created;
     }
@@ -112,27 +116,43 @@ public final class ChatMetrics {
   }
 
   private static MeterFilter boundedAddresses() {
-    String key = Label.EB_ADDRESS.toString();
     return new MeterFilter() {
       @Override
       public Meter.Id map(Meter.Id id) {
         if (!id.getName().startsWith(MetricsDomain.EVENT_BUS.getPrefix())) {
           return id;
         }
-        String address = id.getTag(key);
-        if (address == null) {
-          return id;
-        }
-        String bounded = addressLabel(address);
-        if (bounded.equals(address)) {
-          return id;
-        }
-        List<Tag> tags = new ArrayList<>();
-        for (Tag tag : id.getTagsAsIterable()) {
-          tags.add(key.equals(tag.getKey()) ? Tag.of(key, bounded) : tag);
-        }
-        return id.replaceTags(tags);
+        return retag(id, Label.EB_ADDRESS.toString(), ChatMetrics::addressLabel);
       }
     };
+  }
+
+  private static MeterFilter boundedPoolNames() {
+    return new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        if (!id.getName().startsWith(MetricsDomain.NAMED_POOLS.getPrefix())
+          || !"http".equals(id.getTag(Label.POOL_TYPE.toString()))) {
+          return id;
+        }
+        return retag(id, Label.POOL_NAME.toString(), name -> HTTP_CLIENT_POOL);
+      }
+    };
+  }
+
+  private static Meter.Id retag(Meter.Id id, String key, UnaryOperator<String> bound) {
+    String value = id.getTag(key);
+    if (value == null) {
+      return id;
+    }
+    String bounded = bound.apply(value);
+    if (bounded.equals(value)) {
+      return id;
+    }
+    List<Tag> tags = new ArrayList<>();
+    for (Tag tag : id.getTagsAsIterable()) {
+      tags.add(key.equals(tag.getKey()) ? Tag.of(key, bounded) : tag);
+    }
+    return id.replaceTags(tags);
   }
 }
