@@ -7,10 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.gateway.GatewayVerticle;
+import chat.shared.Addresses;
 import chat.shared.Settings;
+import chat.shared.launch.ChatMetrics;
+import chat.shared.launch.ClusterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -83,6 +91,12 @@ class ClusterIT {
   private static int port2;
   private static int chatClusterPort;
   private static int gateway1ClusterPort;
+  private static int authLivenessPort;
+  private static int chatLivenessPort;
+  private static String clusterName;
+  private static String members;
+  /** The throw-away cluster PKI (scripts/cluster-pki.sh): the cluster runs event-bus TLS. */
+  private static Path pki;
 
   // Shared by the tests, in order.
   private static HttpUser alice;
@@ -97,24 +111,37 @@ class ClusterIT {
     // Whatever happens to this JVM, the services do not outlive it.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> PROCESSES.forEach(ServiceProcess::ensureStopped)));
 
-    int[] ports = freePorts(6);
+    int[] ports = freePorts(8);
     int[] hazelcast = {ports[0], ports[1], ports[2], ports[3]};
     port1 = ports[4];
     port2 = ports[5];
+    authLivenessPort = ports[6];
+    chatLivenessPort = ports[7];
     chatClusterPort = hazelcast[1];
     gateway1ClusterPort = hazelcast[2];
     // A name of its own: this cluster never merges with a developer's scripts/cluster.sh one.
-    String clusterName = "chatbus-it-" + UUID.randomUUID().toString().substring(0, 8);
-    String members = Stream.of(0, 1, 2, 3).map(i -> "127.0.0.1:" + hazelcast[i]).collect(Collectors.joining("\n"));
-    Map<String, String> common = Map.of(
+    clusterName = "chatbus-it-" + UUID.randomUUID().toString().substring(0, 8);
+    members = Stream.of(0, 1, 2, 3).map(i -> "127.0.0.1:" + hazelcast[i]).collect(Collectors.joining("\n"));
+    // The clustered event bus runs TLS with client certificates, as a deployment should.
+    pki = WORK.resolve("pki");
+    generatePki(pki);
+    Map<String, String> common = new HashMap<>(Map.of(
       Settings.CLUSTER_NAME, clusterName,
       Settings.CLUSTER_MEMBERS, members,
       Settings.CLUSTER_HOST, "127.0.0.1",
       Settings.HTTP_HOST, "127.0.0.1",
-      Settings.PASSWORD_ITERATIONS, "1000");
+      Settings.PASSWORD_ITERATIONS, "1000"));
+    common.putAll(Map.of(
+      Settings.CLUSTER_TLS_KEYSTORE, pki.resolve("node.p12").toString(),
+      Settings.CLUSTER_TLS_KEYSTORE_PASSWORD_FILE, pki.resolve("password").toString(),
+      Settings.CLUSTER_TLS_TRUSTSTORE, pki.resolve("truststore.p12").toString()));
 
-    auth = service("auth", "auth-verticle", common, hazelcast[0], 0);
-    chat = service("chat", "chat-verticle", common, hazelcast[1], 0);
+    Map<String, String> authEnv = new HashMap<>(common);
+    authEnv.put(Settings.LIVENESS_PORT, Integer.toString(authLivenessPort));
+    Map<String, String> chatEnv = new HashMap<>(common);
+    chatEnv.put(Settings.LIVENESS_PORT, Integer.toString(chatLivenessPort));
+    auth = service("auth", "auth-verticle", authEnv, hazelcast[0], 0);
+    chat = service("chat", "chat-verticle", chatEnv, hazelcast[1], 0);
     gateway1 = service("gateway1", "gateway-verticle", common, hazelcast[2], port1);
     gateway2 = service("gateway2", "gateway-verticle", common, hazelcast[3], port2);
 
@@ -134,6 +161,20 @@ class ClusterIT {
 
     vertx = Vertx.vertx();
     web = WebClient.create(vertx);
+  }
+
+  /** scripts/cluster-pki.sh into this folder: a CA, a node store it signed, a rogue self-signed one. */
+  private static void generatePki(Path dir) throws IOException, InterruptedException {
+    Path log = WORK.resolve("pki.log");
+    ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("scripts/cluster-pki.sh").toString(), dir.toString())
+      .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("KEYTOOL", Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    Process keytool = builder.start();
+    keytool.getOutputStream().close();
+    if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+      keytool.destroyForcibly();
+      throw new AssertionError("scripts/cluster-pki.sh failed; see " + log);
+    }
   }
 
   @AfterAll
@@ -514,5 +555,75 @@ class ClusterIT {
         Files.delete(p);
       }
     }
+  }
+
+  // ---- metrics and cluster trust (issues 8 and 9) -------------------------------------
+
+  @Test
+  @Order(100)
+  void livenessPortsOfAuthAndChatServePrometheusMetrics() throws Exception {
+    for (int port : new int[] {authLivenessPort, chatLivenessPort}) {
+      java.net.http.HttpResponse<String> r = HEALTH_CLIENT.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ChatMetrics.PATH)).timeout(Duration.ofSeconds(10)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), "liveness :" + port + " /metrics");
+      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), r.headers().toString());
+      assertTrue(r.body().contains("vertx_eventbus_"), r.body());
+      assertTrue(r.body().contains("jvm_memory_used_bytes"), r.body());
+    }
+  }
+
+  @Test
+  @Order(101)
+  void aNodeWithoutTheClusterCertificateJoinsHazelcastButGetsNoAnswer() throws Exception {
+    for (ServiceProcess p : List.of(auth, chat, gateway2)) {
+      assertTrue(p.logged(Pattern.compile("event bus on .*TLS, client certificates required")), p.name + " runs event-bus TLS");
+    }
+    // Knows the cluster name and the members, trusts the cluster's CA, but holds a key the CA
+    // never signed: Hazelcast lets it in (its protocol has no authentication), the event bus not.
+    Vertx rogue = clusteredNode("rogue.p12");
+    try {
+      assertTrue(((io.vertx.core.internal.VertxInternal) rogue).clusterManager().getNodes().size() >= 4,
+        "the rogue node is a cluster member");
+      Throwable refused = rogue.eventBus().request(Addresses.AUTH_PING, new JsonObject(),
+          new DeliveryOptions().setSendTimeout(5_000))
+        .map(reply -> (Throwable) null).otherwise(err -> err).await(30, TimeUnit.SECONDS);
+      assertTrue(refused != null, "svc.auth.ping must not answer a node without the cluster certificate");
+      LOG.info("A node without the cluster certificate asking svc.auth.ping got: {}", refused.toString());
+      assertFalse(refused instanceof ReplyException && ((ReplyException) refused).failureType() == ReplyFailure.NO_HANDLERS,
+        "the rogue node saw the address (it is in the cluster) and still got no answer: " + refused);
+    } finally {
+      rogue.close().await(30, TimeUnit.SECONDS);
+    }
+
+    // The same join with the node certificate is answered: the certificate made the difference.
+    Vertx trusted = clusteredNode("node.p12");
+    try {
+      JsonObject pong = trusted.eventBus().<JsonObject>request(Addresses.AUTH_PING, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(10_000)).await(30, TimeUnit.SECONDS).body();
+      assertEquals("UP", pong.getString("status"));
+    } finally {
+      trusted.close().await(30, TimeUnit.SECONDS);
+    }
+    // And the real members still reach each other (the gateway pings auth and chat).
+    awaitHealth(port2, 200, 30_000);
+  }
+
+  /** A Vert.x node in this JVM that joins the test cluster with the given PKCS12 key store. */
+  private static Vertx clusteredNode(String keyStore) throws Exception {
+    int[] port = freePorts(1);
+    Settings settings = new Settings(new JsonObject()
+      .put(Settings.CLUSTER_NAME, clusterName)
+      .put(Settings.CLUSTER_MEMBERS, members)
+      .put(Settings.CLUSTER_HOST, "127.0.0.1")
+      .put(Settings.CLUSTER_PORT, port[0])
+      .put(Settings.CLUSTER_TLS_KEYSTORE, pki.resolve(keyStore).toString())
+      .put(Settings.CLUSTER_TLS_KEYSTORE_PASSWORD_FILE, pki.resolve("password").toString())
+      .put(Settings.CLUSTER_TLS_TRUSTSTORE, pki.resolve("truststore.p12").toString()));
+    EventBusOptions eventBus = new EventBusOptions().setHost("127.0.0.1").setPort(0);
+    ClusterConfig.eventBusTls(settings, eventBus);
+    return Vertx.builder().with(new VertxOptions().setEventBusOptions(eventBus))
+      .withClusterManager(ClusterConfig.clusterManager(settings))
+      .buildClustered().await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 }
