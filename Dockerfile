@@ -30,8 +30,10 @@ USER chatbus
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError" \
     CHAT_DATA_DIR=/data \
     CHAT_CLUSTER_PORT=5701
-# 8080 gateway HTTP, 5701 Hazelcast, 5710 clustered event bus, 9090 liveness (127.0.0.1 only).
-EXPOSE 8080 5701 5710
+# 8080 gateway HTTP (and its /metrics), 5701 Hazelcast, 5710 clustered event bus (TLS when
+# CHAT_CLUSTER_TLS_KEYSTORE is set), 9090 liveness and /metrics of auth and chat
+# (CHAT_LIVENESS_PORT, on CHAT_LIVENESS_HOST: 127.0.0.1 unless compose opens it to its network).
+EXPOSE 8080 5701 5710 9090
 
 # exec form: java is PID 1 and gets SIGTERM itself (docker stop), then leaves the cluster cleanly.
 ENTRYPOINT ["java", "-jar", "/app/service.jar", "-cluster", "-cluster-port", "5710"]

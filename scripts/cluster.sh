@@ -9,6 +9,10 @@
 #   scripts/cluster.sh status               what runs, and the gateways' /health
 #   scripts/cluster.sh restart [service...]
 #
+# CHAT_CLUSTER_TLS=1 runs the clustered event bus with TLS and client certificates: a throw-away
+# CA and node store are made once with scripts/cluster-pki.sh in run/cluster/pki/ (or set
+# CHAT_CLUSTER_TLS_KEYSTORE, ..._TRUSTSTORE and ..._KEYSTORE_PASSWORD_FILE yourself).
+#
 # Build first: mvn -B install -DskipTests. PIDs and logs go to run/cluster/ (git-ignored),
 # data to data/cluster/<service>/ (kept across restarts). Processes are only ever stopped by the
 # PIDs this script wrote, after checking the PID is still that service's java process.
@@ -37,6 +41,16 @@ SERVICES=(
 # One member per line, as in docker-compose.yml (there: auth:5701, chat:5701, ...).
 CHAT_CLUSTER_MEMBERS="$(printf '127.0.0.1:%s\n' 5701 5702 5703 5704)"
 export CHAT_CLUSTER_MEMBERS
+
+if [ "${CHAT_CLUSTER_TLS:-0}" = 1 ] && [ -z "${CHAT_CLUSTER_TLS_KEYSTORE:-}" ]; then
+  PKI_DIR="$RUN_DIR/pki"
+  if [ ! -f "$PKI_DIR/node.p12" ]; then
+    "$ROOT/scripts/cluster-pki.sh" "$PKI_DIR" >/dev/null
+  fi
+  export CHAT_CLUSTER_TLS_KEYSTORE="$PKI_DIR/node.p12"
+  export CHAT_CLUSTER_TLS_TRUSTSTORE="$PKI_DIR/truststore.p12"
+  export CHAT_CLUSTER_TLS_KEYSTORE_PASSWORD_FILE="$PKI_DIR/password"
+fi
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { log "error: $*" >&2; exit 1; }
