@@ -67,6 +67,8 @@ public final class LatencyHarness {
       Settings settings = new Settings(new JsonObject());
       VertxOptions options = new VertxOptions();
       options.getEventBusOptions().setHost(ClusterConfig.bindAddress(settings));
+      // A cluster started with CHAT_CLUSTER_TLS_* answers only a node holding its certificate.
+      ClusterConfig.eventBusTls(settings, options.getEventBusOptions());
       long joining = System.nanoTime();
       vertx = Vertx.builder().with(options).withClusterManager(ClusterConfig.clusterManager(settings))
         .buildClustered().await(120, TimeUnit.SECONDS);
