@@ -64,13 +64,17 @@ class MetricsTest {
     return all;
   }
 
-  @Test
-  void metricsAnswerPrometheusTextWithVertxAndDomainSeries() {
-    TestClient alice = stack.client().signUp("metrics_alice", "student");
-    TestClient bob = stack.client().signUp("metrics_bob", "student");
-    long chat = alice.createChat("metrics", bob.id());
+  /** Signs two users up, makes them a chat and sends one message in it. */
+  private static void oneSend(String prefix) {
+    TestClient alice = stack.client().signUp(prefix + "_alice", "student");
+    TestClient bob = stack.client().signUp(prefix + "_bob", "student");
+    long chat = alice.createChat(prefix, bob.id());
     alice.sendMessage(chat, "counted");
+  }
 
+  @Test
+  void metricsAnswerPrometheusTextWithVertxSeries() {
+    oneSend("metrics_vertx");
     String text = scrape().bodyAsString();
     // Vert.x's own: HTTP server by route template, event bus by (bounded) address, pools, JVM.
     assertTrue(text.contains("vertx_http_server_requests_total{"), text);
@@ -79,8 +83,14 @@ class MetricsTest {
     assertTrue(text.contains("address=\"svc.chat.messages.send\""), text);
     assertTrue(text.contains("vertx_pool_"), text);
     assertTrue(text.contains("jvm_memory_used_bytes"), text);
-    // The domain figures, counted by the chat service's writer.
+  }
+
+  @Test
+  void metricsCountAPersistedMessage() {
+    oneSend("metrics_domain");
+    // The domain figures (DomainMetrics), counted by the chat service's writer.
     String persisted = DomainMetrics.MESSAGES_PERSISTED.replace('.', '_') + "_total";
+    String text = scrape().bodyAsString();
     assertTrue(text.lines().anyMatch(l -> l.startsWith(persisted + " ") && !l.endsWith(" 0.0")),
       persisted + " counts the send:\n" + text);
   }
