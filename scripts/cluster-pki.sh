@@ -27,17 +27,24 @@ umask 077
 PASS="${CHAT_PKI_PASSWORD:-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}"
 printf '%s\n' "$PASS" > password
 
-kt() { "$KEYTOOL" "$@" -storetype PKCS12 -storepass "$PASS" 2>&1 | { grep -v '^\(Certificate was added to keystore\|Generating\)' || true; } >&2; }
+# keytool, quiet unless it fails.
+kt() {
+  local out
+  if ! out=$("$KEYTOOL" "$@" -storetype PKCS12 -storepass "$PASS" 2>&1); then
+    printf '%s\n' "$out" >&2
+    return 1
+  fi
+}
 
 kt -genkeypair -keystore ca.p12 -alias ca -keyalg EC -groupname secp256r1 -validity "$DAYS" \
   -dname "CN=chatbus cluster CA" -ext bc:c
-"$KEYTOOL" -exportcert -rfc -keystore ca.p12 -storetype PKCS12 -storepass "$PASS" -alias ca -file ca.pem
+kt -exportcert -rfc -keystore ca.p12 -alias ca -file ca.pem
 kt -importcert -noprompt -keystore truststore.p12 -alias ca -file ca.pem
 
 kt -genkeypair -keystore node.p12 -alias node -keyalg EC -groupname secp256r1 -validity "$DAYS" \
   -dname "CN=chatbus node"
-"$KEYTOOL" -certreq -keystore node.p12 -storetype PKCS12 -storepass "$PASS" -alias node -file node.csr
-"$KEYTOOL" -gencert -keystore ca.p12 -storetype PKCS12 -storepass "$PASS" -alias ca -validity "$DAYS" \
+kt -certreq -keystore node.p12 -alias node -file node.csr
+kt -gencert -keystore ca.p12 -alias ca -validity "$DAYS" \
   -ext ku:c=digitalSignature,keyAgreement -ext eku=serverAuth,clientAuth -rfc -infile node.csr -outfile node.pem
 kt -importcert -noprompt -keystore node.p12 -alias ca -file ca.pem
 kt -importcert -keystore node.p12 -alias node -file node.pem
