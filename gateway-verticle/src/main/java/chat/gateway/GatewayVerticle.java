@@ -42,12 +42,17 @@ public class GatewayVerticle extends VerticleBase {
   private static final long SHUTDOWN_GRACE_SECONDS = 5;
 
   private HttpServer server;
+  private Router router;
   private MessageConsumer<JsonObject> sessionEnded;
   private MessageConsumer<JsonObject> userEvents;
   private long evictionTimer;
 
   @Override
   public Future<?> start() {
+    return OpenApiDocument.load(vertx).compose(this::start);
+  }
+
+  private Future<?> start(OpenApiDocument openApi) {
     Settings settings = new Settings(config());
     ServiceBus services = new ServiceBus(vertx.eventBus());
     boolean secureCookies = settings.bool(Settings.COOKIE_SECURE);
@@ -80,7 +85,7 @@ public class GatewayVerticle extends VerticleBase {
       .setSessionTimeout(settings.integer(Settings.SESSION_TIMEOUT_MINUTES) * 60_000L)
       .setLazySession(true);
 
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     // The body limit gives 413; SockJS's xhr transports also need the body read before them.
     router.route().handler(BodyHandler.create(false).setBodyLimit(settings.integer(Settings.MAX_BODY_BYTES)));
     router.route().handler(sessions);
@@ -91,6 +96,7 @@ public class GatewayVerticle extends VerticleBase {
     new AuthApi(services, vertx.eventBus(), csrf, failedLogins, sessions).mount(router);
     new ChatApi(services, messages).mount(router);
     new AdminApi(services, users).mount(router);
+    openApi.mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(new ServiceError(ErrorCode.NOT_FOUND, "No such endpoint")));
     router.route("/api/*").failureHandler(HttpErrors::handle);
 
@@ -128,6 +134,11 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(evictionTimer);
     return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** The routes, for the test that holds them against the OpenAPI document. */
+  Router router() {
+    return router;
   }
 
   /** The port the server listens on (useful when configured with port 0). */
