@@ -48,7 +48,7 @@ class MessageWriterRollbackTest {
     Context context = vertx.getOrCreateContext();
     Pool writerPool = on(context, () -> Future.succeededFuture(database.writerPool(vertx)));
     Pool readerPool = on(context, () -> Future.succeededFuture(database.readerPool(vertx)));
-    ChatStore store = new ChatStore(writerPool, readerPool);
+    ChatStore store = new ChatStore(writerPool, readerPool, new StorageHealth(vertx));
     Membership membership = new Membership();
     UserDirectory users = new UserDirectory(new ServiceBus(vertx.eventBus()), store);
     MessageWriter writer = new MessageWriter(vertx, store, membership, users, new ChatEvents(vertx.eventBus(), users), 2);
