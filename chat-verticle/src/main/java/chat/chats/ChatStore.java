@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,17 +143,17 @@ final class ChatStore {
       .map(rows -> rows.iterator().next().getLong("last_id"));
   }
 
-  /** Which of these message ids are stored (committed), read on a reader connection. */
-  Future<Set<Long>> storedMessageIds(Collection<Long> ids) {
+  /** The stored (committed) messages having these ids, by id, read on a reader connection. */
+  Future<Map<Long, StoredMessage>> storedMessages(Collection<Long> ids) {
     if (ids.isEmpty()) {
-      return Future.succeededFuture(Set.of());
+      return Future.succeededFuture(Map.of());
     }
     String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
-    return reader.preparedQuery("SELECT id FROM messages WHERE id IN (" + marks + ")")
+    return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id IN (" + marks + ")")
       .execute(Tuple.wrap(new ArrayList<Object>(ids)))
       .map(rows -> {
-        Set<Long> found = new HashSet<>();
-        rows.forEach(row -> found.add(row.getLong("id")));
+        Map<Long, StoredMessage> found = new HashMap<>();
+        rows.forEach(row -> found.put(row.getLong("id"), message(row)));
         return found;
       });
   }

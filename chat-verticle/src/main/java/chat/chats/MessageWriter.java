@@ -260,8 +260,8 @@ final class MessageWriter {
 
   /**
    * A batch failed. Its transaction ended in a ROLLBACK, but a failure reported at or after
-   * COMMIT does not prove that nothing was stored, so before answering, the batch's new ids are
-   * looked up on a reader connection: the messages found were committed and are replied and
+   * COMMIT does not prove that nothing was stored, so before answering, the batch's new messages
+   * are looked up by id on a reader connection: the ones found as written were committed and are replied and
    * published as usual; the others fail UNAVAILABLE when the storage failed (a full disk: try
    * again later) or INTERNAL otherwise. When even the look-up fails, the outcome stays unknown
    * and those sends fail UNAVAILABLE saying so: a retry with the same client_id stores once.
@@ -287,8 +287,16 @@ final class MessageWriter {
       return Future.succeededFuture();
     }
     List<Long> createdIds = outcome.created().stream().map(StoredMessage::id).toList();
-    return store.storedMessageIds(createdIds)
-      .map(stored -> {
+    return store.storedMessages(createdIds)
+      .map(rows -> {
+        // Stored means this very message (same chat, sender, content, time, client_id), not
+        // merely a row with its id.
+        Set<Long> stored = new HashSet<>();
+        outcome.created().forEach(m -> {
+          if (m.equals(rows.get(m.id()))) {
+            stored.add(m.id());
+          }
+        });
         if (!stored.isEmpty()) {
           LOG.warn("{} of {} messages of the failed batch were committed after all; answering them as stored",
             stored.size(), createdIds.size());
