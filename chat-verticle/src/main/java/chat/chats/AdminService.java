@@ -242,7 +242,7 @@ final class AdminService {
   // ---------------------------------------------------------------------------------------
 
   private JsonObject view(ChatRow chat, long messageCount) {
-    return Views.chat(chat, users.usersJson(membership.participants(chat.id()))).put("message_count", messageCount);
+    return Views.chat(chat, users.usersJsonForOwner(membership.participants(chat.id()))).put("message_count", messageCount);
   }
 
 

@@ -1,45 +1,117 @@
 package chat.chats;
 
+import chat.shared.ErrorCode;
+import chat.shared.ServiceError;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every SQL statement of the chat service's user operations (the administration's are in
  * {@link AdminStore}). Writes run on the single-connection writer pool inside
  * {@link #inTransaction}; reads run on the reader pool and see committed data only.
  *
- * <p>The writer pool is used through {@link #inTransaction} and nothing else: vertx-jdbc-client
- * 5.0.x leaves a pooled connection in manual-commit mode after its first transaction
- * (vert-x3/vertx-jdbc-client#356), so a bare statement there would never be committed.
+ * <p>The writer pool is used through {@link #inTransaction} and nothing else. Its transactions
+ * are plain {@code BEGIN IMMEDIATE} / {@code COMMIT} / {@code ROLLBACK} statements on a
+ * connection that stays in auto-commit mode, not the JDBC transaction API: with that API
+ * sqlite-jdbc issues the next {@code BEGIN} itself right after each commit or rollback, and when
+ * SQLite has already rolled a transaction back on its own (SQLITE_FULL, some I/O errors) the
+ * driver's rollback fails before that, leaving a connection whose statements each commit alone
+ * and whose every COMMIT fails ("cannot commit - no transaction is active"). With plain
+ * statements a failed transaction always ends in a ROLLBACK (its "no transaction is active"
+ * answer ignored), so the connection is clean for the next one.
  */
 final class ChatStore {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ChatStore.class);
   private static final String USER_COLUMNS = "id, username, email, user_type, date_joined, is_active";
   static final String CHAT_COLUMNS = "c.id, c.name, c.created_by, c.created_at, c.last_activity_at";
   static final String MESSAGE_COLUMNS = "id, chat_id, sender_id, content, created_at, client_id";
+  /** Bytes the write probe stores (and removes again): a few pages, like a long message. */
+  static final int PROBE_BYTES = 8192;
+
+  /**
+   * SQLite primary result codes of failures that come from the storage, not the statement:
+   * BUSY 5, LOCKED 6, NOMEM 7, READONLY 8, IOERR 10, FULL 13, CANTOPEN 14, PROTOCOL 15.
+   */
+  private static final Set<Integer> STORAGE_FAILURES = Set.of(5, 6, 7, 8, 10, 13, 14, 15);
 
   private final Pool writer;
   private final Pool reader;
+  private final StorageHealth health;
 
-  ChatStore(Pool writer, Pool reader) {
+  ChatStore(Pool writer, Pool reader, StorageHealth health) {
     this.writer = writer;
     this.reader = reader;
+    this.health = health;
+    health.probeWith(this::probeWrite);
   }
 
-  /** Runs {@code work} in one write transaction (BEGIN IMMEDIATE); rolled back if it fails. */
+  /**
+   * Runs {@code work} in one write transaction (BEGIN IMMEDIATE); rolled back if anything fails.
+   * A failure of the storage fails {@link ErrorCode#UNAVAILABLE} (nothing the client did, worth
+   * a retry) and marks the service unwritable; a {@link ServiceError} of the work passes as is.
+   */
   <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
-    return writer.withTransaction(work);
+    return writer.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
+        .compose(begun -> work.apply(conn))
+        .compose(result -> conn.query("COMMIT").execute().map(result))
+        .recover(err -> conn.query("ROLLBACK").execute()
+          // "no transaction is active" when SQLite already rolled back (or BEGIN failed): fine.
+          .transform(rolledBack -> Future.<T>failedFuture(err))))
+      .transform(ar -> {
+        if (ar.succeeded()) {
+          health.committed();
+          return Future.succeededFuture(ar.result());
+        }
+        Throwable err = ar.cause();
+        if (err instanceof ServiceError) {
+          return Future.failedFuture(err);
+        }
+        if (isStorageFailure(err)) {
+          health.storageFailed(err);
+          LOG.debug("A write transaction failed on the storage", err);
+          return Future.failedFuture(new ServiceError(ErrorCode.UNAVAILABLE,
+            "The chat service cannot store data right now, try again shortly"));
+        }
+        return Future.failedFuture(err);
+      });
+  }
+
+  /** Whether the failure (or a cause of it) is SQLite reporting a problem of the storage. */
+  static boolean isStorageFailure(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException && STORAGE_FAILURES.contains(((SQLException) t).getErrorCode() & 0xff)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The readiness probe: stores {@value #PROBE_BYTES} bytes and removes them in one committed
+   * transaction, so it needs the room and the working commit a send needs, and leaves nothing.
+   */
+  Future<Void> probeWrite() {
+    return inTransaction(tx -> tx.preparedQuery("INSERT INTO write_probe (filler) VALUES (zeroblob(?))")
+      .execute(Tuple.of(PROBE_BYTES))
+      .compose(inserted -> tx.query("DELETE FROM write_probe").execute())
+      .mapEmpty());
   }
 
   /** A page of history in ascending id order, and whether more exist beyond it. */
@@ -61,9 +133,29 @@ final class ChatStore {
 
   /** The highest message id ever used (AUTOINCREMENT never reuses one), 0 when none. */
   Future<Long> lastMessageId() {
-    return reader.query("SELECT MAX(COALESCE((SELECT MAX(id) FROM messages), 0),"
+    return lastMessageId(reader);
+  }
+
+  /** The same, inside a write transaction. */
+  Future<Long> lastMessageId(SqlClient client) {
+    return client.query("SELECT MAX(COALESCE((SELECT MAX(id) FROM messages), 0),"
         + " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)) AS last_id").execute()
       .map(rows -> rows.iterator().next().getLong("last_id"));
+  }
+
+  /** The stored (committed) messages having these ids, by id, read on a reader connection. */
+  Future<Map<Long, StoredMessage>> storedMessages(Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+    return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id IN (" + marks + ")")
+      .execute(Tuple.wrap(new ArrayList<Object>(ids)))
+      .map(rows -> {
+        Map<Long, StoredMessage> found = new HashMap<>();
+        rows.forEach(row -> found.put(row.getLong("id"), message(row)));
+        return found;
+      });
   }
 
   // ---- reads ---------------------------------------------------------------------------

@@ -29,6 +29,8 @@ public class ChatVerticle extends VerticleBase {
   private Pool writerPool;
   private Pool readerPool;
   private MessageWriter writer;
+  private StorageHealth health;
+  private long evictionTimer = -1;
 
   @Override
   public Future<?> start() {
@@ -36,7 +38,9 @@ public class ChatVerticle extends VerticleBase {
     Path dataDir = Path.of(settings.string(Settings.DATA_DIR));
     int maxMessageLength = settings.integer(Settings.MAX_MESSAGE_LENGTH);
     int commitWindowMs = settings.integer(Settings.COMMIT_WINDOW_MS);
-    ChatDatabase database = new ChatDatabase(dataDir);
+    ChatDatabase database = new ChatDatabase(dataDir, Long.parseLong(settings.string(Settings.CHAT_DB_MAX_BYTES).trim()));
+    TokenBuckets sendsPerUser = new TokenBuckets(settings.integer(Settings.MESSAGE_BURST),
+      settings.integer(Settings.MESSAGES_PER_SECOND));
 
     return vertx.executeBlocking(() -> {
       database.migrate(dataDir);
@@ -44,14 +48,16 @@ public class ChatVerticle extends VerticleBase {
     }).compose(v -> {
       writerPool = database.writerPool(vertx);
       readerPool = database.readerPool(vertx);
-      ChatStore store = new ChatStore(writerPool, readerPool);
+      health = new StorageHealth(vertx);
+      ChatStore store = new ChatStore(writerPool, readerPool, health);
       EventBus eventBus = vertx.eventBus();
       UserDirectory users = new UserDirectory(new ServiceBus(eventBus), store);
       Membership membership = new Membership();
       ChatEvents events = new ChatEvents(eventBus, users);
       writer = new MessageWriter(vertx, store, membership, users, events, commitWindowMs);
       ChatService chats = new ChatService(store, membership, users, events);
-      MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength);
+      MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength, sendsPerUser);
+      evictionTimer = vertx.setPeriodic(60_000, id -> sendsPerUser.evictFull());
       AdminService admin = new AdminService(store, new AdminStore(readerPool), membership, users, events);
 
       return Future.all(users.load(), store.allParticipants().map(pairs -> {
@@ -67,7 +73,9 @@ public class ChatVerticle extends VerticleBase {
           serve(eventBus, Addresses.CHAT_MEMBERSHIP, chats::membership);
           serve(eventBus, Addresses.CHAT_MESSAGE_SEND, messages::send);
           serve(eventBus, Addresses.CHAT_MESSAGE_HISTORY, messages::history);
-          serve(eventBus, Addresses.CHAT_PING, body -> Future.succeededFuture(new JsonObject().put("status", "UP")));
+          // Readiness: DOWN while the database cannot be written (a full disk), until a write succeeds.
+          serve(eventBus, Addresses.CHAT_PING, body -> Future.succeededFuture(
+            new JsonObject().put("status", health.writable() ? "UP" : "DOWN")));
           serve(eventBus, Addresses.CHAT_ADMIN_CHATS_LIST, admin::listChats);
           serve(eventBus, Addresses.CHAT_ADMIN_CHAT_GET, admin::getChat);
           serve(eventBus, Addresses.CHAT_ADMIN_ADD_PARTICIPANT, admin::addParticipant);
@@ -89,6 +97,10 @@ public class ChatVerticle extends VerticleBase {
   /** Stops taking requests, commits the queued sends, then closes the pools. */
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(evictionTimer);
+    if (health != null) {
+      health.close();
+    }
     List<Future<Void>> unregistered = new ArrayList<>();
     consumers.forEach(c -> unregistered.add(c.unregister()));
     consumers.clear();

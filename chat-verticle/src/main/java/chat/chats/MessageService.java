@@ -1,6 +1,8 @@
 package chat.chats;
 
+import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,19 +15,33 @@ final class MessageService {
   private final UserDirectory users;
   private final MessageWriter writer;
   private final int maxMessageLength;
+  private final TokenBuckets sendsPerUser;
 
+  /**
+   * @param sendsPerUser the per-user send limit; the one chat service counts every send,
+   *     whichever gateway took it, so the limit holds cluster-wide
+   */
   MessageService(ChatStore store, Membership membership, UserDirectory users, MessageWriter writer,
-                 int maxMessageLength) {
+                 int maxMessageLength, TokenBuckets sendsPerUser) {
     this.store = store;
     this.membership = membership;
     this.users = users;
     this.writer = writer;
     this.maxMessageLength = maxMessageLength;
+    this.sendsPerUser = sendsPerUser;
   }
 
-  /** {@code {user_id, chat_id, content, client_id?}} -> message; the sender is always the caller. */
+  /**
+   * {@code {user_id, chat_id, content, client_id?}} -> message; the sender is always the caller.
+   * Every attempt takes from the caller's send budget first (as the gateway's limit did), so a
+   * flood is refused before any other work.
+   */
   Future<JsonObject> send(JsonObject body) {
     long caller = Validation.caller(body);
+    if (!sendsPerUser.tryTake(Long.toString(caller))) {
+      DomainMetrics.rateLimited("message");
+      throw new ServiceError(ErrorCode.RATE_LIMITED, "Too many messages, slow down");
+    }
     long chatId = Validation.chatId(body);
     String content = Validation.content(body, maxMessageLength);
     String clientId = Validation.clientId(body);

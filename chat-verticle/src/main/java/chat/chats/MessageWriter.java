@@ -2,6 +2,7 @@ package chat.chats;
 
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -10,6 +11,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Message ids are assigned here, in acceptance order: this verticle is the only writer of its
  * database, so the next id is known ({@code MAX(id) + 1} at start). A failed batch rolls back
- * whole; its sends fail INTERNAL and the next id is read again from the database.
+ * whole; each of its sends is answered with what the database holds (see {@link #failed}) and
+ * the next id is read again from the database.
  *
  * <p>Used on the verticle's event loop only; the counters may be read from anywhere.
  */
@@ -172,11 +175,15 @@ final class MessageWriter {
       return;
     }
     committing = true;
-    long firstId = nextId;
-    store.inTransaction(tx -> write(tx, batch, firstId))
-      .onSuccess(this::committed)
+    Attempt attempt = new Attempt(batch);
+    long started = System.nanoTime();
+    store.inTransaction(tx -> write(tx, attempt))
+      .onSuccess(outcome -> {
+        DomainMetrics.commit(batch.size(), System.nanoTime() - started);
+        committed(outcome);
+      })
       .<Void>mapEmpty()
-      .recover(err -> failed(batch, firstId, err))
+      .recover(err -> failed(attempt, err))
       .onComplete(ar -> {
         committing = false;
         // Sends that queued during the commit have waited long enough: go at once.
@@ -186,8 +193,17 @@ final class MessageWriter {
 
   // ---- one batch ----------------------------------------------------------------------
 
-  /** Inside the transaction: resolves client_id duplicates, inserts the new messages, touches chats. */
-  private Future<Outcome> write(SqlConnection tx, List<Pending> batch, long firstId) {
+  /**
+   * Inside the transaction: resolves client_id duplicates, inserts the new messages, touches
+   * chats. The next id is read again here after a failed batch (whatever that batch left).
+   */
+  private Future<Outcome> write(SqlConnection tx, Attempt attempt) {
+    Future<Long> first = nextId > 0 ? Future.succeededFuture(nextId) : store.lastMessageId(tx).map(last -> last + 1);
+    return first.compose(firstId -> write(tx, attempt, firstId));
+  }
+
+  private Future<Outcome> write(SqlConnection tx, Attempt attempt, long firstId) {
+    List<Pending> batch = attempt.sends;
     Set<ClientKey> keys = new LinkedHashSet<>();
     for (Pending send : batch) {
       if (send.key() != null) {
@@ -217,10 +233,11 @@ final class MessageWriter {
         }
         lastActivity.merge(message.chatId(), message.createdAt(), Math::max);
       }
-      long next = id;
+      Outcome outcome = new Outcome(batch, results, created, id);
+      attempt.outcome = outcome;
       return store.insertMessages(tx, created)
         .compose(v -> store.touchChats(tx, lastActivity))
-        .map(v -> new Outcome(batch, results, created, next));
+        .map(v -> outcome);
     });
   }
 
@@ -230,6 +247,7 @@ final class MessageWriter {
     batchesCommitted.incrementAndGet();
     messagesStored.addAndGet(outcome.created().size());
     largestBatch.accumulateAndGet(outcome.sends().size(), Math::max);
+    DomainMetrics.messagesPersisted(outcome.created().size());
     LOG.debug("Committed a batch of {} sends, {} new messages", outcome.sends().size(), outcome.created().size());
     for (int i = 0; i < outcome.sends().size(); i++) {
       StoredMessage message = outcome.results().get(i);
@@ -241,22 +259,98 @@ final class MessageWriter {
   }
 
   /**
-   * A failed batch was rolled back whole: its sends fail INTERNAL and the next id is read again
-   * from the database (falling back to the batch's first id, which the rollback freed).
+   * A batch failed. Its transaction ended in a ROLLBACK, but a failure reported at or after
+   * COMMIT does not prove that nothing was stored, so before answering, the batch's new messages
+   * are looked up by id on a reader connection: the ones found as written were committed and are replied and
+   * published as usual; the others fail UNAVAILABLE when the storage failed (a full disk: try
+   * again later) or INTERNAL otherwise. When even the look-up fails, the outcome stays unknown
+   * and those sends fail UNAVAILABLE saying so: a retry with the same client_id stores once.
+   * The next id is read again inside the next batch's transaction.
    */
-  private Future<Void> failed(List<Pending> batch, long firstId, Throwable err) {
-    LOG.error("A batch of {} message sends failed and was rolled back", batch.size(), err);
-    ServiceError error = new ServiceError(ErrorCode.INTERNAL, "The message could not be stored");
-    batch.forEach(send -> send.reply().tryFail(error));
-    return store.lastMessageId()
-      .map(last -> {
-        nextId = last + 1;
+  private Future<Void> failed(Attempt attempt, Throwable err) {
+    DomainMetrics.commitFailed();
+    nextId = -1;
+    ServiceError cause = err instanceof ServiceError ? (ServiceError) err : null;
+    ServiceError notStored = cause != null && cause.code() == ErrorCode.UNAVAILABLE
+      ? cause
+      : new ServiceError(ErrorCode.INTERNAL, "The message could not be stored");
+    if (cause != null && cause.code() == ErrorCode.UNAVAILABLE) {
+      LOG.warn("A batch of {} message sends could not be stored (the storage failed) and was rolled back",
+        attempt.sends.size());
+    } else {
+      LOG.error("A batch of {} message sends failed and was rolled back", attempt.sends.size(), err);
+    }
+    Outcome outcome = attempt.outcome;
+    if (outcome == null || outcome.created().isEmpty()) {
+      // Failed before anything was inserted: only earlier, stored messages were found.
+      answer(attempt.sends, outcome, Set.of(), notStored);
+      return Future.succeededFuture();
+    }
+    List<Long> createdIds = outcome.created().stream().map(StoredMessage::id).toList();
+    return store.storedMessages(createdIds)
+      .map(rows -> {
+        // Stored means this very message (same chat, sender, content, time, client_id), not
+        // merely a row with its id.
+        Set<Long> stored = new HashSet<>();
+        outcome.created().forEach(m -> {
+          if (m.equals(rows.get(m.id()))) {
+            stored.add(m.id());
+          }
+        });
+        if (!stored.isEmpty()) {
+          LOG.warn("{} of {} messages of the failed batch were committed after all; answering them as stored",
+            stored.size(), createdIds.size());
+          messagesStored.addAndGet(stored.size());
+          DomainMetrics.messagesPersisted(stored.size());
+        }
+        answer(attempt.sends, outcome, stored, notStored);
         return (Void) null;
       })
-      .recover(readErr -> {
-        LOG.error("Could not read the last message id again, assuming the rollback", readErr);
-        nextId = firstId;
+      .recover(lookupErr -> {
+        LOG.warn("Could not find out whether a failed batch was stored: {}", lookupErr.toString());
+        answer(attempt.sends, outcome, null, new ServiceError(ErrorCode.UNAVAILABLE,
+          "The message may or may not have been stored; retry with the same client_id"));
         return Future.succeededFuture();
       });
+  }
+
+  /**
+   * Answers each send of a failed batch: a message of this batch found stored (or one stored
+   * before it, for a repeated client_id) is replied and the new ones published in id order;
+   * the rest fail with {@code error}. {@code stored} null means the look-up failed.
+   */
+  private void answer(List<Pending> sends, Outcome outcome, Set<Long> stored, ServiceError error) {
+    if (outcome == null) {
+      sends.forEach(send -> send.reply().tryFail(error));
+      return;
+    }
+    Set<Long> created = new HashSet<>();
+    outcome.created().forEach(m -> created.add(m.id()));
+    for (int i = 0; i < sends.size(); i++) {
+      StoredMessage message = outcome.results().get(i);
+      boolean isStored = !created.contains(message.id()) || (stored != null && stored.contains(message.id()));
+      if (isStored) {
+        sends.get(i).reply().tryComplete(Views.message(message, users.get(message.senderId())));
+      } else {
+        sends.get(i).reply().tryFail(error);
+      }
+    }
+    if (stored != null) {
+      for (StoredMessage message : outcome.created()) {
+        if (stored.contains(message.id())) {
+          events.message(message.chatId(), Views.message(message, users.get(message.senderId())));
+        }
+      }
+    }
+  }
+
+  /** One batch on its way: the sends, and once the transaction planned them, what they resolve to. */
+  private static final class Attempt {
+    final List<Pending> sends;
+    Outcome outcome;
+
+    Attempt(List<Pending> sends) {
+      this.sends = sends;
+    }
   }
 }

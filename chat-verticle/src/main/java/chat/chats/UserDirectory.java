@@ -48,15 +48,22 @@ final class UserDirectory {
     return byId.get(id);
   }
 
-  /** The contract's user object of a known user. */
+  /** The user object of a known user as other participants see it (no email). */
   JsonObject userJson(long id) {
     return Views.user(id, byId.get(id));
   }
 
-  /** The participants' user objects, in the given order. */
+  /** The participants' user objects (no email), in the given order. */
   List<JsonObject> usersJson(Collection<Long> ids) {
     List<JsonObject> users = new ArrayList<>(ids.size());
     ids.forEach(id -> users.add(userJson(id)));
+    return users;
+  }
+
+  /** The participants' user objects with their emails, for owners only (administration). */
+  List<JsonObject> usersJsonForOwner(Collection<Long> ids) {
+    List<JsonObject> users = new ArrayList<>(ids.size());
+    ids.forEach(id -> users.add(Views.userForOwner(id, byId.get(id))));
     return users;
   }
 

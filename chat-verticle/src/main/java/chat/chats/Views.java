@@ -19,14 +19,26 @@ final class Views {
   private Views() {
   }
 
-  /** User object: {@code {id, username, email, user_type, date_joined}} (never is_active). */
+  /**
+   * User object as participants see each other: {@code {id, username, user_type, date_joined}}.
+   * No email: a user's email goes only to that user and to owners (contract v2, "Privacy of user
+   * objects"), and this service only ever shows users to the other participants of a chat.
+   */
   static JsonObject user(long id, UserRecord user) {
     JsonObject json = new JsonObject().put("id", id);
     if (user != null) {
       json.put("username", user.username())
-        .put("email", user.email())
         .put("user_type", user.userType())
         .put("date_joined", user.dateJoined());
+    }
+    return json;
+  }
+
+  /** User object for owners (the administration API): {@code {id, username, email, user_type, date_joined}}. */
+  static JsonObject userForOwner(long id, UserRecord user) {
+    JsonObject json = user(id, user);
+    if (user != null) {
+      json.put("email", user.email());
     }
     return json;
   }

@@ -34,7 +34,8 @@ class ChatOperationsTest extends ChatTestBase {
     assertEquals(List.of(ALICE, BOB, CAROL), participantIds(chat));
 
     JsonObject bob = chat.getJsonArray("participants").getJsonObject(1);
-    assertEquals(new JsonObject().put("id", BOB).put("username", "bob").put("email", "bob@example.org")
+    // Participants see each other without emails (contract v2, "Privacy of user objects").
+    assertEquals(new JsonObject().put("id", BOB).put("username", "bob")
       .put("user_type", "student").put("date_joined", "2026-01-02T10:00:00.000Z"), bob);
     assertEquals(chat, getChat(BOB, chat.getLong("id")));
   }
@@ -156,6 +157,7 @@ class ChatOperationsTest extends ChatTestBase {
     assertEquals(1, added.size());
     JsonObject dave = AUTH_USERS.get(DAVE).copy();
     dave.remove("is_active");
+    dave.remove("email");
     assertEquals(new JsonObject().put("type", "participant_added").put("chat_id", chatId).put("user", dave),
       added.get(0));
   }
@@ -310,7 +312,7 @@ class ChatOperationsTest extends ChatTestBase {
     waitUntil("participant_removed arrived", () -> ofType(events, "participant_removed").size() == 1);
     JsonObject event = ofType(events, "participant_removed").get(0);
     assertEquals(chatId, event.getLong("chat_id"));
-    assertEquals(Set.of("id", "username", "email", "user_type", "date_joined"), event.getJsonObject("user").fieldNames());
+    assertEquals(Set.of("id", "username", "user_type", "date_joined"), event.getJsonObject("user").fieldNames());
     assertEquals(removed, event.getJsonObject("user").getLong("id"));
   }
 }

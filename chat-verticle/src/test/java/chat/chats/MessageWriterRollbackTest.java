@@ -48,7 +48,7 @@ class MessageWriterRollbackTest {
     Context context = vertx.getOrCreateContext();
     Pool writerPool = on(context, () -> Future.succeededFuture(database.writerPool(vertx)));
     Pool readerPool = on(context, () -> Future.succeededFuture(database.readerPool(vertx)));
-    ChatStore store = new ChatStore(writerPool, readerPool);
+    ChatStore store = new ChatStore(writerPool, readerPool, new StorageHealth(vertx));
     Membership membership = new Membership();
     UserDirectory users = new UserDirectory(new ServiceBus(vertx.eventBus()), store);
     MessageWriter writer = new MessageWriter(vertx, store, membership, users, new ChatEvents(vertx.eventBus(), users), 2);
@@ -93,6 +93,63 @@ class MessageWriterRollbackTest {
     }
     assertEquals(1, events.size());
     assertEquals(after, events.get(0).getJsonObject("message"));
+
+    on(context, () -> writer.close().compose(v -> Future.join(writerPool.close(), readerPool.close())));
+  }
+
+  /**
+   * A failed batch is answered by what the database holds, looked up by id; a row under the
+   * batch's id that some other writer stored is not the batch's message. (Only this service
+   * writes chat.db; the foreign row stands for any commit whose outcome is not the batch's.)
+   */
+  @Test
+  void aFailedBatchIsNotAnsweredWithAnotherRowUnderItsId(Vertx vertx) throws Exception {
+    ChatDatabase database = new ChatDatabase(dataDir);
+    vertx.executeBlocking(() -> {
+      database.migrate(dataDir);
+      return null;
+    }).await(20, TimeUnit.SECONDS);
+    Context context = vertx.getOrCreateContext();
+    Pool writerPool = on(context, () -> Future.succeededFuture(database.writerPool(vertx)));
+    Pool readerPool = on(context, () -> Future.succeededFuture(database.readerPool(vertx)));
+    ChatStore store = new ChatStore(writerPool, readerPool, new StorageHealth(vertx));
+    Membership membership = new Membership();
+    UserDirectory users = new UserDirectory(new ServiceBus(vertx.eventBus()), store);
+    MessageWriter writer = new MessageWriter(vertx, store, membership, users, new ChatEvents(vertx.eventBus(), users), 2);
+    UserRecord alice = new UserRecord(ALICE, "alice", "alice@example.org", "student", "2026-01-01T00:00:00.000Z", true);
+    long chatId = on(context, () -> store.inTransaction(tx -> store.upsertUsers(tx, List.of(alice))
+        .compose(v -> store.insertChat(tx, "contested", ALICE, System.currentTimeMillis()))
+        .compose(id -> store.insertParticipants(tx, id, List.of(ALICE), System.currentTimeMillis()).map(id)))
+      .compose(id -> writer.start().map(id)));
+    users.remember(List.of(alice));
+    on(context, () -> {
+      membership.add(chatId, List.of(ALICE));
+      return Future.succeededFuture();
+    });
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> consumer =
+      vertx.eventBus().consumer(Addresses.chatEvents(chatId), msg -> events.add(msg.body()));
+    consumer.completion().await(20, TimeUnit.SECONDS);
+
+    // Another connection takes the id the writer will give its next message.
+    try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(ChatDatabase.FILE_NAME));
+         java.sql.Statement s = other.createStatement()) {
+      s.execute("PRAGMA busy_timeout = 5000");
+      s.execute("INSERT INTO messages (id, chat_id, sender_id, content, created_at) VALUES (1, " + chatId + ", 1, 'elsewhere', 0)");
+    }
+    Future<JsonObject> refused = on(context, () -> Future.succeededFuture(writer.submit(chatId, ALICE, "mine", "mine-1")));
+    on(context, () -> refused.transform(ar -> Future.succeededFuture()));
+    assertTrue(refused.failed(), "not answered with the other row");
+    assertEquals(ErrorCode.INTERNAL, ServiceError.from(refused.cause()).code());
+
+    // The next batch reads the next id again and is stored and published; nothing was published for id 1.
+    JsonObject after = on(context, () -> writer.submit(chatId, ALICE, "mine", "mine-1"));
+    assertEquals(2, after.getLong("id"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (events.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(List.of(after), events.stream().map(e -> e.getJsonObject("message")).toList());
 
     on(context, () -> writer.close().compose(v -> Future.join(writerPool.close(), readerPool.close())));
   }

@@ -450,6 +450,69 @@ class ClusterIT {
     assertEquals(acknowledged, stored, "every acknowledged message is stored, under the id it was acknowledged with");
   }
 
+  /**
+   * The send limit is the chat service's, so one user has one budget whichever gateways it uses.
+   * The cluster is shared by the class, so the chat service is restarted with a small budget for
+   * this test only (burst 10, 1 per second) and restarted with the default one after it.
+   * Gateway 1, killed by an earlier test, is started again for it (and left running).
+   */
+  @Test
+  @Order(9)
+  void oneUserSendingThroughBothGatewaysHasOneSendBudget() throws Exception {
+    int burst = 10;
+    int perSecond = 1;
+    if (!gateway1.isAlive()) {
+      gateway1.start();
+      gateway1.awaitLine(READY, START_TIMEOUT_MS);
+    }
+    restartChat(Map.of(Settings.MESSAGE_BURST, Integer.toString(burst),
+      Settings.MESSAGES_PER_SECOND, Integer.toString(perSecond)));
+    try {
+      HttpUser grace = user("grace").signUp(port1);
+      long budgetChat = grace.createChat(port2, "one budget");
+      Map<Integer, Integer> stored = new HashMap<>(Map.of(port1, 0, port2, 0));
+      Map<Integer, Integer> limited = new HashMap<>(Map.of(port1, 0, port2, 0));
+      long started = System.nanoTime();
+      for (int i = 0; i < 4 * burst; i++) {
+        int port = i % 2 == 0 ? port1 : port2;
+        HttpResponse<Buffer> r = grace.post(port, "/api/chats/" + budgetChat + "/messages",
+          new JsonObject().put("content", "budget " + i));
+        if (r.statusCode() == 429) {
+          assertEquals("rate_limited", r.bodyAsJsonObject().getJsonObject("error").getString("code"), r.bodyAsString());
+          limited.merge(port, 1, Integer::sum);
+        } else {
+          HttpUser.expect(r, 201, "send " + i);
+          stored.merge(port, 1, Integer::sum);
+        }
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      int total = stored.get(port1) + stored.get(port2);
+      LOG.info("One budget across gateways: {} stored ({} via 1, {} via 2), {} refused, in {} s",
+        total, stored.get(port1), stored.get(port2), limited.get(port1) + limited.get(port2), seconds);
+      // One token bucket: never more than the burst plus what refilled meanwhile, whatever the
+      // speed. A limit per gateway would have let each gateway store its own burst.
+      assertTrue(total >= burst, "the burst is allowed: " + total);
+      assertTrue(total <= burst + Math.ceil(seconds * perSecond), total + " stored in " + seconds + " s");
+      assertTrue(limited.get(port1) > 0 && limited.get(port2) > 0, "both gateways refuse once the budget is spent: " + limited);
+      HttpResponse<Buffer> history = grace.get(port1, "/api/chats/" + budgetChat + "/messages?limit=200");
+      HttpUser.expect(history, 200, "history");
+      assertEquals(total, history.bodyAsJsonObject().getJsonArray("messages").size(), "a refused send stores nothing");
+    } finally {
+      restartChat(Map.of(Settings.MESSAGE_BURST, "", Settings.MESSAGES_PER_SECOND, ""));
+    }
+  }
+
+  /** Stops the chat service, sets (value non-empty) or drops these variables, starts it again. */
+  private static void restartChat(Map<String, String> env) throws Exception {
+    chat.stop(60_000);
+    awaitHealth(port2, 503, 30_000);
+    env.forEach((key, value) -> chat.env(key, value.isEmpty() ? null : value));
+    chat.start();
+    chat.awaitLine(READY, START_TIMEOUT_MS);
+    awaitHealth(port1, 200, 30_000);
+    awaitHealth(port2, 200, 30_000);
+  }
+
   // ---- helpers -----------------------------------------------------------------------
 
   private static ServiceProcess service(String name, String module, Map<String, String> common,

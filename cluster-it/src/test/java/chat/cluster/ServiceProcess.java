@@ -39,6 +39,15 @@ final class ServiceProcess {
     this.logFile = logDir.resolve(name + ".log");
   }
 
+  /** Sets an environment variable for the next start, or removes it when {@code value} is null. */
+  void env(String key, String value) {
+    if (value == null) {
+      env.remove(key);
+    } else {
+      env.put(key, value);
+    }
+  }
+
   /** Starts (or starts again, appending to the same log). */
   ServiceProcess start() throws IOException {
     if (!Files.isRegularFile(jar)) {

@@ -59,15 +59,10 @@ public class GatewayVerticle extends VerticleBase {
 
     int loginsPerMinute = settings.integer(Settings.LOGIN_ATTEMPTS_PER_MINUTE);
     TokenBuckets failedLogins = new TokenBuckets(loginsPerMinute, loginsPerMinute / 60.0);
-    TokenBuckets sends = new TokenBuckets(settings.integer(Settings.MESSAGE_BURST),
-      settings.integer(Settings.MESSAGES_PER_SECOND));
-    evictionTimer = vertx.setPeriodic(60_000, id -> {
-      failedLogins.evictFull();
-      sends.evictFull();
-    });
+    evictionTimer = vertx.setPeriodic(60_000, id -> failedLogins.evictFull());
 
     DoubleSubmitCsrf csrf = new DoubleSubmitCsrf(secureCookies);
-    MessageSends messages = new MessageSends(services, sends);
+    MessageSends messages = new MessageSends(services);
     UserCache users = new UserCache(services);
     BridgeGuard bridge = new BridgeGuard(vertx.eventBus(), services, messages, users);
 

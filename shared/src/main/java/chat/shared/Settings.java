@@ -28,9 +28,9 @@ public final class Settings {
   public static final String MAX_BODY_BYTES = "CHAT_MAX_BODY_BYTES";
   /** Failed logins per username and client address per minute before 429. */
   public static final String LOGIN_ATTEMPTS_PER_MINUTE = "CHAT_LOGIN_ATTEMPTS_PER_MINUTE";
-  /** Messages a user may send per second, sustained (0 = unlimited). */
+  /** Messages a user may send per second, sustained, counted by the chat service so cluster-wide (0 = unlimited). */
   public static final String MESSAGES_PER_SECOND = "CHAT_MESSAGES_PER_SECOND";
-  /** Burst of messages a user may send at once. */
+  /** Burst of messages a user may send at once (read by the chat service; 0 = unlimited). */
   public static final String MESSAGE_BURST = "CHAT_MESSAGE_BURST";
 
   // storage
@@ -41,6 +41,8 @@ public final class Settings {
   public static final String PASSWORD_ITERATIONS = "CHAT_PASSWORD_ITERATIONS";
   /** Longest time, ms, a message send waits to be committed with others (group commit). */
   public static final String COMMIT_WINDOW_MS = "CHAT_COMMIT_WINDOW_MS";
+  /** Cap on the size of chat.db, bytes (whole 4 KiB pages); at the cap writes answer 503 (0 = no cap). */
+  public static final String CHAT_DB_MAX_BYTES = "CHAT_DB_MAX_BYTES";
 
   // cluster
   public static final String CLUSTER_NAME = "CHAT_CLUSTER_NAME";
@@ -85,6 +87,7 @@ public final class Settings {
     Map.entry(MAX_MESSAGE_LENGTH, "8000"),
     Map.entry(PASSWORD_ITERATIONS, "100000"),
     Map.entry(COMMIT_WINDOW_MS, "2"),
+    Map.entry(CHAT_DB_MAX_BYTES, "0"),
     Map.entry(CLUSTER_NAME, "chatbus-local"),
     Map.entry(CLUSTER_MEMBERS, "127.0.0.1"),
     Map.entry(CLUSTER_HOST, "127.0.0.1"),
