@@ -29,19 +29,20 @@ class LogbackConfigTest {
     List<String> lines = logWith(Map.of("CHAT_LOG_FORMAT", "json"), context -> {
       Logger log = context.getLogger("chat.access");
       log.atInfo().addKeyValue("method", "GET").addKeyValue("route", "/api/chats/:chatId").addKeyValue("status", 200)
-        .log("GET /api/chats/:chatId 200 1 ms");
+        .log("{} {} {} {} ms", "GET", "/api/chats/:chatId", 200, 1);
       context.getLogger("chat.gateway.Something").info("two\nlines");
     });
     assertEquals(2, lines.size(), "one line per event, a new line in a message escaped: " + lines);
     JsonObject access = new JsonObject(lines.get(0));
     assertEquals("INFO", access.getString("level"));
     assertEquals("chat.access", access.getString("loggerName"));
-    assertEquals("GET /api/chats/:chatId 200 1 ms", access.getString("message"));
+    assertEquals("GET /api/chats/:chatId 200 1 ms", access.getString("formattedMessage"));
+    assertFalse(access.containsKey("arguments"), "the arguments are in the message already");
     JsonArray kvp = access.getJsonArray("kvpList");
     assertTrue(kvp.contains(new JsonObject().put("method", "GET")), kvp.encode());
     assertTrue(kvp.contains(new JsonObject().put("route", "/api/chats/:chatId")), kvp.encode());
     assertTrue(access.containsKey("timestamp"));
-    assertEquals("two\nlines", new JsonObject(lines.get(1)).getString("message"));
+    assertEquals("two\nlines", new JsonObject(lines.get(1)).getString("formattedMessage"));
   }
 
   @Test
