@@ -6,6 +6,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.sstore.SessionStore;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A session store that never lets a deleted session id come back: every delete first leaves a
@@ -24,16 +27,29 @@ import io.vertx.ext.web.sstore.SessionStore;
  * the removal therefore sees the tombstone and removes its entry again; one that lands before
  * is removed by the delete. In between a get already answers "no session" because of the
  * tombstone.
+ *
+ * <p>A tombstone once seen is remembered here (bounded), so the session handler's retries for
+ * a dead cookie (it polls the store for {@code retryTimeout} before giving up) and a thief
+ * replaying one cost no cluster round trip.
  */
 final class TombstoneSessionStore implements SessionStore {
 
   /** Shared-data map of tombstones (gateway-internal, so not in the contract jar). */
   static final String TOMBSTONES_MAP = "chat.gateway.sessions.destroyed";
 
+  private static final int REMEMBERED_MAX = 10_000;
+
   private final Vertx vertx;
   private final SessionStore delegate;
   private final long tombstoneTtlMs;
   private Future<AsyncMap<String, Boolean>> tombstones;
+  /** Session ids known to be destroyed, and until when (ms); least recently used dropped first. */
+  private final Map<String, Long> remembered = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > REMEMBERED_MAX;
+    }
+  });
 
   TombstoneSessionStore(Vertx vertx, SessionStore delegate, long tombstoneTtlMs) {
     this.vertx = vertx;
@@ -49,7 +65,21 @@ final class TombstoneSessionStore implements SessionStore {
   }
 
   private Future<Boolean> destroyed(String id) {
-    return tombstones().compose(map -> map.get(id)).map(Boolean.TRUE::equals);
+    Long until = remembered.get(id);
+    if (until != null && until > System.currentTimeMillis()) {
+      return Future.succeededFuture(true);
+    }
+    return tombstones().compose(map -> map.get(id)).map(found -> {
+      if (Boolean.TRUE.equals(found)) {
+        remember(id);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  private void remember(String id) {
+    remembered.put(id, System.currentTimeMillis() + tombstoneTtlMs);
   }
 
   @Override
@@ -75,11 +105,19 @@ final class TombstoneSessionStore implements SessionStore {
 
   @Override
   public Future<Session> get(String id) {
-    return destroyed(id).compose(gone -> gone ? Future.succeededFuture() : delegate.get(id));
+    // Both reads at once: a get that misses a tombstone being written belongs to a request
+    // that overlapped the logout, and its later put is caught by the check in put.
+    Future<Boolean> gone = destroyed(id);
+    if (gone.succeeded() && gone.result()) {
+      return Future.succeededFuture();
+    }
+    Future<Session> session = delegate.get(id);
+    return Future.all(gone, session).map(v -> gone.result() ? null : session.result());
   }
 
   @Override
   public Future<Void> delete(String id) {
+    remember(id);
     return tombstones()
       .compose(map -> map.put(id, Boolean.TRUE, tombstoneTtlMs))
       .compose(v -> delegate.delete(id));
