@@ -689,4 +689,66 @@ class ClusterIT {
       .withClusterManager(ClusterConfig.clusterManager(settings))
       .buildClustered().await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
+
+  /**
+   * Issue 9 items 2 and 8: a logout racing requests in flight with the same cookie on both
+   * gateways leaves the session destroyed on both (a request finishing after the logout must
+   * not write it back into the cluster-wide store), every round; and the XSRF token is the
+   * deployment's: issued by one gateway it works on the other, a made-up one works on neither.
+   */
+  @Test
+  @Order(50)
+  void logoutRacingInFlightRequestsEndsTheSessionOnEveryGateway() throws Exception {
+    if (!gateway1.isAlive()) {
+      gateway1.start();
+      gateway1.awaitLine(READY, START_TIMEOUT_MS);
+      awaitHealth(port1, 200, 30_000);
+    }
+    int[] gateways = {port1, port2};
+    for (int round = 0; round < 20; round++) {
+      int home = gateways[round % 2];
+      HttpUser racer = user("racer").signUp(home);
+      String session = GatewayVerticle.SESSION_COOKIE + "=" + racer.cookie(GatewayVerticle.SESSION_COOKIE);
+      List<Future<HttpResponse<Buffer>>> inFlight = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        for (int port : gateways) {
+          inFlight.add(web.get(port, "127.0.0.1", i % 2 == 0 ? "/api/chats" : "/api/auth/me")
+            .putHeader("Cookie", session).send());
+        }
+      }
+      Future<HttpResponse<Buffer>> logout = racer.sendAsync(HttpMethod.POST, gateways[(round / 2) % 2], "/api/auth/logout", null);
+      for (int i = 0; i < 3; i++) {
+        for (int port : gateways) {
+          inFlight.add(web.get(port, "127.0.0.1", "/api/auth/me").putHeader("Cookie", session).send());
+        }
+      }
+      assertEquals(204, logout.await(30, TimeUnit.SECONDS).statusCode(), "round " + round);
+      Future.join(new ArrayList<>(inFlight)).await(30, TimeUnit.SECONDS);
+      for (int port : gateways) {
+        HttpResponse<Buffer> me = web.get(port, "127.0.0.1", "/api/auth/me").putHeader("Cookie", session)
+          .send().await(30, TimeUnit.SECONDS);
+        assertEquals(401, me.statusCode(), "round " + round + ": the logged-out session is alive on :" + port);
+      }
+    }
+
+    // The token of gateway 1 works on gateway 2 (one secret, agreed in the cluster) ...
+    HttpUser carol = user("xsrf");
+    carol.get(port1, "/api/auth/csrf");
+    String token = carol.cookie("XSRF-TOKEN");
+    HttpResponse<Buffer> registered = carol.post(port2, "/api/auth/register", new JsonObject()
+      .put("username", carol.username).put("email", carol.username + "@example.org")
+      .put("password", HttpUser.PASSWORD).put("user_type", "student"));
+    assertEquals(201, registered.statusCode(), registered.bodyAsString());
+    carol.logIn(port2);
+    assertEquals(token, carol.cookie("XSRF-TOKEN"), "the token survives login on another gateway");
+    carol.createChat(port1, "across", carol.id());
+    // ... and a made-up one of the same shape works on neither.
+    String forged = token.substring(0, token.indexOf('.')) + "." + "A".repeat(43);
+    for (int port : gateways) {
+      HttpResponse<Buffer> refused = web.post(port, "127.0.0.1", "/api/auth/logout")
+        .putHeader("Cookie", "XSRF-TOKEN=" + forged).putHeader("X-XSRF-TOKEN", forged).send().await(30, TimeUnit.SECONDS);
+      assertEquals(403, refused.statusCode(), refused.bodyAsString());
+      assertEquals("csrf", refused.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    }
+  }
 }

@@ -84,11 +84,21 @@ final class AuthApi {
 
   private void logout(RoutingContext ctx) {
     Session session = ctx.session();
-    if (session != null && SessionUsers.current(session) != null) {
-      endSocketsOf(session);
-      session.destroy();
+    if (session == null || SessionUsers.current(session) == null) {
+      ctx.response().setStatusCode(204).end();
+      return;
     }
-    ctx.response().setStatusCode(204).end();
+    endSocketsOf(session);
+    session.destroy();
+    // Removed from the store (and tombstoned, see TombstoneSessionStore) before the answer, so
+    // no gateway accepts the cookie once the client has seen the 204.
+    sessions.flush(ctx, true).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        ctx.response().setStatusCode(204).end();
+      }
+    });
   }
 
   /** Tells every gateway to close the bridge sockets opened with this session. */

@@ -8,8 +8,11 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
@@ -23,18 +26,29 @@ import java.util.regex.Pattern;
  * the convention read the cookie and never re-fetch it. A random token the attacker cannot read
  * (other origins cannot read our cookies) and must echo in a header (other origins cannot set
  * custom headers without CORS, which we do not grant) gives the protection the convention is for.
+ *
+ * <p>The token is unforgeable: a random nonce and its HMAC-SHA256 under the server's secret
+ * ({@link CsrfSecret}, the same on every gateway). A made-up value, even echoed in cookie and
+ * header alike (a cookie planted from a sibling subdomain, say), fails verification: the
+ * request gets 403 {@code csrf} and the response a fresh valid cookie. The token is not bound
+ * to the session, so the one a client holds keeps working across login and on every gateway.
  */
 final class DoubleSubmitCsrf implements Handler<RoutingContext> {
 
   static final String COOKIE = "XSRF-TOKEN";
   static final String HEADER = "X-XSRF-TOKEN";
   private static final String TOKEN_KEY = "csrf.token";
-  private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9_-]{43}");
+  /** Nonce (16 bytes) and MAC (32 bytes), base64url without padding, joined by a dot. */
+  private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}");
+  private static final String MAC_ALGORITHM = "HmacSHA256";
+  private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
 
   private final SecureRandom random = new SecureRandom();
+  private final SecretKeySpec key;
   private final boolean secureCookie;
 
-  DoubleSubmitCsrf(boolean secureCookie) {
+  DoubleSubmitCsrf(byte[] secret, boolean secureCookie) {
+    this.key = new SecretKeySpec(secret, MAC_ALGORITHM);
     this.secureCookie = secureCookie;
   }
 
@@ -42,7 +56,7 @@ final class DoubleSubmitCsrf implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Cookie cookie = ctx.request().getCookie(COOKIE);
     String token = cookie == null ? null : cookie.getValue();
-    boolean known = token != null && WELL_FORMED.matcher(token).matches();
+    boolean known = token != null && isValid(token);
     if (!known) {
       token = newToken();
       setCookie(ctx, token);
@@ -75,9 +89,31 @@ final class DoubleSubmitCsrf implements Handler<RoutingContext> {
   }
 
   private String newToken() {
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    byte[] nonce = new byte[16];
+    random.nextBytes(nonce);
+    String encoded = BASE64.encodeToString(nonce);
+    return encoded + "." + mac(encoded);
+  }
+
+  /** Whether the token is one this deployment issued (its MAC verifies). */
+  boolean isValid(String token) {
+    if (!WELL_FORMED.matcher(token).matches()) {
+      return false;
+    }
+    int dot = token.indexOf('.');
+    return MessageDigest.isEqual(mac(token.substring(0, dot)).getBytes(StandardCharsets.US_ASCII),
+      token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private String mac(String nonce) {
+    try {
+      // A Mac is not thread-safe and cheap to make; one per call keeps this handler shareable.
+      Mac mac = Mac.getInstance(MAC_ALGORITHM);
+      mac.init(key);
+      return BASE64.encodeToString(mac.doFinal(("xsrf:" + nonce).getBytes(StandardCharsets.US_ASCII)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(MAC_ALGORITHM + " unavailable", e);
+    }
   }
 
   private static boolean isUnsafe(HttpMethod method) {

@@ -49,11 +49,13 @@ public class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return OpenApiDocument.load(vertx).compose(this::start);
+    Settings settings = new Settings(config());
+    Future<OpenApiDocument> openApi = OpenApiDocument.load(vertx);
+    Future<byte[]> csrfSecret = CsrfSecret.resolve(vertx, settings);
+    return Future.all(openApi, csrfSecret).compose(loaded -> start(settings, openApi.result(), csrfSecret.result()));
   }
 
-  private Future<?> start(OpenApiDocument openApi) {
-    Settings settings = new Settings(config());
+  private Future<?> start(Settings settings, OpenApiDocument openApi, byte[] csrfSecret) {
     ServiceBus services = new ServiceBus(vertx.eventBus());
     boolean secureCookies = settings.bool(Settings.COOKIE_SECURE);
 
@@ -61,7 +63,7 @@ public class GatewayVerticle extends VerticleBase {
     TokenBuckets failedLogins = new TokenBuckets(loginsPerMinute, loginsPerMinute / 60.0);
     evictionTimer = vertx.setPeriodic(60_000, id -> failedLogins.evictFull());
 
-    DoubleSubmitCsrf csrf = new DoubleSubmitCsrf(secureCookies);
+    DoubleSubmitCsrf csrf = new DoubleSubmitCsrf(csrfSecret, secureCookies);
     MessageSends messages = new MessageSends(services);
     UserCache users = new UserCache(services);
     BridgeGuard bridge = new BridgeGuard(vertx.eventBus(), services, messages, users);
@@ -69,18 +71,22 @@ public class GatewayVerticle extends VerticleBase {
     // A cluster-wide store waits this long for a session another gateway has not stored yet;
     // login stores its session before answering, so a short wait is enough and an unknown or
     // logged-out cookie does not hold a request for the default 5 s.
-    SessionStore store = vertx.isClustered()
+    long sessionTimeoutMs = settings.integer(Settings.SESSION_TIMEOUT_MINUTES) * 60_000L;
+    SessionStore store = new TombstoneSessionStore(vertx, vertx.isClustered()
       ? ClusteredSessionStore.create(vertx, CLUSTERED_SESSION_WAIT_MS)
-      : LocalSessionStore.create(vertx);
+      : LocalSessionStore.create(vertx), sessionTimeoutMs);
     SessionHandler sessions = SessionHandler.create(store)
       .setSessionCookieName(SESSION_COOKIE)
       .setCookieHttpOnlyFlag(true)
       .setCookieSecureFlag(secureCookies)
       .setCookieSameSite(CookieSameSite.LAX)
-      .setSessionTimeout(settings.integer(Settings.SESSION_TIMEOUT_MINUTES) * 60_000L)
+      .setSessionTimeout(sessionTimeoutMs)
       .setLazySession(true);
 
+    SecurityHeaders headers = new SecurityHeaders(secureCookies);
     router = Router.router(vertx);
+    router.route().handler(new AccessLog());
+    router.route().handler(headers);
     // The body limit gives 413; SockJS's xhr transports also need the body read before them.
     router.route().handler(BodyHandler.create(false).setBodyLimit(settings.integer(Settings.MAX_BODY_BYTES)));
     router.route().handler(sessions);
@@ -108,14 +114,23 @@ public class GatewayVerticle extends VerticleBase {
     // The owner's admin page (webroot/admin.html) answers at /admin too.
     router.get("/admin").handler(ctx -> ctx.reroute("/admin.html"));
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
-    router.route().failureHandler(HttpErrors::handle);
+    AccessLog.recordRoutesOfFailures(router);
+    HttpErrors.mountOn(router);
 
     sessionEnded = bridge.listenForEndedSessions();
     userEvents = users.listen(vertx.eventBus(), bridge::closeSocketsOfUser);
     String host = settings.string(Settings.HTTP_HOST);
     int port = settings.integer(Settings.HTTP_PORT);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
-    return Future.all(sessionEnded.completion(), userEvents.completion(), server.requestHandler(router).listen())
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+      .invalidRequestHandler(request -> {
+        headers.apply(request.response());
+        HttpErrors.invalidRequest(request);
+      })
+      .requestHandler(request -> {
+        headers.apply(request.response());
+        router.handle(request);
+      });
+    return Future.all(sessionEnded.completion(), userEvents.completion(), server.listen())
       .onSuccess(v -> LOG.info("Gateway listening on http://{}:{}", host, server.actualPort()));
   }
 

@@ -2,7 +2,11 @@ package chat.gateway;
 
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +15,10 @@ import org.slf4j.LoggerFactory;
  * The one failure handler of the gateway: every failed request, whatever failed it, answers
  * with the contract's JSON error body and the status of its {@link ErrorCode}. Nothing about
  * the failure's internals (stack, class, message of an unexpected exception) reaches the client.
+ * That includes what Vert.x refuses before any route runs: the router's own errors (a path
+ * with a broken percent-escape) through {@link #mountOn}, and the HTTP server's invalid
+ * requests (bad request line, oversized URI or headers) through {@link #invalidRequest}.
+ * Client faults are logged at debug, never as an ERROR with a stack.
  */
 final class HttpErrors {
 
@@ -19,10 +27,31 @@ final class HttpErrors {
   private HttpErrors() {
   }
 
+  /** Statuses the router answers by itself (no route, or an error while matching) that we map. */
+  private static final int[] ROUTER_STATUSES = {400, 401, 403, 404, 405, 413, 414, 431, 500};
+
+  /**
+   * The failure handler of every route, and the router's error handler for the statuses it
+   * raises itself (a path that cannot be decoded fails while routes are matched, with no
+   * failure handler in reach; without these Vert.x answers plain text and logs an ERROR).
+   */
+  static void mountOn(Router router) {
+    router.route().failureHandler(HttpErrors::handle);
+    for (int status : ROUTER_STATUSES) {
+      router.errorHandler(status, ctx -> handle(ctx, status));
+    }
+  }
+
   static void handle(RoutingContext ctx) {
-    ServiceError error = toServiceError(ctx);
+    handle(ctx, ctx.statusCode());
+  }
+
+  private static void handle(RoutingContext ctx, int status) {
+    ServiceError error = toServiceError(ctx.failure(), status);
     if (error.code() == ErrorCode.INTERNAL) {
       LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    } else if (!(ctx.failure() instanceof ServiceError) && LOG.isDebugEnabled()) {
+      LOG.debug("Request refused with {}: {}", error.code().httpStatus(), String.valueOf(ctx.failure()));
     }
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
@@ -39,12 +68,33 @@ final class HttpErrors {
     Json.send(ctx, error.code().httpStatus(), error.toErrorBody());
   }
 
-  private static ServiceError toServiceError(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
+  /**
+   * The HTTP server's invalid-request handler: a request Netty could not decode never reaches
+   * the router. Answered with the contract's error and the connection closed (what follows
+   * on it cannot be framed), as Vert.x's default handler does.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    long start = System.nanoTime();
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414
+      : cause instanceof TooLongHttpHeaderException ? 431
+      : 400;
+    ServiceError error = toServiceError(cause, status);
+    LOG.debug("Invalid request refused with {}: {}", status, String.valueOf(cause));
+    HttpServerResponse response = request.response()
+      .setStatusCode(status)
+      .putHeader("Content-Type", "application/json; charset=utf-8")
+      .putHeader("Cache-Control", "no-store")
+      .putHeader("Connection", "close");
+    response.end(error.toErrorBody().encode()).onComplete(ar -> request.connection().close());
+    AccessLog.unrouted(request.method() == null ? "-" : request.method().name(), status, start);
+  }
+
+  private static ServiceError toServiceError(Throwable failure, int status) {
     if (failure instanceof ServiceError) {
       return (ServiceError) failure;
     }
-    switch (ctx.statusCode()) {
+    switch (status) {
       case 400:
         return new ServiceError(ErrorCode.VALIDATION, "Bad request");
       case 401:
@@ -57,6 +107,10 @@ final class HttpErrors {
         return new ServiceError(ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed on this resource");
       case 413:
         return new ServiceError(ErrorCode.PAYLOAD_TOO_LARGE, "Request body is too large");
+      case 414:
+        return new ServiceError(ErrorCode.URI_TOO_LONG, "Request line is too long");
+      case 431:
+        return new ServiceError(ErrorCode.HEADERS_TOO_LARGE, "Request headers are too large");
       default:
         return new ServiceError(ErrorCode.INTERNAL, "Internal error");
     }

@@ -18,7 +18,11 @@ public enum ErrorCode {
   /** A service did not answer in time (extension of the contract: 504). */
   TIMEOUT(11, 504, "timeout"),
   /** The path exists but not with this method (extension of the contract: 405). */
-  METHOD_NOT_ALLOWED(12, 405, "method_not_allowed");
+  METHOD_NOT_ALLOWED(12, 405, "method_not_allowed"),
+  /** The request line (path and query) is too long for the server (extension of the contract: 414). */
+  URI_TOO_LONG(13, 414, "uri_too_long"),
+  /** The request's headers are too large for the server (extension of the contract: 431). */
+  HEADERS_TOO_LARGE(14, 431, "headers_too_large");
 
   private final int code;
   private final int httpStatus;

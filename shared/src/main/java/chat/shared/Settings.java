@@ -32,6 +32,16 @@ public final class Settings {
   public static final String MESSAGES_PER_SECOND = "CHAT_MESSAGES_PER_SECOND";
   /** Burst of messages a user may send at once (read by the chat service; 0 = unlimited). */
   public static final String MESSAGE_BURST = "CHAT_MESSAGE_BURST";
+  /** Secret (at least 32 characters) signing XSRF tokens; the same on every gateway. Unset: one random secret agreed in the cluster. */
+  public static final String CSRF_SECRET = "CHAT_CSRF_SECRET";
+  /** File whose content (trimmed) is the CSRF secret, when CHAT_CSRF_SECRET is unset (container secrets). */
+  public static final String CSRF_SECRET_FILE = "CHAT_CSRF_SECRET_FILE";
+
+  // logging: read by the logback configuration of the runnable jars (environment or -D only)
+  /** {@code text} (default) or {@code json}: one JSON object per line (logback's JsonEncoder). */
+  public static final String LOG_FORMAT = "CHAT_LOG_FORMAT";
+  /** Level of the gateway's access log (logger {@code chat.access}): {@code INFO}, or {@code OFF} to turn it off. */
+  public static final String ACCESS_LOG = "CHAT_ACCESS_LOG";
 
   // storage
   public static final String DATA_DIR = "CHAT_DATA_DIR";
@@ -83,6 +93,10 @@ public final class Settings {
     Map.entry(LOGIN_ATTEMPTS_PER_MINUTE, "10"),
     Map.entry(MESSAGES_PER_SECOND, "50"),
     Map.entry(MESSAGE_BURST, "300"),
+    Map.entry(CSRF_SECRET, ""),
+    Map.entry(CSRF_SECRET_FILE, ""),
+    Map.entry(LOG_FORMAT, "text"),
+    Map.entry(ACCESS_LOG, "INFO"),
     Map.entry(DATA_DIR, "data"),
     Map.entry(MAX_MESSAGE_LENGTH, "8000"),
     Map.entry(PASSWORD_ITERATIONS, "100000"),
