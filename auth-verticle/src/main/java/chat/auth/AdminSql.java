@@ -12,16 +12,12 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The SQL of the auth service's administration: paged user lists, user updates and the audit
  * log. The users' own statements are in {@link UserSql}; rows become users the same way.
  */
 final class AdminSql {
-
-  private static final Logger LOG = LoggerFactory.getLogger(AdminSql.class);
 
   /** user_type filter (NULL = any) and a LIKE pattern on username or email. */
   private static final String FILTER =
@@ -35,34 +31,9 @@ final class AdminSql {
     this.pool = pool;
   }
 
-  /**
-   * Runs {@code work} on one connection inside BEGIN IMMEDIATE ... COMMIT, rolled back if it
-   * fails. The transaction is spelt in SQL rather than with {@code Pool.withTransaction}:
-   * vertx-jdbc-client 5.0.x leaves a connection in manual-commit mode after its first
-   * transaction (vert-x3/vertx-jdbc-client#356), and auth's single pooled connection also
-   * serves plain statements (registration) that must keep committing on their own.
-   */
+  /** See {@link UserSql#inTransaction(Pool, Function)}. */
   <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
-    return pool.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
-      .compose(begun -> {
-        Future<T> result;
-        try {
-          result = work.apply(conn);
-        } catch (RuntimeException e) {
-          result = Future.failedFuture(e);
-        }
-        return result.transform(ar -> {
-          if (ar.succeeded()) {
-            return conn.query("COMMIT").execute().map(ar.result());
-          }
-          return conn.query("ROLLBACK").execute().transform(rolledBack -> {
-            if (rolledBack.failed()) {
-              LOG.error("Rollback failed", rolledBack.cause());
-            }
-            return Future.<T>failedFuture(ar.cause());
-          });
-        });
-      }));
+    return UserSql.inTransaction(pool, work);
   }
 
   Future<Long> countUsers(String userType, String fragment) {
