@@ -31,10 +31,18 @@ final class TestClient {
   JsonObject user;
 
   TestClient(Vertx vertx, int port) {
+    this(vertx, port, null);
+  }
+
+  /** With {@code localAddress} non-null, the client's connections come from that address. */
+  TestClient(Vertx vertx, int port, String localAddress) {
     this.vertx = vertx;
     this.port = port;
-    this.http = WebClientSession.create(WebClient.create(vertx,
-      new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)));
+    WebClientOptions options = new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port);
+    if (localAddress != null) {
+      options.setLocalAddress(localAddress);
+    }
+    this.http = WebClientSession.create(WebClient.create(vertx, options));
   }
 
   static String uniqueName(String prefix) {

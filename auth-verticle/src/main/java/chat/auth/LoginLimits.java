@@ -146,7 +146,7 @@ final class LoginLimits {
     long accountWait = streak == null ? 0 : Math.max(0, streak.blockedUntil - now);
     Bucket bucket = loginCapacity > 0 ? refilled(loginAddresses, address, loginCapacity, loginRefillPerMilli, now) : null;
     long addressWait = bucket == null || bucket.level >= 1.0
-      ? 0 : (long) Math.ceil((1.0 - bucket.level) / loginRefillPerMilli);
+      ? 0 : millisUntilToken(bucket, loginRefillPerMilli);
     long wait = Math.max(accountWait, addressWait);
     if (wait > 0) {
       return new Attempt(account, address, wait);
@@ -197,7 +197,7 @@ final class LoginLimits {
     long now = clock.getAsLong();
     Bucket bucket = refilled(registerAddresses, address, registerCapacity, registerRefillPerMilli, now);
     if (bucket.level < 1.0) {
-      return (long) Math.ceil((1.0 - bucket.level) / registerRefillPerMilli);
+      return millisUntilToken(bucket, registerRefillPerMilli);
     }
     bucket.level -= 1.0;
     registerAddresses.put(address, bucket);
@@ -232,6 +232,11 @@ final class LoginLimits {
     }
     int doublings = Math.min(failures - freeFailures, 30);
     return Math.min(maxBackoffMillis, FIRST_BACKOFF_MILLIS << doublings);
+  }
+
+  /** Whole milliseconds until the bucket holds a token (the tiny slack absorbs rounding of the rate). */
+  private static long millisUntilToken(Bucket bucket, double refillPerMilli) {
+    return Math.max(1, (long) Math.ceil((1.0 - bucket.level) / refillPerMilli - 1e-6));
   }
 
   private void refundLogin(String address) {

@@ -50,14 +50,10 @@ public class GatewayVerticle extends VerticleBase {
     ServiceBus services = new ServiceBus(vertx.eventBus());
     boolean secureCookies = settings.bool(Settings.COOKIE_SECURE);
 
-    int loginsPerMinute = settings.integer(Settings.LOGIN_ATTEMPTS_PER_MINUTE);
-    TokenBuckets failedLogins = new TokenBuckets(loginsPerMinute, loginsPerMinute / 60.0);
+    // Failed-login limits live in the auth service (cluster-wide); only sends are limited here.
     TokenBuckets sends = new TokenBuckets(settings.integer(Settings.MESSAGE_BURST),
       settings.integer(Settings.MESSAGES_PER_SECOND));
-    evictionTimer = vertx.setPeriodic(60_000, id -> {
-      failedLogins.evictFull();
-      sends.evictFull();
-    });
+    evictionTimer = vertx.setPeriodic(60_000, id -> sends.evictFull());
 
     DoubleSubmitCsrf csrf = new DoubleSubmitCsrf(secureCookies);
     MessageSends messages = new MessageSends(services, sends);
@@ -86,7 +82,7 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(csrf);
     // A deactivated user's session ends here; a changed user (type) is refreshed in the session.
     router.route("/api/*").handler(new UserFreshness(users, vertx.eventBus()));
-    new AuthApi(services, vertx.eventBus(), csrf, failedLogins, sessions).mount(router);
+    new AuthApi(services, vertx.eventBus(), csrf, sessions).mount(router);
     new ChatApi(services, messages).mount(router);
     new AdminApi(services, users).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(new ServiceError(ErrorCode.NOT_FOUND, "No such endpoint")));

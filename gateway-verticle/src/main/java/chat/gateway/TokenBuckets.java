@@ -5,7 +5,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Token buckets by key (a user, a login attempt source), used for the 429 limits. Used from the
+ * Token buckets by key (a user), used for the 429 limits. Used from the
  * gateway verticle's event loop only, so it needs no locking. A capacity of 0 means unlimited.
  */
 final class TokenBuckets {
