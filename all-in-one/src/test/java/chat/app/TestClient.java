@@ -42,7 +42,9 @@ final class TestClient {
     if (localAddress != null) {
       options.setLocalAddress(localAddress);
     }
-    this.http = WebClientSession.create(WebClient.create(vertx, options));
+    // Enough connections that a test's concurrent requests are really in flight together.
+    this.http = WebClientSession.create(WebClient.create(vertx, options,
+      new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64)));
   }
 
   static String uniqueName(String prefix) {
