@@ -124,19 +124,20 @@ final class AuthService {
 
     // No registered name folds from anything this long; it still costs a (dummy) check below.
     String key = rawUsername.length() > LOGIN_NAME_MAX ? null : UserRules.usernameKey(rawUsername);
-    if (!work.tryAcquire(address)) {
-      DomainMetrics.rateLimited("login");
-      DomainMetrics.loginFailed("overloaded");
-      return Future.failedFuture(PasswordWork.busy());
-    }
+    // Limits first (so Retry-After is the limit's own wait), then a slot for the hash check.
     LoginLimits.Attempt attempt = limits.reserveLogin(key == null ? "\u0000too-long" : key, address);
     if (!attempt.granted()) {
-      work.release(address);
       DomainMetrics.rateLimited("login");
       DomainMetrics.loginFailed("rate_limited");
       LOG.debug("Login refused for {} s: too many failures", attempt.retryAfterSeconds());
       return Future.failedFuture(ServiceError.rateLimited(
         "Too many failed logins, try again in " + attempt.retryAfterSeconds() + " s", attempt.retryAfterSeconds()));
+    }
+    if (!work.tryAcquire(address)) {
+      limits.cancelled(attempt);
+      DomainMetrics.rateLimited("login");
+      DomainMetrics.loginFailed("overloaded");
+      return Future.failedFuture(PasswordWork.busy());
     }
     Future<UserSql.Candidate> candidate = key == null ? Future.succeededFuture(null) : users.findLoginCandidate(key);
     return candidate

@@ -71,6 +71,10 @@ final class LoginLimits {
     final String account;
     final String address;
     final long retryAfterMillis;
+    /** The account's streak as it was before this reservation, to undo it exactly on cancel. */
+    private long previousBlockedUntil;
+    private long previousLastAttempt;
+    private int failuresAfter;
 
     private Attempt(String account, String address, long retryAfterMillis) {
       this.account = account;
@@ -155,14 +159,18 @@ final class LoginLimits {
       streak = new Streak();
       accounts.put(account, streak);
     }
+    Attempt attempt = new Attempt(account, address, 0);
+    attempt.previousBlockedUntil = streak.blockedUntil;
+    attempt.previousLastAttempt = streak.lastAttempt;
     streak.failures++;
     streak.lastAttempt = now;
     streak.blockedUntil = now + backoff(streak.failures);
+    attempt.failuresAfter = streak.failures;
     if (bucket != null) {
       bucket.level -= 1.0;
       loginAddresses.put(address, bucket);
     }
-    return new Attempt(account, address, 0);
+    return attempt;
   }
 
   /** The password was right: the account's streak ends and the address gets its token back. */
@@ -179,12 +187,21 @@ final class LoginLimits {
     }
   }
 
-  /** No password was checked (a database failure): the attempt is given back entirely. */
+  /**
+   * No password was checked (no capacity to check it, or a database failure): the attempt is
+   * given back entirely, the account's wait restored as it was when nothing came in since.
+   */
   synchronized void cancelled(Attempt attempt) {
     Streak streak = accounts.get(attempt.account);
     if (streak != null && streak.failures > 0) {
+      if (streak.failures == attempt.failuresAfter) {
+        streak.blockedUntil = attempt.previousBlockedUntil;
+        streak.lastAttempt = attempt.previousLastAttempt;
+      }
       streak.failures--;
-      streak.blockedUntil = streak.failures == 0 ? 0 : streak.lastAttempt + backoff(streak.failures);
+      if (streak.failures == 0) {
+        accounts.remove(attempt.account);
+      }
     }
     refundLogin(attempt.address);
   }

@@ -126,6 +126,17 @@ class LoginLimitsTest {
   }
 
   @Test
+  void cancellingTheAttemptThatStartedTheBackOffRestoresTheAccountExactly() {
+    for (int i = 0; i < 2; i++) {
+      fail("alice", "a" + i);
+    }
+    LoginLimits.Attempt third = limits.reserveLogin("alice", "a2");
+    assertFalse(limits.reserveLogin("alice", "a3").granted(), "the third reservation started the back-off");
+    limits.cancelled(third);
+    assertTrue(limits.reserveLogin("alice", "a3").granted(), "without it, no wait");
+  }
+
+  @Test
   void retryAfterRoundsUp() {
     for (int i = 0; i < 6; i++) {
       fail("user" + i, "spray");
