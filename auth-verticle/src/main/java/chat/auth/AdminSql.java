@@ -19,9 +19,9 @@ import java.util.function.Function;
  */
 final class AdminSql {
 
-  /** user_type filter (NULL = any) and a LIKE pattern on username or email. */
-  private static final String FILTER =
-    " WHERE (? IS NULL OR user_type = ?) AND (username LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
+  /** user_type filter (NULL = any) and a LIKE pattern on username (as typed or folded) or email. */
+  private static final String FILTER = " WHERE (? IS NULL OR user_type = ?) AND (username LIKE ? ESCAPE '\\'"
+    + " OR username_key LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
 
   private static final String AUDIT_COLUMNS = "id, actor_id, actor_username, action, target, details, created_at";
 
@@ -39,7 +39,7 @@ final class AdminSql {
   Future<Long> countUsers(String userType, String fragment) {
     String pattern = like(fragment);
     return pool.preparedQuery("SELECT COUNT(*) AS n FROM users" + FILTER)
-      .execute(Tuple.of(userType, userType, pattern, pattern))
+      .execute(Tuple.of(userType, userType, pattern, like(UserRules.usernameKey(fragment)), pattern))
       .map(rows -> rows.iterator().next().getLong("n"));
   }
 
@@ -48,7 +48,7 @@ final class AdminSql {
     String pattern = like(fragment);
     return pool.preparedQuery("SELECT " + UserSql.USER_COLUMNS + " FROM users" + FILTER
         + " ORDER BY id LIMIT ? OFFSET ?")
-      .execute(Tuple.of(userType, userType, pattern, pattern, limit, offset))
+      .execute(Tuple.of(userType, userType, pattern, like(UserRules.usernameKey(fragment)), pattern, limit, offset))
       .map(UserSql::all);
   }
 
