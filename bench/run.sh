@@ -13,7 +13,10 @@
 #   --floor-only          do not start the system; the table shows the floor's figures only
 #   --cluster             S5: the system as four clustered JVMs (scripts/cluster.sh) instead of
 #                         the all-in-one jar; use with --scenarios s1,s3
-#   --scenarios LIST      s1,s2,s3,s4 (default all)
+#   --scenarios LIST      s1,s2,s3,s4 (default all); s6 (login flood) only on request
+#   --auth-defaults       start the system with the product's auth settings (PBKDF2 iterations,
+#                         login, registration and password-work limits) instead of the bench's
+#                         relaxed ones; use with --scenarios s6
 #   --quick               short steps and smaller counts (a smoke run, not a measurement)
 #   --max-seconds N       hard cap for the generator (default 1800); servers stop 120 s later anyway
 #   --floor-port P        default 9090
@@ -37,6 +40,7 @@ max_seconds=1800
 floor_port=9090
 system_port=8080
 pin=true
+auth_defaults=false
 gen_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -49,7 +53,8 @@ while [[ $# -gt 0 ]]; do
     --system-port) system_port="$2"; shift ;;
     --no-pin) pin=false ;;
     --) shift; gen_args=("$@"); break ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --auth-defaults) auth_defaults=true ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -107,6 +112,12 @@ if [[ "$floor_only" == false && ! -f "$SYSTEM_JAR" ]]; then
     exit 1
   }
 fi
+
+# The bench signs thousands of users up and in from one address with cheap hashes; S6 measures
+# the product's own protection instead (--auth-defaults).
+auth_env=(CHAT_PASSWORD_ITERATIONS=1000 CHAT_LOGIN_ATTEMPTS_PER_MINUTE=100000 CHAT_REGISTRATIONS_PER_HOUR=100000000
+  CHAT_PASSWORD_CHECKS_PER_ADDRESS=100000 CHAT_PASSWORD_QUEUE=100000)
+[[ "$auth_defaults" == true ]] && auth_env=()
 
 # --- pinning -------------------------------------------------------------------------------
 server_pin=()
@@ -182,8 +193,8 @@ if [[ "$floor_only" == false && "$cluster" == true ]]; then
   done
   [[ -f gateway-verticle/target/gateway-verticle-fat.jar ]] || mvn -B -q -DskipTests package >&2
   cluster_dir="$(mktemp -d /tmp/chatbus-bench-cluster.XXXXXX)"
-  CHAT_RUN_DIR="$cluster_dir/run" CHAT_CLUSTER_DATA="$cluster_dir/data" CHAT_CLUSTER_NAME="chatbus-bench-$$" \
-  CHAT_PASSWORD_ITERATIONS=1000 CHAT_MESSAGES_PER_SECOND=0 CHAT_LOGIN_ATTEMPTS_PER_MINUTE=100000 \
+  env CHAT_RUN_DIR="$cluster_dir/run" CHAT_CLUSTER_DATA="$cluster_dir/data" CHAT_CLUSTER_NAME="chatbus-bench-$$" \
+  CHAT_MESSAGES_PER_SECOND=0 "${auth_env[@]}" \
     "${server_pin[@]}" "$root/scripts/cluster.sh" start >"$run_dir/cluster.log" 2>&1 || {
     echo "run.sh: the cluster did not start; see $run_dir/cluster.log" >&2
     exit 1
@@ -198,9 +209,8 @@ elif [[ "$floor_only" == false ]]; then
   fi
   data_dir="$(mktemp -d /tmp/chatbus-bench-data.XXXXXX)"
   # shellcheck disable=SC2086
-  CHAT_DATA_DIR="$data_dir" CHAT_HTTP_HOST=127.0.0.1 CHAT_HTTP_PORT="$system_port" \
-  CHAT_PASSWORD_ITERATIONS=1000 CHAT_MESSAGES_PER_SECOND=0 CHAT_LOGIN_ATTEMPTS_PER_MINUTE=100000 \
-    start "$run_dir/system.log" "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$SYSTEM_JAR"
+  start "$run_dir/system.log" env CHAT_DATA_DIR="$data_dir" CHAT_HTTP_HOST=127.0.0.1 CHAT_HTTP_PORT="$system_port" \
+    CHAT_MESSAGES_PER_SECOND=0 "${auth_env[@]}" "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$SYSTEM_JAR"
   system_pid="$started_pid"
   wait_http "http://127.0.0.1:$system_port/health" "$system_pid" "system" 90
   echo "system up: pid $system_pid, port $system_port, data $data_dir" >&2

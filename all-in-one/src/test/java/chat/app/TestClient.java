@@ -31,10 +31,20 @@ final class TestClient {
   JsonObject user;
 
   TestClient(Vertx vertx, int port) {
+    this(vertx, port, null);
+  }
+
+  /** With {@code localAddress} non-null, the client's connections come from that address. */
+  TestClient(Vertx vertx, int port, String localAddress) {
     this.vertx = vertx;
     this.port = port;
-    this.http = WebClientSession.create(WebClient.create(vertx,
-      new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)));
+    WebClientOptions options = new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port);
+    if (localAddress != null) {
+      options.setLocalAddress(localAddress);
+    }
+    // Enough connections that a test's concurrent requests are really in flight together.
+    this.http = WebClientSession.create(WebClient.create(vertx, options,
+      new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64)));
   }
 
   static String uniqueName(String prefix) {

@@ -12,8 +12,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The SQL of the auth service's administration: paged user lists, user updates and the audit
@@ -21,11 +19,9 @@ import org.slf4j.LoggerFactory;
  */
 final class AdminSql {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AdminSql.class);
-
-  /** user_type filter (NULL = any) and a LIKE pattern on username or email. */
-  private static final String FILTER =
-    " WHERE (? IS NULL OR user_type = ?) AND (username LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
+  /** user_type filter (NULL = any) and a LIKE pattern on username (as typed or folded) or email. */
+  private static final String FILTER = " WHERE (? IS NULL OR user_type = ?) AND (username LIKE ? ESCAPE '\\'"
+    + " OR username_key LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
 
   private static final String AUDIT_COLUMNS = "id, actor_id, actor_username, action, target, details, created_at";
 
@@ -35,40 +31,15 @@ final class AdminSql {
     this.pool = pool;
   }
 
-  /**
-   * Runs {@code work} on one connection inside BEGIN IMMEDIATE ... COMMIT, rolled back if it
-   * fails. The transaction is spelt in SQL rather than with {@code Pool.withTransaction}:
-   * vertx-jdbc-client 5.0.x leaves a connection in manual-commit mode after its first
-   * transaction (vert-x3/vertx-jdbc-client#356), and auth's single pooled connection also
-   * serves plain statements (registration) that must keep committing on their own.
-   */
+  /** See {@link UserSql#inTransaction(Pool, Function)}. */
   <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
-    return pool.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
-      .compose(begun -> {
-        Future<T> result;
-        try {
-          result = work.apply(conn);
-        } catch (RuntimeException e) {
-          result = Future.failedFuture(e);
-        }
-        return result.transform(ar -> {
-          if (ar.succeeded()) {
-            return conn.query("COMMIT").execute().map(ar.result());
-          }
-          return conn.query("ROLLBACK").execute().transform(rolledBack -> {
-            if (rolledBack.failed()) {
-              LOG.error("Rollback failed", rolledBack.cause());
-            }
-            return Future.<T>failedFuture(ar.cause());
-          });
-        });
-      }));
+    return UserSql.inTransaction(pool, work);
   }
 
   Future<Long> countUsers(String userType, String fragment) {
     String pattern = like(fragment);
     return pool.preparedQuery("SELECT COUNT(*) AS n FROM users" + FILTER)
-      .execute(Tuple.of(userType, userType, pattern, pattern))
+      .execute(Tuple.of(userType, userType, pattern, like(UserRules.usernameKey(fragment)), pattern))
       .map(rows -> rows.iterator().next().getLong("n"));
   }
 
@@ -77,7 +48,7 @@ final class AdminSql {
     String pattern = like(fragment);
     return pool.preparedQuery("SELECT " + UserSql.USER_COLUMNS + " FROM users" + FILTER
         + " ORDER BY id LIMIT ? OFFSET ?")
-      .execute(Tuple.of(userType, userType, pattern, pattern, limit, offset))
+      .execute(Tuple.of(userType, userType, pattern, like(UserRules.usernameKey(fragment)), pattern, limit, offset))
       .map(UserSql::all);
   }
 

@@ -4,13 +4,10 @@ import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
 import chat.shared.Times;
 import chat.shared.UserType;
+import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
-import io.vertx.ext.auth.sqlclient.SqlAuthentication;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -22,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operations of the auth service, one method per event-bus address. Each takes the request
- * body and answers with the reply body or a {@link ServiceError}. Runs on the auth verticle's
- * worker context: SqlAuthentication verifies hashes in its callbacks.
+ * body and answers with the reply body or a {@link ServiceError}. Passwords are hashed and
+ * checked on {@link PasswordWork}'s pool, after {@link LoginLimits} has counted the attempt.
  */
 final class AuthService {
 
@@ -33,22 +30,32 @@ final class AuthService {
   static final int SEARCH_DEFAULT_LIMIT = 20;
   static final int SEARCH_MAX_LIMIT = 100;
   static final int SEARCH_MAX_LENGTH = 254;
+  /** A login name longer than this (characters) names nobody; it is not even folded. */
+  private static final int LOGIN_NAME_MAX = 4 * UserRules.USERNAME_MAX;
+  /** Requests without {@code client_address} (internal callers, tests) share this one. */
+  static final String UNKNOWN_ADDRESS = "unknown";
 
   private static final String BAD_CREDENTIALS = "Invalid username or password";
 
-  private final Vertx vertx;
   private final UserSql users;
-  private final SqlAuthentication sqlAuth;
   private final Passwords passwords;
+  private final PasswordWork work;
+  private final LoginLimits limits;
+  private final boolean ownerSignupOpen;
 
-  AuthService(Vertx vertx, UserSql users, SqlAuthentication sqlAuth, Passwords passwords) {
-    this.vertx = vertx;
+  AuthService(UserSql users, Passwords passwords, PasswordWork work, LoginLimits limits, boolean ownerSignupOpen) {
     this.users = users;
-    this.sqlAuth = sqlAuth;
     this.passwords = passwords;
+    this.work = work;
+    this.limits = limits;
+    this.ownerSignupOpen = ownerSignupOpen;
   }
 
-  /** {@code {username,email,password,user_type}} -> user. */
+  /**
+   * {@code {username,email,password,user_type,client_address?}} -> user. An owner registers
+   * only while no owner exists (unless owner sign-up is open); that is decided in the insert's
+   * transaction, so of two concurrent first owners one wins.
+   */
   Future<JsonObject> register(JsonObject body) {
     Inputs in = new Inputs(body);
     String rawUsername = in.requiredString("username");
@@ -60,14 +67,36 @@ final class AuthService {
     UserRules.checkEmail(in, "email", email);
     UserRules.checkNewPassword(in, "password", password);
     UserType type = UserRules.checkUserType(in, "user_type", typeName);
+    String address = clientAddress(in);
     in.throwIfInvalid();
 
-    // The pre-check spares a hash for the common case; the unique index settles races.
-    return users.usernameTaken(username)
-      .compose(taken -> taken
-        ? Future.<String>failedFuture(usernameTaken())
-        : vertx.executeBlocking(() -> passwords.hash(password), false))
-      .compose(hash -> users.insert(username, email, hash, type.wireName(), Times.now()))
+    boolean ownerNeedsBootstrap = type == UserType.OWNER && !ownerSignupOpen;
+    long wait = limits.reserveRegistration(address);
+    if (wait > 0) {
+      DomainMetrics.rateLimited("register");
+      LOG.info("Registration refused: too many from one address");
+      return Future.failedFuture(ServiceError.rateLimited("Too many registrations from this address, try again later",
+        (wait + 999) / 1000));
+    }
+    if (!work.tryAcquire(address)) {
+      limits.registrationRefused(address);
+      DomainMetrics.rateLimited("register");
+      return Future.failedFuture(PasswordWork.busy());
+    }
+    String key = UserRules.usernameKey(username);
+    // The pre-checks spare a hash for the common refusals; the transaction and the unique
+    // index decide races.
+    return users.usernameTaken(key)
+      .compose(taken -> {
+        if (taken) {
+          return Future.<Void>failedFuture(usernameTaken());
+        }
+        return ownerNeedsBootstrap ? users.countOwners(users.pool()).compose(AuthService::noOwnerYet) : Future.succeededFuture();
+      })
+      .compose(v -> work.execute(() -> passwords.hash(password)))
+      .compose(hash -> users.inTransaction(tx -> (ownerNeedsBootstrap ? users.countOwners(tx).compose(AuthService::noOwnerYet)
+          : Future.<Void>succeededFuture())
+        .compose(v -> users.insert(tx, username, email, hash, type.wireName(), Times.now()))))
       .recover(err -> {
         if (UserSql.isDuplicateUsername(err)) {
           LOG.debug("Registration of {} lost a race to the same name", username);
@@ -75,45 +104,68 @@ final class AuthService {
         }
         return Future.failedFuture(err);
       })
+      .onComplete(ar -> work.release(address))
+      .onFailure(err -> limits.registrationRefused(address))
       .onSuccess(user -> LOG.info("Registered user {} ({}) as {}", user.getLong("id"), username, type.wireName()));
   }
 
   /**
-   * {@code {username,password}} -> user. An unknown or deactivated username costs the same
-   * hash verification as a wrong password and gets the same answer.
+   * {@code {username,password,client_address?}} -> user. An unknown or deactivated username
+   * costs the same hash verification as a wrong password and gets the same answer. The attempt
+   * is counted before its hash is checked and given back when it succeeds.
    */
   Future<JsonObject> login(JsonObject body) {
     Inputs in = new Inputs(body);
     String rawUsername = in.requiredString("username");
     String password = in.requiredString("password");
     UserRules.checkPasswordLength(in, "password", password);
+    String address = clientAddress(in);
     in.throwIfInvalid();
 
-    String username = UserRules.normalizeUsername(rawUsername);
-    // No registered name is longer, so an over-long one is unknown without asking the database.
-    Future<JsonObject> candidate = username.codePointCount(0, username.length()) > UserRules.USERNAME_MAX
-      ? Future.succeededFuture(null)
-      : users.findActiveByUsername(username);
-    return candidate.compose(user -> {
-      if (user == null) {
-        passwords.verifyUnknownUser(password);
-        LOG.debug("Failed login: unknown or inactive username");
-        return Future.failedFuture(badCredentials());
-      }
-      // Authenticate the stored spelling: the row found is the one whose hash is checked.
-      return sqlAuth.authenticate(new UsernamePasswordCredentials(user.getString("username"), password))
-        .transform(ar -> {
-          if (ar.succeeded()) {
-            LOG.debug("User {} logged in", user.getLong("id"));
-            return Future.succeededFuture(user);
+    // No registered name folds from anything this long; it still costs a (dummy) check below.
+    String key = rawUsername.length() > LOGIN_NAME_MAX ? null : UserRules.usernameKey(rawUsername);
+    // Limits first (so Retry-After is the limit's own wait), then a slot for the hash check.
+    LoginLimits.Attempt attempt = limits.reserveLogin(key == null ? "\u0000too-long" : key, address);
+    if (!attempt.granted()) {
+      DomainMetrics.rateLimited("login");
+      DomainMetrics.loginFailed("rate_limited");
+      LOG.debug("Login refused for {} s: too many failures", attempt.retryAfterSeconds());
+      return Future.failedFuture(ServiceError.rateLimited(
+        "Too many failed logins, try again in " + attempt.retryAfterSeconds() + " s", attempt.retryAfterSeconds()));
+    }
+    if (!work.tryAcquire(address)) {
+      limits.cancelled(attempt);
+      DomainMetrics.rateLimited("login");
+      DomainMetrics.loginFailed("overloaded");
+      return Future.failedFuture(PasswordWork.busy());
+    }
+    Future<UserSql.Candidate> candidate = key == null ? Future.succeededFuture(null) : users.findLoginCandidate(key);
+    return candidate
+      .recover(err -> {
+        limits.cancelled(attempt);
+        return Future.failedFuture(err);
+      })
+      .compose(found -> work.execute(() -> passwords.verify(found == null ? null : found.passwordHash(), password))
+        .compose(matches -> {
+          if (matches) {
+            limits.succeeded(attempt);
+            LOG.debug("User {} logged in", found.user().getLong("id"));
+            return Future.succeededFuture(found.user());
           }
-          if (isDatabaseFailure(ar.cause())) {
-            return Future.failedFuture(ar.cause());
+          limits.failed(attempt);
+          if (found == null) {
+            DomainMetrics.loginFailed("unknown_user");
+            LOG.debug("Failed login: unknown or inactive username");
+          } else {
+            DomainMetrics.loginFailed("wrong_password");
+            LOG.info("Failed login for user {}: wrong password", found.user().getLong("id"));
           }
-          LOG.info("Failed login for user {}: wrong password", user.getLong("id"));
-          return Future.failedFuture(badCredentials());
-        });
-    });
+          return Future.<JsonObject>failedFuture(badCredentials());
+        }, err -> {
+          limits.cancelled(attempt);
+          return Future.failedFuture(err);
+        }))
+      .onComplete(ar -> work.release(address));
   }
 
   /** {@code {id}} -> user, active or not. */
@@ -149,7 +201,10 @@ final class AuthService {
     });
   }
 
-  /** {@code {search?, limit?}} -> {@code {users:[..]}}: active users, by username. */
+  /**
+   * {@code {search?, limit?, match_email?}} -> {@code {users:[..]}}: active users, by folded
+   * username; emails are searched only when {@code match_email} is true (callers that may see them).
+   */
   Future<JsonObject> searchUsers(JsonObject body) {
     Inputs in = new Inputs(body);
     String search = in.optionalString("search");
@@ -157,9 +212,10 @@ final class AuthService {
       in.reject("search", "must be at most " + SEARCH_MAX_LENGTH + " characters");
     }
     int limit = in.boundedInt("limit", SEARCH_DEFAULT_LIMIT, 1, SEARCH_MAX_LIMIT);
+    boolean matchEmail = Boolean.TRUE.equals(body.getValue("match_email"));
     in.throwIfInvalid();
     String fragment = search == null ? "" : search.trim();
-    return users.searchActive(fragment, limit)
+    return users.searchActive(fragment, matchEmail, limit)
       .map(found -> new JsonObject().put("users", new JsonArray(new ArrayList<>(found))));
   }
 
@@ -191,13 +247,19 @@ final class AuthService {
     return ids;
   }
 
-  private static boolean isDatabaseFailure(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SQLException) {
-        return true;
-      }
+  /** The caller's client address as a limit key (IPv6 by its /64), or {@link #UNKNOWN_ADDRESS}. */
+  private static String clientAddress(Inputs in) {
+    String raw = in.optionalString("client_address");
+    return raw == null || raw.isBlank() ? UNKNOWN_ADDRESS : LoginLimits.addressKey(raw);
+  }
+
+  private static Future<Void> noOwnerYet(long owners) {
+    if (owners > 0) {
+      return Future.failedFuture(new ServiceError(ErrorCode.FORBIDDEN,
+        "Owners are appointed by an existing owner",
+        new JsonObject().put("user_type", "an owner exists already; an owner can promote you after you register")));
     }
-    return false;
+    return Future.succeededFuture();
   }
 
   private static ServiceError usernameTaken() {

@@ -10,8 +10,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.sqlclient.SqlAuthentication;
-import io.vertx.ext.auth.sqlclient.SqlAuthenticationOptions;
 import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
@@ -28,9 +26,13 @@ import org.slf4j.LoggerFactory;
  * The auth service: users, registration, login and their administration, served on the
  * {@code svc.auth.*} addresses from its own SQLite database {@code <CHAT_DATA_DIR>/auth.db}.
  *
- * <p>Deploy it only with {@link #deploymentOptions(JsonObject)}: it is a worker verticle
- * because vertx-auth's SqlAuthentication verifies PBKDF2 hashes (deliberately slow) inside its
- * callbacks, on this verticle's context.
+ * <p>Deploy it only with {@link #deploymentOptions(JsonObject)}, as a worker verticle: its
+ * start runs the migrations and computes a hash, and whatever slow work a change might add
+ * should never stall an event loop. Password hashing and verification themselves run on
+ * {@link PasswordWork}'s named pool, sized to the cores, in parallel.
+ *
+ * <p>The login and registration limits ({@link LoginLimits}) are kept here, in the one auth
+ * instance every gateway asks, so they hold cluster-wide.
  */
 public class AuthVerticle extends VerticleBase {
 
@@ -39,7 +41,12 @@ public class AuthVerticle extends VerticleBase {
   static final String DATABASE_FILE = "auth.db";
   private static final String MIGRATIONS = "classpath:db/auth";
 
+  /** How often limits that no longer limit anything are dropped. */
+  private static final long SWEEP_MS = 60_000;
+
   private Pool pool;
+  private PasswordWork work;
+  private long sweepTimer = -1;
 
   /** The only way to deploy this verticle: as a worker, with the given config. */
   public static DeploymentOptions deploymentOptions(JsonObject config) {
@@ -57,34 +64,55 @@ public class AuthVerticle extends VerticleBase {
     Path database = dataDir.resolve(DATABASE_FILE);
     String url = UserSql.jdbcUrl(database);
     int iterations = settings.integer(Settings.PASSWORD_ITERATIONS);
+    String ownerSignup = settings.string(Settings.OWNER_SIGNUP).trim();
+    if (!"open".equals(ownerSignup) && !"closed".equals(ownerSignup)) {
+      return Future.failedFuture(new IllegalArgumentException(
+        Settings.OWNER_SIGNUP + " must be open or closed, got '" + ownerSignup + "'"));
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    int workers = settings.integer(Settings.PASSWORD_WORKERS) > 0 ? settings.integer(Settings.PASSWORD_WORKERS) : cores;
+    int queue = settings.integer(Settings.PASSWORD_QUEUE) > 0 ? settings.integer(Settings.PASSWORD_QUEUE) : 4 * workers;
+    work = new PasswordWork(vertx, workers, queue, Math.max(1, settings.integer(Settings.PASSWORD_CHECKS_PER_ADDRESS)));
+    LoginLimits limits = new LoginLimits(settings.integer(Settings.LOGIN_ACCOUNT_FREE_FAILURES),
+      settings.integer(Settings.LOGIN_BACKOFF_MAX_SECONDS) * 1000L,
+      settings.integer(Settings.LOGIN_ATTEMPTS_PER_MINUTE), settings.integer(Settings.REGISTRATIONS_PER_HOUR),
+      System::currentTimeMillis);
+    sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> limits.sweep());
 
     pool = JDBCPool.pool(vertx,
       new JDBCConnectOptions().setJdbcUrl(url),
       // SQLite has a single writer and auth traffic is small: one connection, no lock contention.
       new PoolOptions().setMaxSize(1));
-    SqlAuthentication sqlAuth = SqlAuthentication.create(pool,
-      new SqlAuthenticationOptions().setAuthenticationQuery(UserSql.AUTHENTICATION_QUERY));
 
     return vertx.executeBlocking(() -> {
         Files.createDirectories(dataDir);
         migrate(url);
         // The dummy hash for unknown users costs one full hash: compute it off the context too.
-        return new Passwords(sqlAuth, iterations);
+        return new Passwords(iterations);
       })
-      .compose(passwords -> register(new AuthService(vertx, new UserSql(pool), sqlAuth, passwords),
+      .compose(passwords -> register(
+        new AuthService(new UserSql(pool), passwords, work, limits, "open".equals(ownerSignup)),
         new AdminService(new AdminSql(pool), vertx.eventBus())))
-      .onSuccess(v -> LOG.info("Auth service ready on {} (PBKDF2, {} iterations)", database, iterations));
+      .onSuccess(v -> LOG.info("Auth service ready on {} (PBKDF2, {} iterations, {} password workers, owner sign-up {})",
+        database, iterations, workers, ownerSignup))
+      .onFailure(err -> {
+        vertx.cancelTimer(sweepTimer);
+        work.close();
+      });
   }
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    vertx.cancelTimer(sweepTimer);
+    return Future.all(pool == null ? Future.succeededFuture() : pool.close(),
+      work == null ? Future.succeededFuture() : work.close());
   }
 
   private static void migrate(String url) {
     Flyway.configure()
       .dataSource(url, null, null)
       .locations(MIGRATIONS)
+      .javaMigrations(new V3__Username_key())
       .load()
       .migrate();
   }

@@ -3,6 +3,7 @@ package chat.auth;
 import chat.shared.UserType;
 import java.text.Normalizer;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -29,11 +30,29 @@ final class UserRules {
   }
 
   /**
-   * Usernames are stored in Unicode NFC so that "é" typed either way is one name; logins
-   * normalize the same way before looking the name up.
+   * Usernames are stored, and shown, in Unicode NFC as registered; uniqueness and login go by
+   * {@link #usernameKey}.
    */
   static String normalizeUsername(String username) {
     return Normalizer.normalize(username, Normalizer.Form.NFC);
+  }
+
+  /**
+   * The key that makes usernames unique and finds them at login: NFKC (fullwidth letters and
+   * ligatures become plain letters), then case folded, then NFKC again (case mapping may leave
+   * a string unnormalised). The JDK has no case-fold call, so it is the full upper-case mapping
+   * (which expands {@code ß} to {@code SS}) followed by the per-character lower-case mapping
+   * (which, unlike {@link String#toLowerCase}, has no context rule, so final sigma folds like
+   * sigma). For the letters usernames allow this equals Unicode's NFKC_Casefold, except that it
+   * is a little stricter: dotless {@code ı} and dotted {@code İ} both fold to {@code i}, which
+   * for look-alike names is the point.
+   */
+  static String usernameKey(String username) {
+    String compatible = Normalizer.normalize(username, Normalizer.Form.NFKC);
+    String upper = compatible.toUpperCase(Locale.ROOT);
+    StringBuilder folded = new StringBuilder(upper.length());
+    upper.codePoints().forEach(cp -> folded.appendCodePoint(Character.toLowerCase(cp)));
+    return Normalizer.normalize(folded, Normalizer.Form.NFKC);
   }
 
   static void checkUsername(Inputs inputs, String field, String username) {

@@ -44,12 +44,25 @@ abstract class AuthServiceTestBase {
     // A data directory that does not exist yet: the verticle creates it.
     this.config = new JsonObject()
       .put(Settings.DATA_DIR, dataDir.resolve("data").toString())
-      .put(Settings.PASSWORD_ITERATIONS, TEST_ITERATIONS);
+      .put(Settings.PASSWORD_ITERATIONS, TEST_ITERATIONS)
+      // Tests register owners freely and log in in parallel from no address; the classes that
+      // check these rules set them back (see extraConfig).
+      .put(Settings.OWNER_SIGNUP, "open")
+      .put(Settings.LOGIN_ATTEMPTS_PER_MINUTE, 100_000)
+      .put(Settings.REGISTRATIONS_PER_HOUR, 1_000_000)
+      .put(Settings.PASSWORD_QUEUE, 10_000)
+      .put(Settings.PASSWORD_CHECKS_PER_ADDRESS, 10_000)
+      .mergeIn(extraConfig());
     vertx.deployVerticle(new AuthVerticle(), AuthVerticle.deploymentOptions(config))
       .onComplete(ctx.succeeding(id -> {
         deploymentId = id;
         ctx.completeNow();
       }));
+  }
+
+  /** Settings a test class needs on top of the defaults above. */
+  JsonObject extraConfig() {
+    return new JsonObject();
   }
 
   Path databaseFile() {

@@ -127,14 +127,19 @@ class UserQueriesTest extends AuthServiceTestBase {
         register("Alice"),
         register(registration("bobby").put("email", "bob@ALICEcorp.example")),
         register("carol"))
-      .compose(all -> Future.all(
+      .compose(all -> Future.all(List.of(
+        search(new JsonObject().put("search", "aLiCe").put("match_email", true)),
+        search(new JsonObject().put("search", "CAROL@EXAMPLE").put("match_email", true)),
+        search(new JsonObject().put("search", "zzz").put("match_email", true)),
+        // Callers that may not see emails do not search them either (no guessing them letter by letter).
         search(new JsonObject().put("search", "aLiCe")),
-        search(new JsonObject().put("search", "CAROL@EXAMPLE")),
-        search(new JsonObject().put("search", "zzz"))))
+        search(new JsonObject().put("search", "CAROL@EXAMPLE")))))
       .onComplete(ctx.succeeding(results -> ctx.verify(() -> {
         assertEquals(List.of("Alice", "bobby"), usernames(results.resultAt(0)));
         assertEquals(List.of("carol"), usernames(results.resultAt(1)));
         assertEquals(List.of(), usernames(results.resultAt(2)));
+        assertEquals(List.of("Alice"), usernames(results.resultAt(3)));
+        assertEquals(List.of(), usernames(results.resultAt(4)));
         ctx.completeNow();
       })));
   }
@@ -147,10 +152,10 @@ class UserQueriesTest extends AuthServiceTestBase {
         register("under_score"),
         register(registration("backslash").put("email", "back\\slash@example.com")))
       .compose(all -> Future.all(
-        search(new JsonObject().put("search", "%")),
-        search(new JsonObject().put("search", "_")),
-        search(new JsonObject().put("search", "\\")),
-        search(new JsonObject().put("search", "a%e"))))
+        search(new JsonObject().put("search", "%").put("match_email", true)),
+        search(new JsonObject().put("search", "_").put("match_email", true)),
+        search(new JsonObject().put("search", "\\").put("match_email", true)),
+        search(new JsonObject().put("search", "a%e").put("match_email", true))))
       .onComplete(ctx.succeeding(results -> ctx.verify(() -> {
         assertEquals(List.of("bobby"), usernames(results.resultAt(0)));
         assertEquals(List.of("under_score"), usernames(results.resultAt(1)));

@@ -130,7 +130,11 @@ class ClusterIT {
       Settings.CLUSTER_MEMBERS, members,
       Settings.CLUSTER_HOST, "127.0.0.1",
       Settings.HTTP_HOST, "127.0.0.1",
-      Settings.PASSWORD_ITERATIONS, "1000"));
+      Settings.PASSWORD_ITERATIONS, "1000",
+      // The tests sign many users up and in from 127.0.0.1.
+      Settings.REGISTRATIONS_PER_HOUR, "1000000",
+      Settings.PASSWORD_CHECKS_PER_ADDRESS, "1000",
+      Settings.PASSWORD_QUEUE, "1000"));
     common.putAll(Map.of(
       Settings.CLUSTER_TLS_KEYSTORE, pki.resolve("node.p12").toString(),
       Settings.CLUSTER_TLS_KEYSTORE_PASSWORD_FILE, pki.resolve("password").toString(),
@@ -750,5 +754,43 @@ class ClusterIT {
       assertEquals(403, refused.statusCode(), refused.bodyAsString());
       assertEquals("csrf", refused.bodyAsJsonObject().getJsonObject("error").getString("code"));
     }
+  }
+
+
+  /**
+   * Failed logins are limited by the auth service, which every gateway asks: alternating
+   * gateways does not buy an attacker more guesses. The attempts come from an address of their
+   * own so that no other test's failures count; the account allows 5 failures, then backs off.
+   */
+  @Test
+  @Order(100)
+  void failedLoginsThroughGateway1AndGateway2ShareOneLimit() throws Exception {
+    if (!gateway1.isAlive()) {
+      gateway1.start();
+      gateway1.awaitLine(READY, START_TIMEOUT_MS);
+      awaitHealth(port1, 200, 30_000);
+    }
+    HttpUser victim = user("victim").signUp(port2);
+    WebClient fromElsewhere = WebClient.create(vertx,
+      new io.vertx.ext.web.client.WebClientOptions().setLocalAddress("127.0.0.71"));
+    HttpUser attacker = new HttpUser(vertx, fromElsewhere, victim.username);
+    attacker.get(port1, "/api/auth/csrf");
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<Buffer> r = attacker.post(i % 2 == 0 ? port1 : port2, "/api/auth/login",
+        new JsonObject().put("username", victim.username).put("password", "wrong guess " + i));
+      statuses.add(r.statusCode());
+      if (r.statusCode() == 429) {
+        assertEquals("rate_limited", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
+        assertTrue(Long.parseLong(r.getHeader("Retry-After")) >= 1, "Retry-After says when to retry");
+      } else {
+        assertEquals(401, r.statusCode(), r.bodyAsString());
+      }
+    }
+    assertEquals(List.of(401, 401, 401, 401, 401), statuses.subList(0, 5), "five failures pass, on either gateway");
+    // Per gateway (the old behaviour) each would have allowed ten; one limit refuses the rest
+    // until the back-off (1 s, 2 s, 4 s...) has run, which ten quick requests never outlast.
+    assertTrue(statuses.subList(5, 10).contains(429), "the sixth and later failures are limited: " + statuses);
+    fromElsewhere.close();
   }
 }

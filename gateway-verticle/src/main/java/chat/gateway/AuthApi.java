@@ -12,7 +12,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.SessionHandler;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,16 +23,13 @@ final class AuthApi {
   private final ServiceBus services;
   private final EventBus eventBus;
   private final DoubleSubmitCsrf csrf;
-  private final TokenBuckets failedLogins;
   private final SessionHandler sessions;
 
-  AuthApi(ServiceBus services, EventBus eventBus, DoubleSubmitCsrf csrf, TokenBuckets failedLogins,
-          SessionHandler sessions) {
+  AuthApi(ServiceBus services, EventBus eventBus, DoubleSubmitCsrf csrf, SessionHandler sessions) {
     this.sessions = sessions;
     this.services = services;
     this.eventBus = eventBus;
     this.csrf = csrf;
-    this.failedLogins = failedLogins;
   }
 
   void mount(Router router) {
@@ -54,18 +50,21 @@ final class AuthApi {
     for (String field : new String[] {"username", "email", "password", "user_type"}) {
       command.put(field, body.getValue(field));
     }
+    command.put("client_address", clientAddress(ctx));
     return services.request(Addresses.AUTH_REGISTER, command).map(SessionUsers::publicUser);
   }
 
+  /**
+   * The auth service counts and limits the attempts (per account and per client address, for
+   * every gateway at once) and answers 429 with the seconds to wait, which {@link HttpErrors}
+   * puts in {@code Retry-After}.
+   */
   private Future<JsonObject> login(RoutingContext ctx) {
     JsonObject body = Json.body(ctx);
-    Object username = body.getValue("username");
-    String throttleKey = ctx.request().remoteAddress().hostAddress() + "|"
-      + (username instanceof String ? ((String) username).toLowerCase(Locale.ROOT) : "");
-    if (!failedLogins.available(throttleKey)) {
-      return Future.failedFuture(new ServiceError(ErrorCode.RATE_LIMITED, "Too many failed logins, try again in a minute"));
-    }
-    JsonObject command = new JsonObject().put("username", username).put("password", body.getValue("password"));
+    JsonObject command = new JsonObject()
+      .put("username", body.getValue("username"))
+      .put("password", body.getValue("password"))
+      .put("client_address", clientAddress(ctx));
     return services.request(Addresses.AUTH_LOGIN, command)
       .compose(user -> {
         Session session = ctx.session();
@@ -76,10 +75,14 @@ final class AuthApi {
       })
       .onFailure(err -> {
         if (err instanceof ServiceError && ((ServiceError) err).code() == ErrorCode.UNAUTHENTICATED) {
-          failedLogins.tryTake(throttleKey);
-          LOG.info("Failed login from {}", ctx.request().remoteAddress().hostAddress());
+          LOG.info("Failed login from {}", clientAddress(ctx));
         }
       });
+  }
+
+  /** The TCP peer's address (no forwarding header is trusted). */
+  private static String clientAddress(RoutingContext ctx) {
+    return ctx.request().remoteAddress().hostAddress();
   }
 
   private void logout(RoutingContext ctx) {
@@ -109,9 +112,10 @@ final class AuthApi {
     }
   }
 
+  /** Emails are shown, and searched, only for owners (contract v2, "Privacy of user objects"). */
   private Future<JsonObject> searchUsers(RoutingContext ctx) {
-    SessionUsers.require(ctx);
-    JsonObject command = new JsonObject();
+    boolean owner = SessionUsers.isOwner(SessionUsers.require(ctx));
+    JsonObject command = new JsonObject().put("match_email", owner);
     String search = ctx.request().getParam("search");
     if (search != null) {
       command.put("search", search);
@@ -122,7 +126,8 @@ final class AuthApi {
     }
     return services.request(Addresses.AUTH_USERS_SEARCH, command).map(reply -> {
       JsonArray users = new JsonArray();
-      reply.getJsonArray("users", new JsonArray()).forEach(u -> users.add(SessionUsers.publicUser((JsonObject) u)));
+      reply.getJsonArray("users", new JsonArray()).forEach(u -> users.add(owner
+        ? SessionUsers.publicUser((JsonObject) u) : SessionUsers.listedUser((JsonObject) u)));
       return new JsonObject().put("users", users);
     });
   }

@@ -45,7 +45,6 @@ public class GatewayVerticle extends VerticleBase {
   private Router router;
   private MessageConsumer<JsonObject> sessionEnded;
   private MessageConsumer<JsonObject> userEvents;
-  private long evictionTimer;
 
   @Override
   public Future<?> start() {
@@ -59,9 +58,6 @@ public class GatewayVerticle extends VerticleBase {
     ServiceBus services = new ServiceBus(vertx.eventBus());
     boolean secureCookies = settings.bool(Settings.COOKIE_SECURE);
 
-    int loginsPerMinute = settings.integer(Settings.LOGIN_ATTEMPTS_PER_MINUTE);
-    TokenBuckets failedLogins = new TokenBuckets(loginsPerMinute, loginsPerMinute / 60.0);
-    evictionTimer = vertx.setPeriodic(60_000, id -> failedLogins.evictFull());
 
     DoubleSubmitCsrf csrf = new DoubleSubmitCsrf(csrfSecret, secureCookies);
     MessageSends messages = new MessageSends(services);
@@ -94,7 +90,7 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(csrf);
     // A deactivated user's session ends here; a changed user (type) is refreshed in the session.
     router.route("/api/*").handler(new UserFreshness(users, vertx.eventBus()));
-    new AuthApi(services, vertx.eventBus(), csrf, failedLogins, sessions).mount(router);
+    new AuthApi(services, vertx.eventBus(), csrf, sessions).mount(router);
     new ChatApi(services, messages).mount(router);
     new AdminApi(services, users).mount(router);
     openApi.mount(router);
@@ -142,7 +138,6 @@ public class GatewayVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(evictionTimer);
     return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 

@@ -59,7 +59,9 @@ final class HttpErrors {
       return;
     }
     if (error.code() == ErrorCode.RATE_LIMITED) {
-      response.putHeader("Retry-After", "1");
+      // The service that refused says when a retry can pass (login limits); else one second.
+      long retryAfter = error.retryAfterSeconds() > 0 ? error.retryAfterSeconds() : 1;
+      response.putHeader("Retry-After", Long.toString(retryAfter));
     }
     if (error.code() == ErrorCode.PAYLOAD_TOO_LARGE) {
       // The rest of an oversized body is not read; close instead of draining it.

@@ -2,6 +2,7 @@ package chat.gateway;
 
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import chat.shared.UserType;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
@@ -46,7 +47,10 @@ final class SessionUsers {
     session.put(USER_KEY, publicUser(user));
   }
 
-  /** The contract's user object: what the auth service returns minus internal fields. */
+  /**
+   * The contract's user object with its email: for the user itself (me, login, register) and
+   * for owners. What the auth service returns minus internal fields.
+   */
   static JsonObject publicUser(JsonObject user) {
     return new JsonObject()
       .put("id", user.getLong("id"))
@@ -54,6 +58,17 @@ final class SessionUsers {
       .put("email", user.getString("email"))
       .put("user_type", user.getString("user_type"))
       .put("date_joined", user.getString("date_joined"));
+  }
+
+  /** The user object as anyone else sees it: without {@code email}. */
+  static JsonObject listedUser(JsonObject user) {
+    JsonObject listed = publicUser(user);
+    listed.remove("email");
+    return listed;
+  }
+
+  static boolean isOwner(JsonObject user) {
+    return UserType.OWNER.wireName().equals(user.getString("user_type"));
   }
 
   /**

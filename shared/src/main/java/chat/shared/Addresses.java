@@ -21,15 +21,25 @@ public final class Addresses {
 
   // ---- auth service -------------------------------------------------------------------
 
-  /** {@code {username,email,password,user_type}} -> user. Fails VALIDATION, CONFLICT. */
+  /**
+   * {@code {username,email,password,user_type,client_address?}} -> user. Fails VALIDATION,
+   * CONFLICT (username taken once folded), FORBIDDEN (owner sign-up closed and an owner exists),
+   * RATE_LIMITED (with {@code retry_after}).
+   */
   public static final String AUTH_REGISTER = "svc.auth.register";
-  /** {@code {username,password}} -> user. Fails UNAUTHENTICATED (same for unknown user and wrong password). */
+  /**
+   * {@code {username,password,client_address?}} -> user. Fails UNAUTHENTICATED (same for unknown
+   * user and wrong password), RATE_LIMITED (with {@code retry_after}, seconds).
+   */
   public static final String AUTH_LOGIN = "svc.auth.login";
   /** {@code {id}} -> user (with {@code is_active}). Fails NOT_FOUND. */
   public static final String AUTH_USER_GET = "svc.auth.users.get";
   /** {@code {ids:[..]}} -> {@code {users:[user..], missing:[id..]}}. */
   public static final String AUTH_USERS_LOOKUP = "svc.auth.users.lookup";
-  /** {@code {search, limit}} -> {@code {users:[user..]}}: active users whose username or email contains search. */
+  /**
+   * {@code {search, limit, match_email?}} -> {@code {users:[user..]}}: active users whose username
+   * (as typed or folded) contains search, or whose email does when {@code match_email} is true.
+   */
   public static final String AUTH_USERS_SEARCH = "svc.auth.users.search";
   /** {@code {}} -> {@code {status:"UP"}}; used by the gateway's health check. */
   public static final String AUTH_PING = "svc.auth.ping";

@@ -9,21 +9,35 @@ import io.vertx.core.json.JsonObject;
  * A failure a service reports to its caller: a contract {@link ErrorCode}, a message for
  * humans and, for validation, the offending fields. Over the event bus it travels as a
  * {@link ReplyException} whose failure code is {@link ErrorCode#code()} and whose message is
- * {@code {"message":..., "fields":{...}}}; {@link #from(Throwable)} turns it back.
+ * {@code {"message":..., "fields":{...}, "retry_after":n}}; {@link #from(Throwable)} turns it back.
+ * {@code retry_after} (seconds) rides along on RATE_LIMITED so the gateway can say in
+ * {@code Retry-After} when the next attempt is possible.
  */
 public final class ServiceError extends RuntimeException {
 
   private final ErrorCode code;
   private final JsonObject fields;
+  /** Seconds until a retry can succeed, or 0 when unknown. */
+  private final long retryAfterSeconds;
 
   public ServiceError(ErrorCode code, String message) {
     this(code, message, null);
   }
 
   public ServiceError(ErrorCode code, String message, JsonObject fields) {
+    this(code, message, fields, 0);
+  }
+
+  private ServiceError(ErrorCode code, String message, JsonObject fields, long retryAfterSeconds) {
     super(message, null, false, false);
     this.code = code;
     this.fields = fields == null || fields.isEmpty() ? null : fields;
+    this.retryAfterSeconds = Math.max(0, retryAfterSeconds);
+  }
+
+  /** RATE_LIMITED, with the whole seconds (at least 1) after which a retry may pass. */
+  public static ServiceError rateLimited(String message, long retryAfterSeconds) {
+    return new ServiceError(ErrorCode.RATE_LIMITED, message, null, Math.max(1, retryAfterSeconds));
   }
 
   public static ServiceError validation(String field, String problem) {
@@ -44,11 +58,19 @@ public final class ServiceError extends RuntimeException {
     return fields;
   }
 
+  /** Seconds after which a retry may pass (for {@code Retry-After}), or 0 when not known. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
   /** The payload sent as the ReplyException message. */
   public String encodeForReply() {
     JsonObject json = new JsonObject().put("message", getMessage());
     if (fields != null) {
       json.put("fields", fields);
+    }
+    if (retryAfterSeconds > 0) {
+      json.put("retry_after", retryAfterSeconds);
     }
     return json.encode();
   }
@@ -83,7 +105,9 @@ public final class ServiceError extends RuntimeException {
       if (code != null) {
         try {
           JsonObject json = new JsonObject(re.getMessage());
-          return new ServiceError(code, json.getString("message", code.wireName()), json.getJsonObject("fields"));
+          Object retryAfter = json.getValue("retry_after");
+          return new ServiceError(code, json.getString("message", code.wireName()), json.getJsonObject("fields"),
+            retryAfter instanceof Number ? ((Number) retryAfter).longValue() : 0);
         } catch (DecodeException | ClassCastException | NullPointerException e) {
           return new ServiceError(code, code.wireName());
         }

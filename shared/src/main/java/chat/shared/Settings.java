@@ -26,7 +26,10 @@ public final class Settings {
    * default maximum length even when every character is sent as a JSON surrogate-pair escape.
    */
   public static final String MAX_BODY_BYTES = "CHAT_MAX_BODY_BYTES";
-  /** Failed logins per username and client address per minute before 429. */
+  /**
+   * Failed logins per client address per minute, across usernames (a burst of this many, then
+   * one more every 60/N seconds), before 429. Counted by the auth service, so cluster-wide.
+   */
   public static final String LOGIN_ATTEMPTS_PER_MINUTE = "CHAT_LOGIN_ATTEMPTS_PER_MINUTE";
   /** Messages a user may send per second, sustained, counted by the chat service so cluster-wide (0 = unlimited). */
   public static final String MESSAGES_PER_SECOND = "CHAT_MESSAGES_PER_SECOND";
@@ -49,6 +52,22 @@ public final class Settings {
   public static final String MAX_MESSAGE_LENGTH = "CHAT_MAX_MESSAGE_LENGTH";
   /** PBKDF2 iterations for new password hashes. */
   public static final String PASSWORD_ITERATIONS = "CHAT_PASSWORD_ITERATIONS";
+
+  // auth service: sign-up and login protection
+  /** {@code closed}: owners register only while none exists; {@code open}: anyone may (demos, tests). */
+  public static final String OWNER_SIGNUP = "CHAT_OWNER_SIGNUP";
+  /** Failed logins of one account (any address) before each further one waits 1 s, 2 s, 4 s... */
+  public static final String LOGIN_ACCOUNT_FREE_FAILURES = "CHAT_LOGIN_ACCOUNT_FREE_FAILURES";
+  /** Longest wait, seconds, the per-account back-off imposes (so the real user is never locked out long). */
+  public static final String LOGIN_BACKOFF_MAX_SECONDS = "CHAT_LOGIN_BACKOFF_MAX_SECONDS";
+  /** Registrations per client address per hour (a burst of this many, then refilled evenly). */
+  public static final String REGISTRATIONS_PER_HOUR = "CHAT_REGISTRATIONS_PER_HOUR";
+  /** Threads that hash and verify passwords (0 = one per core). */
+  public static final String PASSWORD_WORKERS = "CHAT_PASSWORD_WORKERS";
+  /** Password checks running or queued at once, overall, before 429 (0 = 4 per worker). */
+  public static final String PASSWORD_QUEUE = "CHAT_PASSWORD_QUEUE";
+  /** Password checks running or queued at once for one client address before 429. */
+  public static final String PASSWORD_CHECKS_PER_ADDRESS = "CHAT_PASSWORD_CHECKS_PER_ADDRESS";
   /** Longest time, ms, a message send waits to be committed with others (group commit). */
   public static final String COMMIT_WINDOW_MS = "CHAT_COMMIT_WINDOW_MS";
   /** Cap on the size of chat.db, bytes (whole 4 KiB pages); at the cap writes answer 503 (0 = no cap). */
@@ -100,6 +119,13 @@ public final class Settings {
     Map.entry(DATA_DIR, "data"),
     Map.entry(MAX_MESSAGE_LENGTH, "8000"),
     Map.entry(PASSWORD_ITERATIONS, "100000"),
+    Map.entry(OWNER_SIGNUP, "closed"),
+    Map.entry(LOGIN_ACCOUNT_FREE_FAILURES, "5"),
+    Map.entry(LOGIN_BACKOFF_MAX_SECONDS, "300"),
+    Map.entry(REGISTRATIONS_PER_HOUR, "20"),
+    Map.entry(PASSWORD_WORKERS, "0"),
+    Map.entry(PASSWORD_QUEUE, "0"),
+    Map.entry(PASSWORD_CHECKS_PER_ADDRESS, "2"),
     Map.entry(COMMIT_WINDOW_MS, "2"),
     Map.entry(CHAT_DB_MAX_BYTES, "0"),
     Map.entry(CLUSTER_NAME, "chatbus-local"),

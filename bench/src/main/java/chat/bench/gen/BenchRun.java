@@ -90,6 +90,12 @@ public final class BenchRun {
     s4.perSource = cli.integer("s4-per-source", s4.perSource);
     s4.capSeconds = cli.longValue("s4-cap-seconds", s4.capSeconds);
 
+    LoginFloodScenario s6 = new LoginFloodScenario(cfg, vertx);
+    s6.floodCount = cli.integer("s6-flood", s6.floodCount);
+    s6.floodRate = cli.integer("s6-rate", s6.floodRate);
+    s6.baselineLogins = cli.integer("s6-baseline-logins", s6.baselineLogins);
+    s6.capSeconds = cli.longValue("s6-cap-seconds", s6.capSeconds);
+
     String pinning = cli.string("pinning", "none");
     String command = cli.string("command", "");
     cli.rejectUnknown();
@@ -112,6 +118,7 @@ public final class BenchRun {
         case "s3": chosen.add(s3); break;
         case "s4": chosen.add(s4); break;
         case "s5": LOG.warn("S5 (cluster hop) is not implemented yet; skipped"); break;
+        case "s6": chosen.add(s6); break;
         default: throw new IllegalArgumentException("unknown scenario " + id);
       }
     }
