@@ -184,6 +184,7 @@ if [[ "$floor_only" == false && "$cluster" == true ]]; then
   cluster_dir="$(mktemp -d /tmp/chatbus-bench-cluster.XXXXXX)"
   CHAT_RUN_DIR="$cluster_dir/run" CHAT_CLUSTER_DATA="$cluster_dir/data" CHAT_CLUSTER_NAME="chatbus-bench-$$" \
   CHAT_PASSWORD_ITERATIONS=1000 CHAT_MESSAGES_PER_SECOND=0 CHAT_LOGIN_ATTEMPTS_PER_MINUTE=100000 \
+  CHAT_BRIDGE_SOCKETS_PER_ADDRESS=100000 \
     "${server_pin[@]}" "$root/scripts/cluster.sh" start >"$run_dir/cluster.log" 2>&1 || {
     echo "run.sh: the cluster did not start; see $run_dir/cluster.log" >&2
     exit 1
@@ -200,6 +201,7 @@ elif [[ "$floor_only" == false ]]; then
   # shellcheck disable=SC2086
   CHAT_DATA_DIR="$data_dir" CHAT_HTTP_HOST=127.0.0.1 CHAT_HTTP_PORT="$system_port" \
   CHAT_PASSWORD_ITERATIONS=1000 CHAT_MESSAGES_PER_SECOND=0 CHAT_LOGIN_ATTEMPTS_PER_MINUTE=100000 \
+  CHAT_BRIDGE_SOCKETS_PER_ADDRESS=100000 \
     start "$run_dir/system.log" "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$SYSTEM_JAR"
   system_pid="$started_pid"
   wait_http "http://127.0.0.1:$system_port/health" "$system_pid" "system" 90

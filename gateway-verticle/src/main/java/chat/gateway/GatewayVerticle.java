@@ -4,6 +4,7 @@ import chat.shared.ErrorCode;
 import chat.shared.ServiceBus;
 import chat.shared.ServiceError;
 import chat.shared.Settings;
+import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
@@ -17,6 +18,7 @@ import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
@@ -43,6 +45,7 @@ public class GatewayVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> sessionEnded;
   private MessageConsumer<JsonObject> userEvents;
   private long evictionTimer;
+  private long metricsTimer;
 
   @Override
   public Future<?> start() {
@@ -62,7 +65,13 @@ public class GatewayVerticle extends VerticleBase {
     DoubleSubmitCsrf csrf = new DoubleSubmitCsrf(secureCookies);
     MessageSends messages = new MessageSends(services, sends);
     UserCache users = new UserCache(services);
-    BridgeGuard bridge = new BridgeGuard(vertx.eventBus(), services, messages, users);
+    SocketWriteQueues writeQueues = new SocketWriteQueues(settings.integer(Settings.SOCKET_WRITE_QUEUE_BYTES));
+    SockJSSessionBindings sockJsBindings = new SockJSSessionBindings(vertx);
+    int maxFrameBytes = settings.integer(Settings.BRIDGE_MAX_FRAME_BYTES);
+    BridgeGuard bridge = new BridgeGuard(vertx.eventBus(), services, messages, users, writeQueues, sockJsBindings,
+      settings.integer(Settings.BRIDGE_SOCKETS_PER_ADDRESS));
+    DomainMetrics.openSockets(bridge::openSockets);
+    metricsTimer = vertx.setPeriodic(1_000, id -> writeQueues.reportMetrics());
 
     // A cluster-wide store waits this long for a session another gateway has not stored yet;
     // login stores its session before answering, so a short wait is enough and an unknown or
@@ -95,9 +104,12 @@ public class GatewayVerticle extends VerticleBase {
     new HealthApi(services, bridge).mount(router);
 
     router.route("/eventbus/*").handler(new OriginCheck(settings.list(Settings.ALLOWED_ORIGINS)));
-    router.route("/eventbus/*").subRouter(
-      SockJSHandler.create(vertx, new SockJSHandlerOptions().setHeartbeatInterval(25_000))
-        .bridge(BridgeGuard.options(), bridge));
+    router.route("/eventbus/*").handler(new SockJSRequestGuard(sockJsBindings, maxFrameBytes));
+    SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions().setHeartbeatInterval(25_000);
+    SockJSRequestGuard.DISABLED_TRANSPORTS.forEach(sockJsOptions::addDisabledTransport);
+    // The bridge itself, wrapped so that a failing socket is closed quietly (BridgeFaults).
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(
+      new BridgeFaults(new EventBusBridgeImpl(vertx, null, BridgeGuard.options(), bridge))));
     router.route("/eventbus/*").failureHandler(HttpErrors::handle);
 
     // The owner's admin page (webroot/admin.html) answers at /admin too.
@@ -109,7 +121,11 @@ public class GatewayVerticle extends VerticleBase {
     userEvents = users.listen(vertx.eventBus(), bridge::closeSocketsOfUser);
     String host = settings.string(Settings.HTTP_HOST);
     int port = settings.integer(Settings.HTTP_PORT);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+    // A bridge frame is one WebSocket message; larger ones fail the socket (BridgeFaults).
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+      .setMaxWebSocketFrameSize(maxFrameBytes).setMaxWebSocketMessageSize(maxFrameBytes));
+    // Connection faults (a client gone mid-request, a reset) are the client's: not ERRORs.
+    server.exceptionHandler(failure -> LOG.debug("HTTP connection failed: {}", String.valueOf(failure)));
     return Future.all(sessionEnded.completion(), userEvents.completion(), server.requestHandler(router).listen())
       .onSuccess(v -> LOG.info("Gateway listening on http://{}:{}", host, server.actualPort()));
   }
@@ -123,6 +139,7 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(evictionTimer);
+    vertx.cancelTimer(metricsTimer);
     return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 

@@ -32,6 +32,12 @@ public final class Settings {
   public static final String MESSAGES_PER_SECOND = "CHAT_MESSAGES_PER_SECOND";
   /** Burst of messages a user may send at once. */
   public static final String MESSAGE_BURST = "CHAT_MESSAGE_BURST";
+  /** Bytes a bridge socket may have written but not yet taken by its client; over it, the socket is closed. */
+  public static final String SOCKET_WRITE_QUEUE_BYTES = "CHAT_SOCKET_WRITE_QUEUE_BYTES";
+  /** Largest bridge frame a client may send (a WebSocket message, an xhr_send body), bytes; larger: err frame, close. */
+  public static final String BRIDGE_MAX_FRAME_BYTES = "CHAT_BRIDGE_MAX_FRAME_BYTES";
+  /** Bridge sockets one client address may hold open on a gateway at once. */
+  public static final String BRIDGE_SOCKETS_PER_ADDRESS = "CHAT_BRIDGE_SOCKETS_PER_ADDRESS";
 
   // storage
   public static final String DATA_DIR = "CHAT_DATA_DIR";
@@ -63,6 +69,9 @@ public final class Settings {
     Map.entry(LOGIN_ATTEMPTS_PER_MINUTE, "10"),
     Map.entry(MESSAGES_PER_SECOND, "50"),
     Map.entry(MESSAGE_BURST, "300"),
+    Map.entry(SOCKET_WRITE_QUEUE_BYTES, "1048576"),
+    Map.entry(BRIDGE_MAX_FRAME_BYTES, "65536"),
+    Map.entry(BRIDGE_SOCKETS_PER_ADDRESS, "100"),
     Map.entry(DATA_DIR, "data"),
     Map.entry(MAX_MESSAGE_LENGTH, "8000"),
     Map.entry(PASSWORD_ITERATIONS, "100000"),
