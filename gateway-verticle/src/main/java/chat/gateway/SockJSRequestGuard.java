@@ -78,8 +78,9 @@ final class SockJSRequestGuard implements Handler<RoutingContext> {
       if (ctx.body().length() > maxFrameBytes) {
         SockJSSocket socket = bindings.socket(sessionId);
         if (socket != null) {
-          socket.write(BridgeFaults.FRAME_TOO_LARGE.toBuffer());
-          socket.close();
+          // Closed once the err frame went out: closing first would drop it from the session's queue
+          // when no poll is waiting. A client that never polls again loses it at the session timeout.
+          socket.write(BridgeFaults.FRAME_TOO_LARGE.toBuffer()).onComplete(ar -> socket.close());
         }
         refuse(ctx, "frame_too_large", new ServiceError(ErrorCode.PAYLOAD_TOO_LARGE, "Bridge frame is too large"));
         return;
