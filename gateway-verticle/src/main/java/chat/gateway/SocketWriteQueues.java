@@ -76,12 +76,6 @@ final class SocketWriteQueues {
     return true;
   }
 
-  /** Bytes written to the socket that have not left yet (0 for an unknown socket). */
-  long pendingBytes(SockJSSocket socket) {
-    Queue queue = queues.get(socket);
-    return queue == null ? 0 : queue.pendingBytes;
-  }
-
   void reportMetrics() {
     if (unreportedDeliveries > 0) {
       DomainMetrics.deliveriesWritten(unreportedDeliveries);
