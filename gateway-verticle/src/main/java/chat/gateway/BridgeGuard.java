@@ -3,6 +3,7 @@ package chat.gateway;
 import chat.shared.Addresses;
 import chat.shared.ServiceBus;
 import chat.shared.ServiceError;
+import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -10,6 +11,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
@@ -38,9 +40,13 @@ import org.slf4j.LoggerFactory;
  * own {@code {"type":"err","body":"access_denied"}} and nothing is registered or sent. A plain
  * {@code false} would answer {@code rejected}, which the contract does not name.
  *
- * <p>Message events, the bulk of what the bridge delivers, are written to each socket by this
- * guard from a frame encoded once per message ({@link #messageFrame}); the bridge would encode
- * the same frame again for every socket, which was the largest cost of a fan-out.
+ * <p>Chat events are written to each socket by this guard, through the socket's bounded write
+ * queue ({@link SocketWriteQueues}); message events, the bulk of them, from a frame encoded once
+ * per message ({@link #messageFrame}): the bridge would encode the same frame again for every
+ * socket, which was the largest cost of a fan-out. The guard also caps the sockets per client
+ * address, counts registrations still being decided against the handler cap, answers
+ * {@code ping} with {@code pong}, and binds xhr SockJS sessions to their opening cookie
+ * ({@link SockJSSessionBindings}).
  *
  * <p>Sends arrive at a per-chat local consumer on {@code chat.{id}.send} on this gateway
  * ({@link #ingress}), which forwards them to the chat service through {@link MessageSends}, the
@@ -61,12 +67,19 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private static final int MAX_CACHED_FRAMES = 10_000;
   private static final String PARTICIPANT_ADDED = "participant_added";
   private static final String PARTICIPANT_REMOVED = "participant_removed";
+  /** Registrations (and reply handlers) one socket may hold. */
+  static final int MAX_HANDLERS_PER_SOCKET = 1000;
+  private static final Buffer PONG = new JsonObject().put("type", "pong").toBuffer();
 
   private final EventBus eventBus;
   private final ServiceBus services;
   private final MessageSends messages;
   private final UserCache users;
   private final BridgeSockets sockets = new BridgeSockets();
+  private final SocketWriteQueues writes;
+  private final SockJSSessionBindings bindings;
+  private final int socketsPerAddress;
+  private final Buffer tooManySockets = BridgeFaults.TOO_MANY_SOCKETS.toBuffer();
   private final Map<Long, MessageConsumer<Object>> ingress = new HashMap<>();
   /** Per chat, the frame of its latest message event (see {@link #messageFrame}). */
   private final Map<Long, EncodedFrame> lastFrames = new HashMap<>();
@@ -74,11 +87,15 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private record EncodedFrame(long messageId, Buffer bytes) {
   }
 
-  BridgeGuard(EventBus eventBus, ServiceBus services, MessageSends messages, UserCache users) {
+  BridgeGuard(EventBus eventBus, ServiceBus services, MessageSends messages, UserCache users,
+              SocketWriteQueues writes, SockJSSessionBindings bindings, int socketsPerAddress) {
     this.eventBus = eventBus;
     this.services = services;
     this.messages = messages;
     this.users = users;
+    this.writes = writes;
+    this.bindings = bindings;
+    this.socketsPerAddress = socketsPerAddress;
   }
 
   static SockJSBridgeOptions options() {
@@ -86,7 +103,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       .setInboundPermitteds(List.of(new PermittedOptions().setAddressRegex(Addresses.CHAT_SEND_REGEX)))
       .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(Addresses.CHAT_EVENTS_REGEX)))
       .setMaxAddressLength(64)
-      .setMaxHandlersPerSocket(1000)
+      .setMaxHandlersPerSocket(MAX_HANDLERS_PER_SOCKET)
       .setPingTimeout(30_000)
       .setReplyTimeout(15_000);
   }
@@ -126,6 +143,12 @@ final class BridgeGuard implements Handler<BridgeEvent> {
         case SOCKET_CLOSED:
         case SOCKET_ERROR:
           sockets.closed(event.socket());
+          writes.closed(event.socket());
+          bindings.release(event.socket());
+          event.complete(true);
+          break;
+        case SOCKET_PING:
+          writes.write(event.socket(), PONG);
           event.complete(true);
           break;
         case REGISTER:
@@ -147,7 +170,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
           confirmRegistration(event);
           break;
         default:
-          // SOCKET_IDLE, SOCKET_PING: nothing to decide.
+          // SOCKET_IDLE: nothing to decide.
           event.complete(true);
       }
     } catch (RuntimeException e) {
@@ -158,9 +181,20 @@ final class BridgeGuard implements Handler<BridgeEvent> {
 
   private void socketCreated(BridgeEvent event) {
     SockJSSocket socket = event.socket();
+    String address = clientAddress(socket);
+    if (sockets.openFrom(address) >= socketsPerAddress) {
+      DomainMetrics.bridgeRejected("too_many_sockets");
+      LOG.debug("Refusing a bridge socket from {}: {} open already", address, socketsPerAddress);
+      socket.write(tooManySockets);
+      // false: the bridge closes the socket.
+      event.complete(false);
+      return;
+    }
     Session session = socket.webSession();
     JsonObject user = SessionUsers.current(session);
-    sockets.opened(socket, user, user == null ? null : SessionUsers.sessionRef(session));
+    sockets.opened(socket, user, user == null ? null : SessionUsers.sessionRef(session), address);
+    writes.opened(socket);
+    bindings.bind(socket);
     BridgeSockets.SocketState state = sockets.state(socket);
     if (state != null) {
       // A session may outlive its user's deactivation until its next REST request: ask auth
@@ -190,7 +224,16 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       return;
     }
     long id = chatId.getAsLong();
+    // The bridge counts a registration once it is allowed: frames sent without waiting would
+    // all pass its cap while their membership checks are under way. Count them from here.
+    if (state.registered.size() + state.pendingRegistrations >= MAX_HANDLERS_PER_SOCKET) {
+      DomainMetrics.bridgeRejected("max_handlers");
+      deny(event);
+      return;
+    }
+    state.pendingRegistrations++;
     activeMember(state, id).onComplete(ar -> {
+      state.pendingRegistrations--;
       if (ar.succeeded() && ar.result()) {
         sockets.registered(event.socket(), state, id);
         event.complete(true);
@@ -255,11 +298,17 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     if (chatId.isPresent()) {
       JsonObject frame = new JsonObject().put("type", "rec").put("address", address)
         .put("body", new JsonObject().put("type", "subscribed").put("chat_id", chatId.getAsLong()));
-      event.socket().write(frame.encode());
+      writes.deliver(event.socket(), frame.toBuffer());
     }
     event.complete(true);
   }
 
+  /**
+   * Whether the bridge may write this delivery itself: only replies to a socket's own sends.
+   * Every event of a chat that the socket may receive is written here instead, through its
+   * bounded write queue ({@link SocketWriteQueues}); false then only tells the bridge not to
+   * write it a second time.
+   */
   private boolean mayReceive(BridgeEvent event) {
     JsonObject envelope = event.getRawMessage();
     OptionalLong chatId = Addresses.parseChatEvents(envelope.getString("address"));
@@ -272,14 +321,21 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     Object body = envelope.getValue("body");
     Object type = body instanceof JsonObject ? ((JsonObject) body).getValue("type") : null;
     if (MESSAGE.equals(type)) {
-      // The bulk of deliveries. Written here, from a frame encoded once per message for all the
-      // chat's sockets, instead of letting the bridge encode the same frame again per socket;
-      // false then only tells the bridge not to write it a second time.
+      // The bulk of deliveries: written from a frame encoded once per message for all the
+      // chat's sockets, instead of letting the bridge encode the same frame again per socket.
       if (!sockets.isStopped(socket, id)) {
-        socket.write(messageFrame(id, envelope, (JsonObject) body));
+        writes.deliver(socket, messageFrame(id, envelope, (JsonObject) body));
       }
       return false;
     }
+    if (deliverOther(socket, id, type, body)) {
+      writes.deliver(socket, envelope.toBuffer());
+    }
+    return false;
+  }
+
+  /** Whether a chat event other than a message reaches this socket. */
+  private boolean deliverOther(SockJSSocket socket, long id, Object type, Object body) {
     if (!CHAT_DELETED.equals(type) && !PARTICIPANT_ADDED.equals(type) && !PARTICIPANT_REMOVED.equals(type)) {
       // Other events of the chat: only a stop can hold them back.
       return !sockets.isStopped(socket, id);
@@ -370,6 +426,15 @@ final class BridgeGuard implements Handler<BridgeEvent> {
         msg.fail(error.code().httpStatus(), error.code().wireName());
       }
     });
+  }
+
+  /** The client's IP address as this gateway sees it. */
+  private static String clientAddress(SockJSSocket socket) {
+    SocketAddress remote = socket.remoteAddress();
+    if (remote == null) {
+      return "";
+    }
+    return remote.hostAddress() != null ? remote.hostAddress() : String.valueOf(remote.host());
   }
 
   private static void deny(BridgeEvent event) {

@@ -21,6 +21,10 @@ final class BridgeSockets {
   static final class SocketState {
     final JsonObject user;
     final String sessionRef;
+    /** The client address the socket came from (for the per-address cap). */
+    final String address;
+    /** Registrations asked for and not decided yet: they count against the handler cap too. */
+    int pendingRegistrations;
     /** Chats whose address the bridge holds a registration for on this socket. */
     final Set<Long> registered = new HashSet<>();
     /** Of those, the chats whose events must no longer be delivered (removed, deleted); mostly empty. */
@@ -34,9 +38,10 @@ final class BridgeSockets {
     /** Whether the user was still active when the socket opened (asked of auth once, then kept). */
     Future<Boolean> active = Future.succeededFuture(true);
 
-    SocketState(JsonObject user, String sessionRef) {
+    SocketState(JsonObject user, String sessionRef, String address) {
       this.user = user;
       this.sessionRef = sessionRef;
+      this.address = address;
     }
 
     long userId() {
@@ -52,9 +57,12 @@ final class BridgeSockets {
    * in the usual case of no stops at all, one look at an empty map.
    */
   private final Map<Long, Set<SockJSSocket>> stoppedByChat = new HashMap<>();
+  /** Open sockets per client address. */
+  private final Map<String, Integer> byAddress = new HashMap<>();
 
-  void opened(SockJSSocket socket, JsonObject user, String sessionRef) {
-    sockets.put(socket, new SocketState(user, sessionRef));
+  void opened(SockJSSocket socket, JsonObject user, String sessionRef, String address) {
+    sockets.put(socket, new SocketState(user, sessionRef, address));
+    byAddress.merge(address, 1, Integer::sum);
     if (sessionRef != null) {
       bySession.computeIfAbsent(sessionRef, k -> new HashSet<>()).add(socket);
     }
@@ -68,6 +76,7 @@ final class BridgeSockets {
     if (state == null) {
       return;
     }
+    byAddress.computeIfPresent(state.address, (k, n) -> n > 1 ? n - 1 : null);
     if (state.sessionRef != null) {
       unindex(bySession, state.sessionRef, socket);
     }
@@ -152,6 +161,11 @@ final class BridgeSockets {
         index.remove(key);
       }
     }
+  }
+
+  /** Sockets open from a client address. */
+  int openFrom(String address) {
+    return byAddress.getOrDefault(address, 0);
   }
 
   int size() {

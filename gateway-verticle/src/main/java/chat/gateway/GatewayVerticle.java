@@ -5,6 +5,7 @@ import chat.shared.ServiceBus;
 import chat.shared.ServiceError;
 import chat.shared.Settings;
 import chat.shared.launch.ChatMetrics;
+import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
@@ -18,6 +19,7 @@ import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
@@ -45,6 +47,7 @@ public class GatewayVerticle extends VerticleBase {
   private Router router;
   private MessageConsumer<JsonObject> sessionEnded;
   private MessageConsumer<JsonObject> userEvents;
+  private long metricsTimer;
 
   @Override
   public Future<?> start() {
@@ -62,7 +65,13 @@ public class GatewayVerticle extends VerticleBase {
     DoubleSubmitCsrf csrf = new DoubleSubmitCsrf(csrfSecret, secureCookies);
     MessageSends messages = new MessageSends(services);
     UserCache users = new UserCache(services);
-    BridgeGuard bridge = new BridgeGuard(vertx.eventBus(), services, messages, users);
+    SocketWriteQueues writeQueues = new SocketWriteQueues(settings.integer(Settings.SOCKET_WRITE_QUEUE_BYTES));
+    SockJSSessionBindings sockJsBindings = new SockJSSessionBindings(vertx);
+    int maxFrameBytes = settings.integer(Settings.BRIDGE_MAX_FRAME_BYTES);
+    BridgeGuard bridge = new BridgeGuard(vertx.eventBus(), services, messages, users, writeQueues, sockJsBindings,
+      settings.integer(Settings.BRIDGE_SOCKETS_PER_ADDRESS));
+    DomainMetrics.openSockets(bridge::openSockets);
+    metricsTimer = vertx.setPeriodic(1_000, id -> writeQueues.reportMetrics());
 
     // A cluster-wide store waits this long for a session another gateway has not stored yet;
     // login stores its session before answering, so a short wait is enough and an unknown or
@@ -102,9 +111,12 @@ public class GatewayVerticle extends VerticleBase {
     router.get(ChatMetrics.PATH).handler(PrometheusScrapingHandler.create(ChatMetrics.registry()));
 
     router.route("/eventbus/*").handler(new OriginCheck(settings.list(Settings.ALLOWED_ORIGINS)));
-    router.route("/eventbus/*").subRouter(
-      SockJSHandler.create(vertx, new SockJSHandlerOptions().setHeartbeatInterval(25_000))
-        .bridge(BridgeGuard.options(), bridge));
+    router.route("/eventbus/*").handler(new SockJSRequestGuard(sockJsBindings, maxFrameBytes));
+    SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions().setHeartbeatInterval(25_000);
+    SockJSRequestGuard.DISABLED_TRANSPORTS.forEach(sockJsOptions::addDisabledTransport);
+    // The bridge itself, wrapped so that a failing socket is closed quietly (BridgeFaults).
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(
+      new BridgeFaults(new EventBusBridgeImpl(vertx, null, BridgeGuard.options(), bridge))));
     router.route("/eventbus/*").failureHandler(HttpErrors::handle);
 
     // The owner's admin page (webroot/admin.html) answers at /admin too.
@@ -117,7 +129,9 @@ public class GatewayVerticle extends VerticleBase {
     userEvents = users.listen(vertx.eventBus(), bridge::closeSocketsOfUser);
     String host = settings.string(Settings.HTTP_HOST);
     int port = settings.integer(Settings.HTTP_PORT);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+    // A bridge frame is one WebSocket message; larger ones fail the socket (BridgeFaults).
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+        .setMaxWebSocketFrameSize(maxFrameBytes).setMaxWebSocketMessageSize(maxFrameBytes))
       .invalidRequestHandler(request -> {
         headers.apply(request.response());
         HttpErrors.invalidRequest(request);
@@ -126,6 +140,8 @@ public class GatewayVerticle extends VerticleBase {
         headers.apply(request.response());
         router.handle(request);
       });
+    // Connection faults (a client gone mid-request, a reset) are the client's: not ERRORs.
+    server.exceptionHandler(failure -> LOG.debug("HTTP connection failed: {}", String.valueOf(failure)));
     return Future.all(sessionEnded.completion(), userEvents.completion(), server.listen())
       .onSuccess(v -> LOG.info("Gateway listening on http://{}:{}", host, server.actualPort()));
   }
@@ -138,6 +154,7 @@ public class GatewayVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(metricsTimer);
     return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 

@@ -2,6 +2,7 @@ package chat.gateway;
 
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
@@ -11,12 +12,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Refuses SockJS handshakes from foreign pages: a request whose {@code Origin} header is present
+ * Refuses bridge requests from foreign pages: a request whose {@code Origin} header is present
  * must name the gateway's own origin or one of the configured allowed origins, so another site
- * cannot open the bridge with a user's cookie. Requests without Origin (non-browser clients)
- * pass; they cannot carry a victim's cookie.
+ * cannot open the bridge with a user's cookie. A request without Origin that a browser marks
+ * {@code Sec-Fetch-Site: cross-site} is refused too: a top-level navigation from another site
+ * carries no Origin but does carry the {@code SameSite=Lax} session cookie. Other requests
+ * without Origin (non-browser clients, the user's own navigation) pass.
  */
 final class OriginCheck implements Handler<RoutingContext> {
+
+  private static final String SEC_FETCH_SITE = "Sec-Fetch-Site";
+  private static final String CROSS_SITE = "cross-site";
 
   private final Set<String> allowed;
 
@@ -27,10 +33,18 @@ final class OriginCheck implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String origin = ctx.request().getHeader("Origin");
-    if (origin == null || isAllowed(normalise(origin), ctx)) {
-      ctx.next();
+    if (origin != null) {
+      if (isAllowed(normalise(origin), ctx)) {
+        ctx.next();
+      } else {
+        DomainMetrics.bridgeRejected("origin");
+        ctx.fail(new ServiceError(ErrorCode.FORBIDDEN, "Origin not allowed to open the event bus"));
+      }
+    } else if (CROSS_SITE.equalsIgnoreCase(ctx.request().getHeader(SEC_FETCH_SITE))) {
+      DomainMetrics.bridgeRejected("cross_site");
+      ctx.fail(new ServiceError(ErrorCode.FORBIDDEN, "Cross-site request to the event bus"));
     } else {
-      ctx.fail(new ServiceError(ErrorCode.FORBIDDEN, "Origin not allowed to open the event bus"));
+      ctx.next();
     }
   }
 

@@ -35,6 +35,12 @@ public final class Settings {
   public static final String MESSAGES_PER_SECOND = "CHAT_MESSAGES_PER_SECOND";
   /** Burst of messages a user may send at once (read by the chat service; 0 = unlimited). */
   public static final String MESSAGE_BURST = "CHAT_MESSAGE_BURST";
+  /** Bytes a bridge socket may have written but not yet taken by its client; over it, the socket is closed. */
+  public static final String SOCKET_WRITE_QUEUE_BYTES = "CHAT_SOCKET_WRITE_QUEUE_BYTES";
+  /** Largest bridge frame a client may send (a WebSocket message, an xhr_send body), bytes; larger: err frame, close. */
+  public static final String BRIDGE_MAX_FRAME_BYTES = "CHAT_BRIDGE_MAX_FRAME_BYTES";
+  /** Bridge sockets one client address may hold open on a gateway at once. */
+  public static final String BRIDGE_SOCKETS_PER_ADDRESS = "CHAT_BRIDGE_SOCKETS_PER_ADDRESS";
   /** Secret (at least 32 characters) signing XSRF tokens; the same on every gateway. Unset: one random secret agreed in the cluster. */
   public static final String CSRF_SECRET = "CHAT_CSRF_SECRET";
   /** File whose content (trimmed) is the CSRF secret, when CHAT_CSRF_SECRET is unset (container secrets). */
@@ -112,6 +118,9 @@ public final class Settings {
     Map.entry(LOGIN_ATTEMPTS_PER_MINUTE, "10"),
     Map.entry(MESSAGES_PER_SECOND, "50"),
     Map.entry(MESSAGE_BURST, "300"),
+    Map.entry(SOCKET_WRITE_QUEUE_BYTES, "1048576"),
+    Map.entry(BRIDGE_MAX_FRAME_BYTES, "65536"),
+    Map.entry(BRIDGE_SOCKETS_PER_ADDRESS, "100"),
     Map.entry(CSRF_SECRET, ""),
     Map.entry(CSRF_SECRET_FILE, ""),
     Map.entry(LOG_FORMAT, "text"),

@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -24,6 +25,8 @@ import java.util.function.Predicate;
 public final class BridgeSocket implements AutoCloseable {
 
   private static final long WAIT_MS = 15_000;
+  /** Outgoing messages up to this size go as one WebSocket frame (the tests' oversized frames too). */
+  private static final int LARGE_FRAMES = 1 << 20;
 
   private final WebSocketClient client;
   private final WebSocket socket;
@@ -51,7 +54,17 @@ public final class BridgeSocket implements AutoCloseable {
   }
 
   public static BridgeSocket open(Vertx vertx, int port, MultiMap headers) {
-    WebSocketClient client = vertx.createWebSocketClient();
+    return open(vertx, new WebSocketClientOptions().setMaxFrameSize(LARGE_FRAMES), port, headers);
+  }
+
+  /** Opens from a given local address (one of 127.0.0.0/8), as another client machine would. */
+  public static BridgeSocket openFrom(Vertx vertx, String localAddress, int port, MultiMap headers) {
+    return open(vertx, new WebSocketClientOptions().setMaxFrameSize(LARGE_FRAMES).setLocalAddress(localAddress), port, headers);
+  }
+
+  /** Opens with the given client options (local address, socket buffer sizes). */
+  public static BridgeSocket open(Vertx vertx, WebSocketClientOptions clientOptions, int port, MultiMap headers) {
+    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
     WebSocketConnectOptions options = new WebSocketConnectOptions()
       .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket").setHeaders(headers);
     try {
@@ -64,6 +77,29 @@ public final class BridgeSocket implements AutoCloseable {
 
   public void write(JsonObject frame) {
     socket.writeTextMessage(frame.encode());
+  }
+
+  /** Writes a raw text message (not necessarily a valid frame). */
+  public void writeText(String text) {
+    socket.writeTextMessage(text);
+  }
+
+  /**
+   * Stops reading: nothing more is taken from the TCP connection, so once the operating
+   * system's buffers are full the server can no longer write to it (a client that never reads).
+   */
+  public void stopReading() {
+    socket.pause();
+  }
+
+  /** Reads again after {@link #stopReading}. */
+  public void resumeReading() {
+    socket.resume();
+  }
+
+  /** Frames received and not consumed yet, without waiting. */
+  public int queued() {
+    return held.size() + frames.size();
   }
 
   public void register(String address) {

@@ -1,0 +1,96 @@
+package chat.gateway;
+
+import chat.shared.ErrorCode;
+import chat.shared.ServiceError;
+import chat.shared.metrics.DomainMetrics;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.Transport;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The SockJS requests the bridge serves, decided before vertx-web's SockJS handler sees them:
+ *
+ * <ul>
+ *   <li>only the websocket, xhr-streaming and xhr-polling transports (the contract's): htmlfile,
+ *       jsonp and eventsource are opened by a GET a foreign page can make by navigation, without
+ *       {@code Origin}, with the user's cookie; they, and the iframe page that drives them,
+ *       answer 404;</li>
+ *   <li>every request of an open xhr SockJS session must carry the session cookie of the
+ *       request that opened it ({@link SockJSSessionBindings}); otherwise 403, and an
+ *       {@code xhr_send} to a SockJS session that is not open answers 404;</li>
+ *   <li>an {@code xhr_send} body larger than the frame limit answers 413, and its SockJS
+ *       session gets an {@code err} frame and is closed, as an oversized WebSocket frame.</li>
+ * </ul>
+ */
+final class SockJSRequestGuard implements Handler<RoutingContext> {
+
+  /** The transports' path names vertx-web serves that the contract does not keep. */
+  private static final Set<String> REFUSED_TRANSPORTS = Set.of("htmlfile", "jsonp", "jsonp_send", "eventsource");
+  private static final Pattern IFRAME = Pattern.compile("^/eventbus/iframe[^/]*\\.html$");
+  private static final String XHR_SEND = "xhr_send";
+
+  /** The transports vertx-web is told not to serve (the guard refuses them first anyway). */
+  static final List<String> DISABLED_TRANSPORTS =
+    List.of(Transport.EVENT_SOURCE.name(), Transport.HTML_FILE.name(), Transport.JSON_P.name());
+
+  private final SockJSSessionBindings bindings;
+  private final int maxFrameBytes;
+
+  SockJSRequestGuard(SockJSSessionBindings bindings, int maxFrameBytes) {
+    this.bindings = bindings;
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (IFRAME.matcher(path).matches()) {
+      refuse(ctx, "transport", ServiceError.notFound("Transport"));
+      return;
+    }
+    Matcher m = SockJSSessionBindings.SESSION_PATH.matcher(path);
+    if (!m.matches()) {
+      // /eventbus/info, /eventbus/websocket, ...
+      ctx.next();
+      return;
+    }
+    String sessionId = m.group(1);
+    String transport = m.group(2);
+    if (REFUSED_TRANSPORTS.contains(transport)) {
+      refuse(ctx, "transport", ServiceError.notFound("Transport"));
+      return;
+    }
+    if (!bindings.mayUse(sessionId, ctx.request())) {
+      refuse(ctx, "session_binding",
+        new ServiceError(ErrorCode.FORBIDDEN, "This SockJS session was opened with another session cookie"));
+      return;
+    }
+    if (XHR_SEND.equals(transport)) {
+      if (!bindings.isBound(sessionId)) {
+        refuse(ctx, "unknown_session", ServiceError.notFound("SockJS session"));
+        return;
+      }
+      if (ctx.body().length() > maxFrameBytes) {
+        SockJSSocket socket = bindings.socket(sessionId);
+        if (socket != null) {
+          // Closed once the err frame went out: closing first would drop it from the session's queue
+          // when no poll is waiting. A client that never polls again loses it at the session timeout.
+          socket.write(BridgeFaults.FRAME_TOO_LARGE.toBuffer()).onComplete(ar -> socket.close());
+        }
+        refuse(ctx, "frame_too_large", new ServiceError(ErrorCode.PAYLOAD_TOO_LARGE, "Bridge frame is too large"));
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  private static void refuse(RoutingContext ctx, String reason, ServiceError error) {
+    DomainMetrics.bridgeRejected(reason);
+    ctx.fail(error);
+  }
+}
