@@ -34,35 +34,21 @@ class MessageWriterRollbackTest {
 
   private static final long ALICE = 1;
   private static final long GHOST = 77;
+  private static final UserRecord ALICE_RECORD =
+    new UserRecord(ALICE, "alice", "alice@example.org", "student", "2026-01-01T00:00:00.000Z", true);
 
   @TempDir
   Path dataDir;
 
   @Test
   void failedBatchRollsBackWholeFailsEverySendAndTheWriterKeepsWorking(Vertx vertx) throws Exception {
-    ChatDatabase database = new ChatDatabase(dataDir);
-    vertx.executeBlocking(() -> {
-      database.migrate(dataDir);
-      return null;
-    }).await(20, TimeUnit.SECONDS);
-    Context context = vertx.getOrCreateContext();
-    Pool writerPool = on(context, () -> Future.succeededFuture(database.writerPool(vertx)));
-    Pool readerPool = on(context, () -> Future.succeededFuture(database.readerPool(vertx)));
-    ChatStore store = new ChatStore(writerPool, readerPool, new StorageHealth(vertx));
-    Membership membership = new Membership();
-    UserDirectory users = new UserDirectory(new ServiceBus(vertx.eventBus()), store);
-    MessageWriter writer = new MessageWriter(vertx, store, membership, users, new ChatEvents(vertx.eventBus(), users), 2);
-    UserRecord alice = new UserRecord(ALICE, "alice", "alice@example.org", "student", "2026-01-01T00:00:00.000Z", true);
-
-    long chatId = on(context, () -> store.inTransaction(tx -> store.upsertUsers(tx, List.of(alice))
-        .compose(v -> store.insertChat(tx, "fragile", ALICE, System.currentTimeMillis()))
-        .compose(id -> store.insertParticipants(tx, id, List.of(ALICE), System.currentTimeMillis()).map(id)))
-      .compose(id -> writer.start().map(id)));
-    users.remember(List.of(alice));
-    List<JsonObject> events = new CopyOnWriteArrayList<>();
-    MessageConsumer<JsonObject> consumer =
-      vertx.eventBus().consumer(Addresses.chatEvents(chatId), msg -> events.add(msg.body()));
-    consumer.completion().await(20, TimeUnit.SECONDS);
+    WriterUnderTest w = WriterUnderTest.open(vertx, dataDir, "fragile");
+    long chatId = w.chatId;
+    Context context = w.context;
+    Membership membership = w.membership;
+    MessageWriter writer = w.writer;
+    ChatStore store = w.store;
+    List<JsonObject> events = w.subscribe(vertx);
 
     // The ghost is a member in memory only: its message cannot be stored.
     on(context, () -> {
@@ -87,14 +73,11 @@ class MessageWriterRollbackTest {
     assertEquals(List.of(1L), on(context, () -> store.newest(chatId, 10)).messages().stream()
       .map(StoredMessage::id).toList());
     assertEquals(1, writer.batchesCommitted());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (events.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    awaitAny(events);
     assertEquals(1, events.size());
     assertEquals(after, events.get(0).getJsonObject("message"));
 
-    on(context, () -> writer.close().compose(v -> Future.join(writerPool.close(), readerPool.close())));
+    w.close();
   }
 
   /**
@@ -104,32 +87,15 @@ class MessageWriterRollbackTest {
    */
   @Test
   void aFailedBatchIsNotAnsweredWithAnotherRowUnderItsId(Vertx vertx) throws Exception {
-    ChatDatabase database = new ChatDatabase(dataDir);
-    vertx.executeBlocking(() -> {
-      database.migrate(dataDir);
-      return null;
-    }).await(20, TimeUnit.SECONDS);
-    Context context = vertx.getOrCreateContext();
-    Pool writerPool = on(context, () -> Future.succeededFuture(database.writerPool(vertx)));
-    Pool readerPool = on(context, () -> Future.succeededFuture(database.readerPool(vertx)));
-    ChatStore store = new ChatStore(writerPool, readerPool, new StorageHealth(vertx));
-    Membership membership = new Membership();
-    UserDirectory users = new UserDirectory(new ServiceBus(vertx.eventBus()), store);
-    MessageWriter writer = new MessageWriter(vertx, store, membership, users, new ChatEvents(vertx.eventBus(), users), 2);
-    UserRecord alice = new UserRecord(ALICE, "alice", "alice@example.org", "student", "2026-01-01T00:00:00.000Z", true);
-    long chatId = on(context, () -> store.inTransaction(tx -> store.upsertUsers(tx, List.of(alice))
-        .compose(v -> store.insertChat(tx, "contested", ALICE, System.currentTimeMillis()))
-        .compose(id -> store.insertParticipants(tx, id, List.of(ALICE), System.currentTimeMillis()).map(id)))
-      .compose(id -> writer.start().map(id)));
-    users.remember(List.of(alice));
+    WriterUnderTest w = WriterUnderTest.open(vertx, dataDir, "contested");
+    long chatId = w.chatId;
+    Context context = w.context;
+    MessageWriter writer = w.writer;
     on(context, () -> {
-      membership.add(chatId, List.of(ALICE));
+      w.membership.add(chatId, List.of(ALICE));
       return Future.succeededFuture();
     });
-    List<JsonObject> events = new CopyOnWriteArrayList<>();
-    MessageConsumer<JsonObject> consumer =
-      vertx.eventBus().consumer(Addresses.chatEvents(chatId), msg -> events.add(msg.body()));
-    consumer.completion().await(20, TimeUnit.SECONDS);
+    List<JsonObject> events = w.subscribe(vertx);
 
     // Another connection takes the id the writer will give its next message.
     try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(ChatDatabase.FILE_NAME));
@@ -145,13 +111,66 @@ class MessageWriterRollbackTest {
     // The next batch reads the next id again and is stored and published; nothing was published for id 1.
     JsonObject after = on(context, () -> writer.submit(chatId, ALICE, "mine", "mine-1"));
     assertEquals(2, after.getLong("id"));
+    awaitAny(events);
+    assertEquals(List.of(after), events.stream().map(e -> e.getJsonObject("message")).toList());
+
+    w.close();
+  }
+
+  /** A writer on a fresh chat.db, with one chat whose only stored participant is alice. */
+  private static final class WriterUnderTest {
+    final Context context;
+    final Pool writerPool;
+    final Pool readerPool;
+    final ChatStore store;
+    final Membership membership = new Membership();
+    final MessageWriter writer;
+    long chatId;
+
+    private WriterUnderTest(Vertx vertx, ChatDatabase database) throws Exception {
+      context = vertx.getOrCreateContext();
+      writerPool = on(context, () -> Future.succeededFuture(database.writerPool(vertx)));
+      readerPool = on(context, () -> Future.succeededFuture(database.readerPool(vertx)));
+      store = new ChatStore(writerPool, readerPool, new StorageHealth(vertx));
+      UserDirectory users = new UserDirectory(new ServiceBus(vertx.eventBus()), store);
+      writer = new MessageWriter(vertx, store, membership, users, new ChatEvents(vertx.eventBus(), users), 2);
+      users.remember(List.of(ALICE_RECORD));
+    }
+
+    static WriterUnderTest open(Vertx vertx, Path dataDir, String chatName) throws Exception {
+      ChatDatabase database = new ChatDatabase(dataDir);
+      vertx.executeBlocking(() -> {
+        database.migrate(dataDir);
+        return null;
+      }).await(20, TimeUnit.SECONDS);
+      WriterUnderTest w = new WriterUnderTest(vertx, database);
+      w.chatId = on(w.context, () -> w.store.inTransaction(tx -> w.store.upsertUsers(tx, List.of(ALICE_RECORD))
+          .compose(v -> w.store.insertChat(tx, chatName, ALICE, System.currentTimeMillis()))
+          .compose(id -> w.store.insertParticipants(tx, id, List.of(ALICE), System.currentTimeMillis()).map(id)))
+        .compose(id -> w.writer.start().map(id)));
+      return w;
+    }
+
+    /** The events published on the chat from now on. */
+    List<JsonObject> subscribe(Vertx vertx) throws Exception {
+      List<JsonObject> events = new CopyOnWriteArrayList<>();
+      MessageConsumer<JsonObject> consumer =
+        vertx.eventBus().consumer(Addresses.chatEvents(chatId), msg -> events.add(msg.body()));
+      consumer.completion().await(20, TimeUnit.SECONDS);
+      return events;
+    }
+
+    void close() throws Exception {
+      on(context, () -> writer.close().compose(v -> Future.join(writerPool.close(), readerPool.close())));
+    }
+  }
+
+  /** Waits (10 s at most) until something was published. */
+  private static void awaitAny(List<JsonObject> events) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (events.isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    assertEquals(List.of(after), events.stream().map(e -> e.getJsonObject("message")).toList());
-
-    on(context, () -> writer.close().compose(v -> Future.join(writerPool.close(), readerPool.close())));
   }
 
   /** Runs {@code work} on the context and waits for its result. */
