@@ -3,6 +3,7 @@ package chat.chats;
 import chat.shared.Actor;
 import chat.shared.Audit;
 import chat.shared.ErrorCode;
+import chat.shared.Events;
 import chat.shared.Paging;
 import chat.shared.ServiceError;
 import io.vertx.core.Future;
@@ -98,7 +99,7 @@ final class AdminService {
             if (inserted) {
               membership.add(chatId, List.of(added));
               LOG.info("User {} added to chat {} by owner {}", added, chatId, actor.id());
-              events.participant(chatId, Views.PARTICIPANT_ADDED, added);
+              events.participant(chatId, Events.PARTICIPANT_ADDED, added);
             }
             return getChat(new JsonObject().put("chat_id", chatId));
           });
@@ -127,7 +128,7 @@ final class AdminService {
       .compose(v -> {
         membership.remove(chatId, removed);
         LOG.info("User {} removed from chat {} by owner {}", removed, chatId, actor.id());
-        events.participant(chatId, Views.PARTICIPANT_REMOVED, removed);
+        events.participant(chatId, Events.PARTICIPANT_REMOVED, removed);
         return getChat(new JsonObject().put("chat_id", chatId));
       });
   }

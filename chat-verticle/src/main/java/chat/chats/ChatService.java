@@ -1,6 +1,7 @@
 package chat.chats;
 
 import chat.shared.ErrorCode;
+import chat.shared.Events;
 import chat.shared.ServiceError;
 import chat.shared.UserType;
 import io.vertx.core.Future;
@@ -91,7 +92,7 @@ final class ChatService {
           if (inserted) {
             membership.add(chatId, List.of(added));
             LOG.info("User {} added to chat {} by user {}", added, chatId, caller);
-            events.participant(chatId, Views.PARTICIPANT_ADDED, added);
+            events.participant(chatId, Events.PARTICIPANT_ADDED, added);
           }
           return chatView(chatId);
         });
@@ -125,7 +126,7 @@ final class ChatService {
         }
         membership.remove(chatId, removed);
         LOG.info("User {} removed from chat {} by user {}", removed, chatId, caller);
-        events.participant(chatId, Views.PARTICIPANT_REMOVED, removed);
+        events.participant(chatId, Events.PARTICIPANT_REMOVED, removed);
         return view(chat);
       });
     });

@@ -7,8 +7,9 @@ import java.util.OptionalLong;
  *
  * <p>Internal service addresses start with {@code svc.} or {@code gateway.}; they are never
  * permitted through the SockJS bridge. The public bridge addresses are {@code chat.{id}}
- * (outbound events) and {@code chat.{id}.send} (inbound sends), with {@code id} a positive
- * integer without leading zeros.
+ * (outbound events of a chat), {@code user.{id}} (outbound events for one user only) and
+ * {@code chat.{id}.send} (inbound sends), with {@code id} a positive integer without leading
+ * zeros. Event bodies are described in {@link Events}.
  *
  * <p>Request and reply bodies are JSON objects with snake_case fields, the same names the REST
  * contract uses. Each constant documents its request and its reply; failures are
@@ -143,20 +144,32 @@ public final class Addresses {
   /** A chat id as it may appear in a public address: positive, no leading zero, fits a long. */
   private static final String ID = "[1-9][0-9]{0,17}";
   private static final String PREFIX = "chat.";
+  private static final String USER_PREFIX = "user.";
   private static final String SEND_SUFFIX = ".send";
   /** Outbound: events of one chat. */
   public static final String CHAT_EVENTS_REGEX = "chat\\." + ID;
+  /** Outbound: events for one user only (its own sockets may register there). */
+  public static final String USER_EVENTS_REGEX = "user\\." + ID;
   /** Inbound: sends into one chat. */
   public static final String CHAT_SEND_REGEX = "chat\\." + ID + "\\.send";
 
   /** The address a chat's events are published on. */
   public static String chatEvents(long chatId) {
-    return "chat." + chatId;
+    return PREFIX + chatId;
+  }
+
+  /**
+   * The private address of one user: {@code chat_added}, {@code chat_removed} (see
+   * {@link Events}); only that user's own bridge sockets may register on it, nobody may send
+   * or publish there through the bridge.
+   */
+  public static String userEvents(long userId) {
+    return USER_PREFIX + userId;
   }
 
   /** The address bridge clients send a chat's messages to. */
   public static String chatSend(long chatId) {
-    return "chat." + chatId + ".send";
+    return PREFIX + chatId + SEND_SUFFIX;
   }
 
   /** The chat id of a well-formed {@code chat.{id}} address, or empty. */
@@ -165,6 +178,14 @@ public final class Addresses {
       return OptionalLong.empty();
     }
     return id(address, PREFIX.length(), address.length());
+  }
+
+  /** The user id of a well-formed {@code user.{id}} address, or empty. */
+  public static OptionalLong parseUserEvents(String address) {
+    if (address == null || !address.startsWith(USER_PREFIX)) {
+      return OptionalLong.empty();
+    }
+    return id(address, USER_PREFIX.length(), address.length());
   }
 
   /** The chat id of a well-formed {@code chat.{id}.send} address, or empty. */
