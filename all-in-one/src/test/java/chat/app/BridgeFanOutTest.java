@@ -183,4 +183,47 @@ class BridgeFanOutTest {
       assertEquals(List.of(), aliceWs.drain(aliceAddress, 0), "forged sends and publishes delivered nothing");
     }
   }
+
+  @Test
+  void userAddressHearsOfChatsAddedAndRemoved() throws Exception {
+    TestClient owner = stack.client().signUp("fo_ev_owner", "owner");
+    TestClient alice = stack.client().signUp("fo_ev_alice", "student");
+    TestClient bob = stack.client().signUp("fo_ev_bob", "student");
+    String aliceAddress = "user." + alice.id();
+    String bobAddress = "user." + bob.id();
+    try (BridgeSocket aliceWs = alice.bridge(); BridgeSocket bobWs = bob.bridge()) {
+      aliceWs.subscribeUser(alice.id());
+      bobWs.subscribeUser(bob.id());
+
+      long chatId = alice.createChat("fan-out user events", bob.id());
+      for (BridgeSocket ws : List.of(aliceWs, bobWs)) {
+        JsonObject added = ws.event(ws == aliceWs ? aliceAddress : bobAddress, "chat_added").getJsonObject("body");
+        assertEquals(chatId, added.getJsonObject("chat").getLong("id"), "the creator and the participants hear of it");
+        assertEquals(2, added.getJsonObject("chat").getJsonArray("participants").size());
+      }
+
+      assertEquals(200, alice.delete("/api/chats/" + chatId + "/participants/" + bob.id()).statusCode());
+      assertEquals(chatId, bobWs.event(bobAddress, "chat_removed").getJsonObject("body").getLong("chat_id"));
+      assertEquals(200, alice.post("/api/chats/" + chatId + "/participants", new JsonObject().put("user_id", bob.id())).statusCode());
+      assertEquals(chatId, bobWs.event(bobAddress, "chat_added").getJsonObject("body").getJsonObject("chat").getLong("id"));
+      assertEquals(200, bob.delete("/api/chats/" + chatId + "/participants/" + bob.id()).statusCode());
+      assertEquals(chatId, bobWs.event(bobAddress, "chat_removed").getJsonObject("body").getLong("chat_id"), "leaving");
+
+      assertEquals(200, owner.post("/api/admin/chats/" + chatId + "/participants", new JsonObject().put("user_id", bob.id())).statusCode());
+      JsonObject byOwner = bobWs.event(bobAddress, "chat_added").getJsonObject("body").getJsonObject("chat");
+      assertEquals(chatId, byOwner.getLong("id"));
+      byOwner.getJsonArray("participants").forEach(u -> assertTrue(!((JsonObject) u).containsKey("email"),
+        "participants as participants see them: " + u));
+      assertEquals(200, owner.delete("/api/admin/chats/" + chatId + "/participants/" + bob.id()).statusCode());
+      assertEquals(chatId, bobWs.event(bobAddress, "chat_removed").getJsonObject("body").getLong("chat_id"));
+
+      assertEquals(204, owner.delete("/api/admin/chats/" + chatId).statusCode());
+      assertEquals(chatId, aliceWs.event(aliceAddress, "chat_removed").getJsonObject("body").getLong("chat_id"), "deleted");
+      // Marker: bob, no longer a participant, heard nothing of the deletion.
+      long marker = alice.createChat("fan-out user marker", bob.id());
+      bobWs.event(bobAddress, "chat_added");
+      assertEquals(List.of(), bobWs.drain(bobAddress, 0));
+      assertEquals(marker, aliceWs.event(aliceAddress, "chat_added").getJsonObject("body").getJsonObject("chat").getLong("id"));
+    }
+  }
 }

@@ -51,7 +51,9 @@ final class ChatService {
           users.remember(resolved);
           membership.add(chatId, participants);
           LOG.info("Chat {} created by user {} with {} participants", chatId, caller, participants.size());
-          return view(new ChatRow(chatId, name, caller, now, now));
+          JsonObject chat = view(new ChatRow(chatId, name, caller, now, now));
+          participants.forEach(p -> events.chatAdded(p, chat));
+          return chat;
         });
     });
   }
@@ -93,6 +95,7 @@ final class ChatService {
             membership.add(chatId, List.of(added));
             LOG.info("User {} added to chat {} by user {}", added, chatId, caller);
             events.participant(chatId, Events.PARTICIPANT_ADDED, added);
+            return chatView(chatId).onSuccess(chat -> events.chatAdded(added, chat));
           }
           return chatView(chatId);
         });
@@ -127,6 +130,7 @@ final class ChatService {
         membership.remove(chatId, removed);
         LOG.info("User {} removed from chat {} by user {}", removed, chatId, caller);
         events.participant(chatId, Events.PARTICIPANT_REMOVED, removed);
+        events.chatRemoved(removed, chatId);
         return view(chat);
       });
     });

@@ -91,6 +91,16 @@ final class Views {
     return new JsonObject().put(Events.TYPE, Events.MESSAGE_DELETED).put("chat_id", chatId).put("message_id", messageId);
   }
 
+  /** Published on {@code user.{id}}: {@code {type:"chat_added", chat}}. */
+  static JsonObject chatAddedEvent(JsonObject chat) {
+    return new JsonObject().put(Events.TYPE, Events.CHAT_ADDED).put("chat", chat);
+  }
+
+  /** Published on {@code user.{id}}: {@code {type:"chat_removed", chat_id}}. */
+  static JsonObject chatRemovedEvent(long chatId) {
+    return new JsonObject().put(Events.TYPE, Events.CHAT_REMOVED).put("chat_id", chatId);
+  }
+
   static String time(long epochMillis) {
     return Times.format(Instant.ofEpochMilli(epochMillis));
   }

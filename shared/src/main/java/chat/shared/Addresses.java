@@ -72,15 +72,25 @@ public final class Addresses {
 
   // ---- chat service ------------------------------------------------------------------
 
-  /** {@code {user_id, name, participant_ids}} -> chat. Fails VALIDATION. */
+  /**
+   * {@code {user_id, name, participant_ids}} -> chat; publishes {@code chat_added} on each
+   * participant's {@code user.{id}} (the creator's too). Fails VALIDATION.
+   */
   public static final String CHAT_CREATE = "svc.chat.create";
   /** {@code {user_id}} -> {@code {chats:[chat..]}}, most recent activity first. */
   public static final String CHAT_LIST = "svc.chat.list";
   /** {@code {user_id, chat_id}} -> chat. Fails NOT_FOUND when absent or user is not a participant. */
   public static final String CHAT_GET = "svc.chat.get";
-  /** {@code {user_id, chat_id, participant_id}} -> chat. Fails VALIDATION, NOT_FOUND. */
+  /**
+   * {@code {user_id, chat_id, participant_id}} -> chat; publishes {@code participant_added} on
+   * the chat and {@code chat_added} on the added user's {@code user.{id}}. Fails VALIDATION, NOT_FOUND.
+   */
   public static final String CHAT_ADD_PARTICIPANT = "svc.chat.participants.add";
-  /** {@code {user_id, user_type, chat_id, participant_id}} -> chat. Fails FORBIDDEN, NOT_FOUND. */
+  /**
+   * {@code {user_id, user_type, chat_id, participant_id}} -> chat; publishes
+   * {@code participant_removed} on the chat and {@code chat_removed} on the removed (or leaving)
+   * user's {@code user.{id}}. Fails FORBIDDEN, NOT_FOUND.
+   */
   public static final String CHAT_REMOVE_PARTICIPANT = "svc.chat.participants.remove";
   /** {@code {user_id, chat_id}} -> {@code {member: bool}}. */
   public static final String CHAT_MEMBERSHIP = "svc.chat.membership";
@@ -113,7 +123,8 @@ public final class Addresses {
   public static final String CHAT_ADMIN_REMOVE_PARTICIPANT = "svc.chat.admin.participants.remove";
   /**
    * {@code {actor, chat_id}} -> {@code {}}: the chat, its participants and messages go in one
-   * transaction; then {@code {type:"chat_deleted", chat_id}} is published. Fails NOT_FOUND.
+   * transaction; then {@code {type:"chat_deleted", chat_id}} is published on the chat and
+   * {@code chat_removed} on each former participant's {@code user.{id}}. Fails NOT_FOUND.
    */
   public static final String CHAT_ADMIN_CHAT_DELETE = "svc.chat.admin.chats.delete";
   /**
