@@ -17,7 +17,6 @@ import java.util.Map;
 final class BridgeConnection {
 
   final SockJSSocket socket;
-  final JsonObject user;
   /** The user's id, or null without a logged-in user. */
   final Long userId;
   final String sessionRef;
@@ -46,7 +45,6 @@ final class BridgeConnection {
   BridgeConnection(SockJSSocket socket, JsonObject user, String sessionRef, String clientAddress,
                    SocketWriteQueues.Queue writes) {
     this.socket = socket;
-    this.user = user;
     this.userId = user == null ? null : user.getLong("id");
     this.sessionRef = sessionRef;
     this.clientAddress = clientAddress;

@@ -112,11 +112,6 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
     return sockets.size();
   }
 
-  /** Addresses this gateway holds a consumer on for its sockets. */
-  int fanOutAddresses() {
-    return fanOut.addresses();
-  }
-
   // ---- socket lifecycle ---------------------------------------------------------------------
 
   @Override

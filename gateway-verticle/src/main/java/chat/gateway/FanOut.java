@@ -122,11 +122,6 @@ final class FanOut {
     topic.members = rest;
   }
 
-  /** Addresses with a consumer on this gateway. */
-  int addresses() {
-    return topics.size();
-  }
-
   private void deliver(Topic topic, Message<Object> msg) {
     Subscription[] members = topic.members;
     if (members.length == 0) {
