@@ -4,6 +4,7 @@ import chat.shared.Actor;
 import chat.shared.Addresses;
 import chat.shared.Audit;
 import chat.shared.ErrorCode;
+import chat.shared.Events;
 import chat.shared.Paging;
 import chat.shared.ServiceError;
 import chat.shared.Times;
@@ -26,7 +27,6 @@ import org.slf4j.LoggerFactory;
 final class AdminService {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
-  static final String USER_UPDATED = "user_updated";
 
   private final AdminSql admin;
   private final EventBus eventBus;
@@ -146,7 +146,7 @@ final class AdminService {
           LOG.info("User {} updated by owner {}: user_type {}, active {}", id, actor.id(),
             user.getString("user_type"), user.getBoolean("is_active"));
           // After COMMIT: the chat service's projection and every gateway's sessions follow.
-          eventBus.publish(Addresses.AUTH_USER_EVENTS, new JsonObject().put("type", USER_UPDATED).put("user", user));
+          eventBus.publish(Addresses.AUTH_USER_EVENTS, new JsonObject().put(Events.TYPE, Events.USER_UPDATED).put("user", user));
         }
         return user;
       });

@@ -3,6 +3,7 @@ package chat.chats;
 import chat.shared.Actor;
 import chat.shared.Audit;
 import chat.shared.ErrorCode;
+import chat.shared.Events;
 import chat.shared.Paging;
 import chat.shared.ServiceError;
 import io.vertx.core.Future;
@@ -98,7 +99,13 @@ final class AdminService {
             if (inserted) {
               membership.add(chatId, List.of(added));
               LOG.info("User {} added to chat {} by owner {}", added, chatId, actor.id());
-              events.participant(chatId, Views.PARTICIPANT_ADDED, added);
+              events.participant(chatId, Events.PARTICIPANT_ADDED, added);
+              // The added user sees the chat as participants do (no emails), not as owners do.
+              store.chat(chatId).onSuccess(row -> {
+                if (row != null) {
+                  events.chatAdded(added, Views.chat(row, new ArrayList<>(users.usersJson(membership.participants(chatId)))));
+                }
+              });
             }
             return getChat(new JsonObject().put("chat_id", chatId));
           });
@@ -127,7 +134,8 @@ final class AdminService {
       .compose(v -> {
         membership.remove(chatId, removed);
         LOG.info("User {} removed from chat {} by owner {}", removed, chatId, actor.id());
-        events.participant(chatId, Views.PARTICIPANT_REMOVED, removed);
+        events.participant(chatId, Events.PARTICIPANT_REMOVED, removed);
+        events.chatRemoved(removed, chatId);
         return getChat(new JsonObject().put("chat_id", chatId));
       });
   }
@@ -158,9 +166,12 @@ final class AdminService {
       }))
       .map(messages -> {
         // Whatever joined meanwhile went with the chat.
-        membership.participants(chatId).forEach(p -> membership.remove(chatId, p));
+        Set<Long> gone = new LinkedHashSet<>(participants);
+        gone.addAll(membership.participants(chatId));
+        gone.forEach(p -> membership.remove(chatId, p));
         LOG.info("Chat {} deleted by owner {} with {} messages", chatId, actor.id(), messages);
         events.chatDeleted(chatId);
+        gone.forEach(p -> events.chatRemoved(p, chatId));
         return new JsonObject();
       })
       .onFailure(err -> {

@@ -5,8 +5,8 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Everything this service publishes on {@code chat.{id}}, in one place: called only after the
- * change it announces is committed.
+ * Everything this service publishes on {@code chat.{id}} and {@code user.{id}}, in one place:
+ * called only after the change it announces is committed.
  */
 final class ChatEvents {
 
@@ -33,6 +33,16 @@ final class ChatEvents {
 
   void messageDeleted(long chatId, long messageId) {
     publish(chatId, Views.messageDeletedEvent(chatId, messageId));
+  }
+
+  /** {@code chat_added} on the user's own address: the chat, as its participants see it. */
+  void chatAdded(long userId, JsonObject chat) {
+    eventBus.publish(Addresses.userEvents(userId), Views.chatAddedEvent(chat));
+  }
+
+  /** {@code chat_removed} on the user's own address: removed, left, or the chat was deleted. */
+  void chatRemoved(long userId, long chatId) {
+    eventBus.publish(Addresses.userEvents(userId), Views.chatRemovedEvent(chatId));
   }
 
   private void publish(long chatId, JsonObject event) {

@@ -1,6 +1,7 @@
 package chat.chats;
 
 import chat.shared.ErrorCode;
+import chat.shared.Events;
 import chat.shared.ServiceError;
 import chat.shared.UserType;
 import io.vertx.core.Future;
@@ -50,7 +51,9 @@ final class ChatService {
           users.remember(resolved);
           membership.add(chatId, participants);
           LOG.info("Chat {} created by user {} with {} participants", chatId, caller, participants.size());
-          return view(new ChatRow(chatId, name, caller, now, now));
+          JsonObject chat = view(new ChatRow(chatId, name, caller, now, now));
+          participants.forEach(p -> events.chatAdded(p, chat));
+          return chat;
         });
     });
   }
@@ -91,7 +94,8 @@ final class ChatService {
           if (inserted) {
             membership.add(chatId, List.of(added));
             LOG.info("User {} added to chat {} by user {}", added, chatId, caller);
-            events.participant(chatId, Views.PARTICIPANT_ADDED, added);
+            events.participant(chatId, Events.PARTICIPANT_ADDED, added);
+            return chatView(chatId).onSuccess(chat -> events.chatAdded(added, chat));
           }
           return chatView(chatId);
         });
@@ -125,7 +129,8 @@ final class ChatService {
         }
         membership.remove(chatId, removed);
         LOG.info("User {} removed from chat {} by user {}", removed, chatId, caller);
-        events.participant(chatId, Views.PARTICIPANT_REMOVED, removed);
+        events.participant(chatId, Events.PARTICIPANT_REMOVED, removed);
+        events.chatRemoved(removed, chatId);
         return view(chat);
       });
     });

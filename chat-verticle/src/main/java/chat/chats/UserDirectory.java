@@ -2,6 +2,7 @@ package chat.chats;
 
 import chat.shared.Addresses;
 import chat.shared.ErrorCode;
+import chat.shared.Events;
 import chat.shared.ServiceBus;
 import chat.shared.ServiceError;
 import io.vertx.core.Future;
@@ -24,7 +25,6 @@ import org.slf4j.LoggerFactory;
 final class UserDirectory {
 
   private static final Logger LOG = LoggerFactory.getLogger(UserDirectory.class);
-  static final String USER_UPDATED = "user_updated";
 
   private final Map<Long, UserRecord> byId = new HashMap<>();
   private final ServiceBus bus;
@@ -116,7 +116,7 @@ final class UserDirectory {
 
   /** Handles auth's {@code {type:"user_updated", user}}: refreshes a user known here. */
   void onUserEvent(JsonObject event) {
-    if (event == null || !USER_UPDATED.equals(event.getValue("type"))) {
+    if (event == null || !Events.USER_UPDATED.equals(event.getValue(Events.TYPE))) {
       return;
     }
     Object userValue = event.getValue("user");

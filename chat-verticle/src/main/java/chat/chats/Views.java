@@ -1,5 +1,6 @@
 package chat.chats;
 
+import chat.shared.Events;
 import chat.shared.Times;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,12 +10,6 @@ import java.util.List;
 
 /** The JSON shapes this service serves and publishes, exactly as the public contract spells them. */
 final class Views {
-
-  static final String MESSAGE_EVENT = "message";
-  static final String PARTICIPANT_ADDED = "participant_added";
-  static final String PARTICIPANT_REMOVED = "participant_removed";
-  static final String CHAT_DELETED = "chat_deleted";
-  static final String MESSAGE_DELETED = "message_deleted";
 
   private Views() {
   }
@@ -78,22 +73,32 @@ final class Views {
 
   /** Published on {@code chat.{id}}: {@code {type:"message", message}}. */
   static JsonObject messageEvent(JsonObject message) {
-    return new JsonObject().put("type", MESSAGE_EVENT).put("message", message);
+    return new JsonObject().put(Events.TYPE, Events.MESSAGE).put("message", message);
   }
 
   /** Published on {@code chat.{id}}: {@code {type:"participant_added"|"participant_removed", chat_id, user}}. */
   static JsonObject participantEvent(String type, long chatId, JsonObject user) {
-    return new JsonObject().put("type", type).put("chat_id", chatId).put("user", user);
+    return new JsonObject().put(Events.TYPE, type).put("chat_id", chatId).put("user", user);
   }
 
   /** Published on {@code chat.{id}} when an owner deleted the chat: {@code {type:"chat_deleted", chat_id}}. */
   static JsonObject chatDeletedEvent(long chatId) {
-    return new JsonObject().put("type", CHAT_DELETED).put("chat_id", chatId);
+    return new JsonObject().put(Events.TYPE, Events.CHAT_DELETED).put("chat_id", chatId);
   }
 
   /** Published on {@code chat.{id}} per message an owner deleted: {@code {type:"message_deleted", chat_id, message_id}}. */
   static JsonObject messageDeletedEvent(long chatId, long messageId) {
-    return new JsonObject().put("type", MESSAGE_DELETED).put("chat_id", chatId).put("message_id", messageId);
+    return new JsonObject().put(Events.TYPE, Events.MESSAGE_DELETED).put("chat_id", chatId).put("message_id", messageId);
+  }
+
+  /** Published on {@code user.{id}}: {@code {type:"chat_added", chat}}. */
+  static JsonObject chatAddedEvent(JsonObject chat) {
+    return new JsonObject().put(Events.TYPE, Events.CHAT_ADDED).put("chat", chat);
+  }
+
+  /** Published on {@code user.{id}}: {@code {type:"chat_removed", chat_id}}. */
+  static JsonObject chatRemovedEvent(long chatId) {
+    return new JsonObject().put(Events.TYPE, Events.CHAT_REMOVED).put("chat_id", chatId);
   }
 
   static String time(long epochMillis) {

@@ -793,4 +793,99 @@ class ClusterIT {
     assertTrue(statuses.subList(5, 10).contains(429), "the sixth and later failures are limited: " + statuses);
     fromElsewhere.close();
   }
+
+  /**
+   * Issue 10: each gateway decides from its own state which of its sockets receive a chat, as
+   * the chat's events pass. A user removed through gateway 1 gets nothing more from the chat on
+   * either gateway, while the other participants' sockets on both keep receiving; after an
+   * owner deleted the chat, a late event on its address (published by another cluster node)
+   * reaches no socket on either gateway. "Nothing" is proven by a marker on another chat that
+   * arrives after it on the same socket (one sender, so the gateway sees them in order).
+   */
+  @Test
+  @Order(200)
+  void removedAndDeletedChatSocketsGetNothingMoreOnEitherGatewayWhileOthersKeepReceiving() throws Exception {
+    if (!gateway1.isAlive()) {
+      gateway1.start();
+      gateway1.awaitLine(READY, START_TIMEOUT_MS);
+      awaitHealth(port1, 200, 30_000);
+    }
+    HttpUser owner = user("fo_owner");
+    owner.get(port1, "/api/auth/csrf");
+    HttpUser.expect(owner.post(port1, "/api/auth/register", new JsonObject().put("username", owner.username)
+      .put("email", owner.username + "@example.org").put("password", HttpUser.PASSWORD).put("user_type", "owner")),
+      201, "the first owner bootstraps");
+    owner.logIn(port1);
+    HttpUser ann = user("fo_ann").signUp(port1);
+    HttpUser ben = user("fo_ben").signUp(port2);
+    HttpUser cat = user("fo_cat").signUp(port2);
+    long chat = ann.createChat(port1, "fan-out across gateways", ben.id(), cat.id());
+    long marker = ann.createChat(port2, "fan-out marker", ben.id(), cat.id());
+    BridgeSocket annOn1 = socket(ann, port1);
+    BridgeSocket benOn1 = socket(ben, port1);
+    BridgeSocket benOn2 = socket(ben, port2);
+    BridgeSocket catOn2 = socket(cat, port2);
+    List<BridgeSocket> all = List.of(annOn1, benOn1, benOn2, catOn2);
+    List<BridgeSocket> others = List.of(annOn1, catOn2);
+    for (BridgeSocket ws : all) {
+      ws.subscribe(chat);
+      ws.subscribe(marker);
+    }
+
+    HttpUser.expect(ann.delete(port1, "/api/chats/" + chat + "/participants/" + ben.id()), 200, "remove ben");
+    for (BridgeSocket ws : all) {
+      assertEquals(ben.id(), ws.event("chat." + chat, "participant_removed").getJsonObject("body")
+        .getJsonObject("user").getLong("id"));
+    }
+    cat.sendMessage(port2, chat, "not for ben");
+    ann.sendMessage(port1, marker, "marker after the removal");
+    for (BridgeSocket ws : others) {
+      ws.message(chat, "not for ben");
+    }
+    for (BridgeSocket ws : all) {
+      ws.message(marker, "marker after the removal");
+    }
+    for (BridgeSocket ws : List.of(benOn1, benOn2)) {
+      assertTrue(ws.drain("chat." + chat, 0).isEmpty(), "the removed user's sockets get nothing more, on either gateway");
+    }
+
+    HttpUser.expect(owner.delete(port2, "/api/admin/chats/" + chat), 204, "delete the chat");
+    for (BridgeSocket ws : others) {
+      assertEquals(chat, ws.event("chat." + chat, "chat_deleted").getJsonObject("body").getLong("chat_id"));
+    }
+    Vertx node = clusteredNode("node.p12");
+    try {
+      // Until this node sees both gateways' registrations, what it publishes may reach neither:
+      // publish warm-ups on the marker chat until every socket got one.
+      JsonObject warm = null;
+      for (int round = 0; round < 60 && warm == null; round++) {
+        String content = "warm-up " + round;
+        node.eventBus().publish("chat." + marker, lateMessage(marker, content));
+        try {
+          for (BridgeSocket ws : all) {
+            ws.await(f -> f.getValue("body") instanceof JsonObject && "message".equals(f.getJsonObject("body").getString("type"))
+              && content.equals(f.getJsonObject("body").getJsonObject("message").getString("content")), 1_000);
+          }
+          warm = new JsonObject().put("content", content);
+        } catch (AssertionError notYet) {
+          LOG.info("Warm-up {} did not reach every socket yet", round);
+        }
+      }
+      assertTrue(warm != null, "a cluster node's publishes reach both gateways");
+      node.eventBus().publish("chat." + chat, lateMessage(chat, "after the deletion"));
+      node.eventBus().publish("chat." + marker, lateMessage(marker, "marker after the deletion"));
+      for (BridgeSocket ws : all) {
+        ws.message(marker, "marker after the deletion");
+        assertTrue(ws.drain("chat." + chat, 0).isEmpty(), "nothing more from the deleted chat, on either gateway");
+      }
+    } finally {
+      node.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A message event as the chat service publishes them, with a made-up message. */
+  private static JsonObject lateMessage(long chatId, String content) {
+    return new JsonObject().put("type", "message")
+      .put("message", new JsonObject().put("id", 0).put("chat_id", chatId).put("content", content));
+  }
 }

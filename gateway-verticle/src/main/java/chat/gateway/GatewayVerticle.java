@@ -19,7 +19,6 @@ import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
@@ -47,6 +46,7 @@ public class GatewayVerticle extends VerticleBase {
   private Router router;
   private MessageConsumer<JsonObject> sessionEnded;
   private MessageConsumer<JsonObject> userEvents;
+  private BridgeProtocol bridge;
   private long metricsTimer;
 
   @Override
@@ -68,8 +68,9 @@ public class GatewayVerticle extends VerticleBase {
     SocketWriteQueues writeQueues = new SocketWriteQueues(settings.integer(Settings.SOCKET_WRITE_QUEUE_BYTES));
     SockJSSessionBindings sockJsBindings = new SockJSSessionBindings(vertx);
     int maxFrameBytes = settings.integer(Settings.BRIDGE_MAX_FRAME_BYTES);
-    BridgeGuard bridge = new BridgeGuard(vertx.eventBus(), services, messages, users, writeQueues, sockJsBindings,
+    bridge = new BridgeProtocol(vertx, services, messages, users, writeQueues, sockJsBindings,
       settings.integer(Settings.BRIDGE_SOCKETS_PER_ADDRESS));
+    bridge.start();
     DomainMetrics.openSockets(bridge::openSockets);
     metricsTimer = vertx.setPeriodic(1_000, id -> writeQueues.reportMetrics());
 
@@ -114,9 +115,8 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/eventbus/*").handler(new SockJSRequestGuard(sockJsBindings, maxFrameBytes));
     SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions().setHeartbeatInterval(25_000);
     SockJSRequestGuard.DISABLED_TRANSPORTS.forEach(sockJsOptions::addDisabledTransport);
-    // The bridge itself, wrapped so that a failing socket is closed quietly (BridgeFaults).
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(
-      new BridgeFaults(new EventBusBridgeImpl(vertx, null, BridgeGuard.options(), bridge))));
+    // The event-bus bridge protocol, spoken by the gateway itself over each SockJS socket.
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(bridge));
     router.route("/eventbus/*").failureHandler(HttpErrors::handle);
 
     // The owner's admin page (webroot/admin.html) answers at /admin too.
@@ -155,6 +155,9 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(metricsTimer);
+    if (bridge != null) {
+      bridge.stop();
+    }
     return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 

@@ -13,9 +13,9 @@ final class HealthApi {
   private static final long PING_TIMEOUT_MS = 2_000;
 
   private final ServiceBus services;
-  private final BridgeGuard bridge;
+  private final BridgeProtocol bridge;
 
-  HealthApi(ServiceBus services, BridgeGuard bridge) {
+  HealthApi(ServiceBus services, BridgeProtocol bridge) {
     this.services = services;
     this.bridge = bridge;
   }

@@ -80,7 +80,7 @@ final class SockJSRequestGuard implements Handler<RoutingContext> {
         if (socket != null) {
           // Closed once the err frame went out: closing first would drop it from the session's queue
           // when no poll is waiting. A client that never polls again loses it at the session timeout.
-          socket.write(BridgeFaults.FRAME_TOO_LARGE.toBuffer()).onComplete(ar -> socket.close());
+          socket.write(BridgeFrames.FRAME_TOO_LARGE).onComplete(ar -> socket.close());
         }
         refuse(ctx, "frame_too_large", new ServiceError(ErrorCode.PAYLOAD_TOO_LARGE, "Bridge frame is too large"));
         return;

@@ -5,8 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,53 +25,60 @@ final class SocketWriteQueues {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketWriteQueues.class);
 
-  private static final class Queue {
-    long pendingBytes;
+  /** One socket's queue: the bytes written to it and not yet handed to the operating system. */
+  final class Queue {
+    private final SockJSSocket socket;
+    private long pendingBytes;
+    private boolean closed;
+
+    private Queue(SockJSSocket socket) {
+      this.socket = socket;
+    }
+
+    /** Writes an event frame (counted as a delivery). */
+    void deliver(Buffer frame) {
+      if (write(frame)) {
+        unreportedDeliveries++;
+      }
+    }
+
+    /**
+     * Writes a frame unless the socket is closed or closing; closes the socket instead when the
+     * frame would take its queue over the bound. True when the frame was written.
+     */
+    boolean write(Buffer frame) {
+      if (closed) {
+        return false;
+      }
+      int size = frame.length();
+      if (pendingBytes + size > maxBytes) {
+        closed = true;
+        DomainMetrics.slowConsumerClosed();
+        LOG.debug("Closing a bridge socket from {}: {} bytes not taken by the client", socket.remoteAddress(), pendingBytes);
+        closeHard(socket);
+        return false;
+      }
+      pendingBytes += size;
+      socket.write(frame).onComplete(ar -> pendingBytes -= size);
+      return true;
+    }
+
+    /** The socket closed: nothing more is written to it. */
+    void closed() {
+      closed = true;
+    }
   }
 
   private final long maxBytes;
-  private final Map<SockJSSocket, Queue> queues = new HashMap<>();
   private int unreportedDeliveries;
 
   SocketWriteQueues(long maxBytes) {
     this.maxBytes = maxBytes;
   }
 
-  void opened(SockJSSocket socket) {
-    queues.put(socket, new Queue());
-  }
-
-  void closed(SockJSSocket socket) {
-    queues.remove(socket);
-  }
-
-  /** Writes an event frame (counted as a delivery). */
-  void deliver(SockJSSocket socket, Buffer frame) {
-    if (write(socket, frame)) {
-      unreportedDeliveries++;
-    }
-  }
-
-  /**
-   * Writes a frame unless the socket is closed or closing; closes the socket instead when the
-   * frame would take its queue over the bound. True when the frame was written.
-   */
-  boolean write(SockJSSocket socket, Buffer frame) {
-    Queue queue = queues.get(socket);
-    if (queue == null) {
-      return false;
-    }
-    int size = frame.length();
-    if (queue.pendingBytes + size > maxBytes) {
-      queues.remove(socket);
-      DomainMetrics.slowConsumerClosed();
-      LOG.debug("Closing a bridge socket from {}: {} bytes not taken by the client", socket.remoteAddress(), queue.pendingBytes);
-      closeHard(socket);
-      return false;
-    }
-    queue.pendingBytes += size;
-    socket.write(frame).onComplete(ar -> queue.pendingBytes -= size);
-    return true;
+  /** The queue of a socket just opened. */
+  Queue open(SockJSSocket socket) {
+    return new Queue(socket);
   }
 
   void reportMetrics() {

@@ -2,6 +2,7 @@ package chat.gateway;
 
 import chat.shared.Addresses;
 import chat.shared.ErrorCode;
+import chat.shared.Events;
 import chat.shared.ServiceBus;
 import chat.shared.ServiceError;
 import io.vertx.core.Future;
@@ -27,7 +28,6 @@ final class UserCache {
 
   static final long TTL_MS = 30_000;
   private static final int MAX_ENTRIES = 10_000;
-  private static final String USER_UPDATED = "user_updated";
 
   /** {@code user} null: auth does not know the id. */
   private record Entry(JsonObject user, long fetchedAt) {
@@ -93,7 +93,7 @@ final class UserCache {
     return eventBus.consumer(Addresses.AUTH_USER_EVENTS, msg -> {
       JsonObject event = msg.body();
       Object value = event == null ? null : event.getValue("user");
-      if (!USER_UPDATED.equals(event == null ? null : event.getValue("type")) || !(value instanceof JsonObject)) {
+      if (!Events.USER_UPDATED.equals(event == null ? null : event.getValue(Events.TYPE)) || !(value instanceof JsonObject)) {
         return;
       }
       JsonObject user = (JsonObject) value;

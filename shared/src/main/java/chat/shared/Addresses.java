@@ -7,8 +7,9 @@ import java.util.OptionalLong;
  *
  * <p>Internal service addresses start with {@code svc.} or {@code gateway.}; they are never
  * permitted through the SockJS bridge. The public bridge addresses are {@code chat.{id}}
- * (outbound events) and {@code chat.{id}.send} (inbound sends), with {@code id} a positive
- * integer without leading zeros.
+ * (outbound events of a chat), {@code user.{id}} (outbound events for one user only) and
+ * {@code chat.{id}.send} (inbound sends), with {@code id} a positive integer without leading
+ * zeros. Event bodies are described in {@link Events}.
  *
  * <p>Request and reply bodies are JSON objects with snake_case fields, the same names the REST
  * contract uses. Each constant documents its request and its reply; failures are
@@ -71,15 +72,25 @@ public final class Addresses {
 
   // ---- chat service ------------------------------------------------------------------
 
-  /** {@code {user_id, name, participant_ids}} -> chat. Fails VALIDATION. */
+  /**
+   * {@code {user_id, name, participant_ids}} -> chat; publishes {@code chat_added} on each
+   * participant's {@code user.{id}} (the creator's too). Fails VALIDATION.
+   */
   public static final String CHAT_CREATE = "svc.chat.create";
   /** {@code {user_id}} -> {@code {chats:[chat..]}}, most recent activity first. */
   public static final String CHAT_LIST = "svc.chat.list";
   /** {@code {user_id, chat_id}} -> chat. Fails NOT_FOUND when absent or user is not a participant. */
   public static final String CHAT_GET = "svc.chat.get";
-  /** {@code {user_id, chat_id, participant_id}} -> chat. Fails VALIDATION, NOT_FOUND. */
+  /**
+   * {@code {user_id, chat_id, participant_id}} -> chat; publishes {@code participant_added} on
+   * the chat and {@code chat_added} on the added user's {@code user.{id}}. Fails VALIDATION, NOT_FOUND.
+   */
   public static final String CHAT_ADD_PARTICIPANT = "svc.chat.participants.add";
-  /** {@code {user_id, user_type, chat_id, participant_id}} -> chat. Fails FORBIDDEN, NOT_FOUND. */
+  /**
+   * {@code {user_id, user_type, chat_id, participant_id}} -> chat; publishes
+   * {@code participant_removed} on the chat and {@code chat_removed} on the removed (or leaving)
+   * user's {@code user.{id}}. Fails FORBIDDEN, NOT_FOUND.
+   */
   public static final String CHAT_REMOVE_PARTICIPANT = "svc.chat.participants.remove";
   /** {@code {user_id, chat_id}} -> {@code {member: bool}}. */
   public static final String CHAT_MEMBERSHIP = "svc.chat.membership";
@@ -112,7 +123,8 @@ public final class Addresses {
   public static final String CHAT_ADMIN_REMOVE_PARTICIPANT = "svc.chat.admin.participants.remove";
   /**
    * {@code {actor, chat_id}} -> {@code {}}: the chat, its participants and messages go in one
-   * transaction; then {@code {type:"chat_deleted", chat_id}} is published. Fails NOT_FOUND.
+   * transaction; then {@code {type:"chat_deleted", chat_id}} is published on the chat and
+   * {@code chat_removed} on each former participant's {@code user.{id}}. Fails NOT_FOUND.
    */
   public static final String CHAT_ADMIN_CHAT_DELETE = "svc.chat.admin.chats.delete";
   /**
@@ -143,20 +155,32 @@ public final class Addresses {
   /** A chat id as it may appear in a public address: positive, no leading zero, fits a long. */
   private static final String ID = "[1-9][0-9]{0,17}";
   private static final String PREFIX = "chat.";
+  private static final String USER_PREFIX = "user.";
   private static final String SEND_SUFFIX = ".send";
   /** Outbound: events of one chat. */
   public static final String CHAT_EVENTS_REGEX = "chat\\." + ID;
+  /** Outbound: events for one user only (its own sockets may register there). */
+  public static final String USER_EVENTS_REGEX = "user\\." + ID;
   /** Inbound: sends into one chat. */
   public static final String CHAT_SEND_REGEX = "chat\\." + ID + "\\.send";
 
   /** The address a chat's events are published on. */
   public static String chatEvents(long chatId) {
-    return "chat." + chatId;
+    return PREFIX + chatId;
+  }
+
+  /**
+   * The private address of one user: {@code chat_added}, {@code chat_removed} (see
+   * {@link Events}); only that user's own bridge sockets may register on it, nobody may send
+   * or publish there through the bridge.
+   */
+  public static String userEvents(long userId) {
+    return USER_PREFIX + userId;
   }
 
   /** The address bridge clients send a chat's messages to. */
   public static String chatSend(long chatId) {
-    return "chat." + chatId + ".send";
+    return PREFIX + chatId + SEND_SUFFIX;
   }
 
   /** The chat id of a well-formed {@code chat.{id}} address, or empty. */
@@ -165,6 +189,14 @@ public final class Addresses {
       return OptionalLong.empty();
     }
     return id(address, PREFIX.length(), address.length());
+  }
+
+  /** The user id of a well-formed {@code user.{id}} address, or empty. */
+  public static OptionalLong parseUserEvents(String address) {
+    if (address == null || !address.startsWith(USER_PREFIX)) {
+      return OptionalLong.empty();
+    }
+    return id(address, USER_PREFIX.length(), address.length());
   }
 
   /** The chat id of a well-formed {@code chat.{id}.send} address, or empty. */

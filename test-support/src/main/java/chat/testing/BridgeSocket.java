@@ -106,6 +106,10 @@ public final class BridgeSocket implements AutoCloseable {
     write(new JsonObject().put("type", "register").put("address", address));
   }
 
+  public void unregister(String address) {
+    write(new JsonObject().put("type", "unregister").put("address", address));
+  }
+
   /** Sends with a reply address; returns the reply address to look for. */
   public String send(String address, Object body, JsonObject headers) {
     String replyAddress = UUID.randomUUID().toString();
@@ -193,6 +197,12 @@ public final class BridgeSocket implements AutoCloseable {
   public void subscribe(long chatId) throws InterruptedException {
     register("chat." + chatId);
     event("chat." + chatId, "subscribed");
+  }
+
+  /** Registers on a user's private address and waits for the gateway's {@code subscribed} confirmation. */
+  public JsonObject subscribeUser(long userId) throws InterruptedException {
+    register("user." + userId);
+    return event("user." + userId, "subscribed").getJsonObject("body");
   }
 
   /** The next {@code n} message events of a chat, in arrival order. */
