@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  *
  * <p>Label cardinality is bounded: no paths (the route template instead), no client or peer
  * addresses, and event-bus addresses reduced to a fixed set: the internal {@code svc.*} and
- * {@code gateway.*} addresses as they are, {@code chat.{id}} and {@code chat.{id}.send} as those
+ * {@code gateway.*} addresses as they are, {@code chat.{id}}, {@code chat.{id}.send} and {@code user.{id}} as those
  * templates, everything else (reply addresses, anything unexpected) as {@value #OTHER_ADDRESS};
  * and HTTP client pools, which Vert.x names by the {@code host:port} they connect to, as
  * {@value #HTTP_CLIENT_POOL}.
@@ -46,11 +46,13 @@ public final class ChatMetrics {
   public static final String REGISTRY_NAME = "chatbus";
   static final String CHAT_EVENTS_TEMPLATE = "chat.{id}";
   static final String CHAT_SEND_TEMPLATE = "chat.{id}.send";
+  static final String USER_EVENTS_TEMPLATE = "user.{id}";
   static final String OTHER_ADDRESS = "other";
   static final String HTTP_CLIENT_POOL = "http-client";
 
   private static final Pattern CHAT_EVENTS = Pattern.compile(Addresses.CHAT_EVENTS_REGEX);
   private static final Pattern CHAT_SEND = Pattern.compile(Addresses.CHAT_SEND_REGEX);
+  private static final Pattern USER_EVENTS = Pattern.compile(Addresses.USER_EVENTS_REGEX);
   /** Internal addresses: dot-separated lower-case words, as every constant in Addresses is. */
   private static final Pattern INTERNAL = Pattern.compile("(svc|gateway)(\\.[a-z]+){1,6}");
 
@@ -111,6 +113,9 @@ public final class ChatMetrics {
     }
     if (CHAT_SEND.matcher(address).matches()) {
       return CHAT_SEND_TEMPLATE;
+    }
+    if (USER_EVENTS.matcher(address).matches()) {
+      return USER_EVENTS_TEMPLATE;
     }
     return OTHER_ADDRESS;
   }

@@ -24,6 +24,7 @@ class ChatMetricsTest {
     assertEquals("chat.{id}", ChatMetrics.addressLabel(Addresses.chatEvents(1)));
     assertEquals("chat.{id}", ChatMetrics.addressLabel(Addresses.chatEvents(987654321L)));
     assertEquals("chat.{id}.send", ChatMetrics.addressLabel(Addresses.chatSend(42)));
+    assertEquals("user.{id}", ChatMetrics.addressLabel(Addresses.userEvents(42)));
   }
 
   @Test
