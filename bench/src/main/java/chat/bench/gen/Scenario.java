@@ -32,6 +32,14 @@ public abstract class Scenario {
   /** Hard cap for one run against one target, seconds. */
   public abstract long capSeconds();
 
+  /**
+   * Whether this scenario runs against {@code t}: the bridge scenarios need REST and the bridge,
+   * which the socket.io peer does not speak; the scenarios that can drive it say so.
+   */
+  public boolean supports(Target t) {
+    return !t.isSocketIo();
+  }
+
   /** Runs against one target; setup failures end up in {@link ScenarioResult#error}. */
   public abstract void run(Target target, ScenarioResult result) throws Exception;
 
@@ -49,7 +57,7 @@ public abstract class Scenario {
 
   protected List<BenchUser> users(Target t, String group, int n) {
     List<BenchUser> out = new ArrayList<>(n);
-    String prefix = "b" + cfg.runId + "_" + (t.isFloor() ? "f" : "s") + "_" + id() + group + "_";
+    String prefix = "b" + cfg.runId + "_" + (t.isFloor() ? "f" : t.isSocketIo() ? "io" : "s") + "_" + id() + group + "_";
     for (int i = 0; i < n; i++) {
       out.add(new BenchUser(i, prefix + i, cfg.password));
     }
@@ -72,6 +80,18 @@ public abstract class Scenario {
       idx.add(i);
     }
     await(Limited.forEach(vertx, idx, cfg.setupConcurrency, i -> s.open(users.get(i), receivers ? i : -1)
+      .onSuccess(sock -> out[i] = sock)), d);
+    return List.of(out);
+  }
+
+  /** Opens a socket per user in the target's own protocol ({@link Session#openPeer}). */
+  protected List<BenchSocket> openPeers(Session s, List<BenchUser> users, boolean receivers, Deadline d) {
+    BenchSocket[] out = new BenchSocket[users.size()];
+    List<Integer> idx = new ArrayList<>();
+    for (int i = 0; i < users.size(); i++) {
+      idx.add(i);
+    }
+    await(Limited.forEach(vertx, idx, cfg.setupConcurrency, i -> s.openPeer(users.get(i), receivers ? i : -1)
       .onSuccess(sock -> out[i] = sock)), d);
     return List.of(out);
   }
@@ -115,7 +135,7 @@ public abstract class Scenario {
    * Sends one message per chat group until each reaches every receiver of its group: the bridge
    * does not acknowledge registrations, so this is how the generator knows they are in place.
    */
-  protected static void probe(Session s, BridgeSocket[] senders, long[] chatIds, int[][] groups, int receivers,
+  protected static void probe(Session s, BenchSocket[] senders, long[] chatIds, int[][] groups, int receivers,
                               Deadline d) throws InterruptedException {
     Phase.Outcome last = null;
     for (int attempt = 0; attempt < 10; attempt++) {
