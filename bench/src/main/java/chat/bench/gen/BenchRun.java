@@ -47,6 +47,8 @@ public final class BenchRun {
     cfg.maxInflight = cli.integer("max-inflight", cfg.maxInflight);
     cfg.drainMs = cli.longValue("drain-ms", cfg.drainMs);
     cfg.p99LimitMs = cli.decimal("p99-limit-ms", cfg.p99LimitMs);
+    cfg.quietWaitSeconds = cli.integer("quiet-wait-seconds", quick ? 0 : cfg.quietWaitSeconds);
+    cfg.quietOtherPct = cli.decimal("quiet-other-pct", cfg.quietOtherPct);
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)
       .setPreferNativeTransport(nativeTransport)

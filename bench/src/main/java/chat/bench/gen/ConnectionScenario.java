@@ -75,6 +75,7 @@ public final class ConnectionScenario extends Scenario {
       double registerSeconds = (System.nanoTime() - r0) / 1e9;
       LOG.info("S4 {}: {} users registered in {} s", target.name, connections, fmt(registerSeconds));
       sleep(1_000);
+      awaitQuiet(target, d);
       Usage u0 = Usage.now(target.pid);
 
       AtomicLong failures = new AtomicLong();

@@ -240,6 +240,7 @@ public final class FanoutScenario extends Scenario {
     double sendsPerSecond = deliveriesPerSecond / (double) n;
     int planned = (int) Math.max(1, Math.min(Math.ceil(sendsPerSecond * seconds), maxDeliveriesPerStep / n));
     double nominalSeconds = planned / sendsPerSecond;
+    double quietWait = awaitQuiet(target, d);
     Phase p = new Phase(newTag(), planned, groups, n);
     s.phase(p);
     Usage u0 = Usage.now(target.pid);
@@ -280,7 +281,7 @@ public final class FanoutScenario extends Scenario {
       .put("server_cpu_us", nan(cpuUs)).put("server_cpu_us_per_delivery", nan(cpuUs / Math.max(1, o.delivered)))
       .put("server_cpu_pct", nan(u1.serverCpuPct(u0))).put("gen_cpu_pct", nan(u1.genCpuPct(u0)))
       .put("server_rss_mb", nan(u1.serverRssMb())).put("other_cpu_pct", nan(u1.otherCpuPct(u0)))
-      .put("run", run).put("sustainable", reason.isEmpty()).put("reason", reason);
+      .put("quiet_wait_s", quietWait).put("run", run).put("sustainable", reason.isEmpty()).put("reason", reason);
     LOG.info(String.format(Locale.ROOT,
       "S1 N=%d %s %s %,d/s: delivered %,.0f/s lost %d p50 %s p99 %s p999 %s ms, server %.0f%% cpu %.2f us/del, gen %.0f%%, other %.0f%% %s",
       n, target.name, run == 0 ? "warm-up" : "run " + run, deliveriesPerSecond, deliveredPerS, o.lost, fmt(Phase.Outcome.ms(o.e2e, 50)), fmt(p99),

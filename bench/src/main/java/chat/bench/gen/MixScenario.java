@@ -114,6 +114,7 @@ public final class MixScenario extends Scenario {
       Phase p = new Phase(newTag(), capacity, groups, users);
       s.phase(p);
       AtomicBoolean running = new AtomicBoolean(true);
+      awaitQuiet(target, d);
       Usage u0 = Usage.now(target.pid);
       for (int i = 0; i < users; i++) {
         scheduleNext(s, p, us.get(i), sockets.get(i), chatsOf.get(i), chatIds, running);

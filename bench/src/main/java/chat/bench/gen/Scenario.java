@@ -96,6 +96,39 @@ public abstract class Scenario {
     return List.of(out);
   }
 
+  /**
+   * On a shared machine, waits before a measured window until the rest of the machine (busy time
+   * minus server and generator, over half a second) uses less than {@code quietOtherPct} of a
+   * core, for at most {@code quietWaitSeconds}; returns the seconds waited. The window's
+   * {@code other_cpu_pct} still says how quiet it really was.
+   */
+  protected double awaitQuiet(Target t, Deadline d) {
+    if (cfg.quietWaitSeconds <= 0 || t == null) {
+      return 0;
+    }
+    long start = System.nanoTime();
+    long end = start + cfg.quietWaitSeconds * 1_000_000_000L;
+    boolean logged = false;
+    while (true) {
+      Usage u0 = Usage.now(t.pid);
+      sleep(500);
+      double other = Usage.now(t.pid).otherCpuPct(u0);
+      if (!(other >= cfg.quietOtherPct) || System.nanoTime() > end || d.remainingMillis() < 60_000) {
+        break;
+      }
+      if (!logged) {
+        LOG.info("{}: waiting up to {} s for a quiet machine (other load {}% of a core)", d.what(),
+          cfg.quietWaitSeconds, Math.round(other));
+        logged = true;
+      }
+    }
+    double waited = (System.nanoTime() - start) / 1e9;
+    if (logged) {
+      LOG.info("{}: waited {} s for a quiet machine", d.what(), Math.round(waited));
+    }
+    return waited;
+  }
+
   /** Waits until the phase settled (everything acked and delivered) or {@code maxMs} passed. */
   protected static boolean drain(Phase p, long maxMs) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
