@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# Benchmark runner: builds the bench jar if needed, starts the raw Vert.x floor and (unless
-# --floor-only) the real system, pins servers and generator to different cores, runs the
-# scenarios against the floor then the system, prints the table and writes
+# Benchmark runner: builds the bench jar if needed, starts the raw Vert.x floor, the socket.io
+# 4.8 peer (bench/peers/socketio, installed with `npm ci`) and (unless --floor-only) the real
+# system, pins servers and generator to different cores, runs the scenarios against the floor,
+# socket.io (S1 only) and the system, prints the table and writes
 # bench/results/<timestamp>.{json,csv}. Every process it starts is stopped by its PID on exit.
 # Loopback only; every run is bounded in time (--max-seconds) and traffic (per-scenario caps).
 #
 #   bench/run.sh --floor-only --quick --scenarios s1,s3
-#   bench/run.sh                                  # everything, floor and system
+#   bench/run.sh                                  # everything, three servers (~20-25 min)
+#   bench/run.sh --scenarios s1 --repeats 1 --ladder 10k,50k,100k
 #   bench/run.sh --scenarios s1 -- --s1-receivers 200 --s1-step-seconds 10
 #
 # Options:
-#   --floor-only          do not start the system; the table shows the floor's figures only
+#   --floor-only          do not start the system; the table shows the floor's (and socket.io's)
+#   --no-socketio         do not start the socket.io peer (no node, or to save time)
+#   --socketio-port P     default 9091
+#   --repeats N           runs of each S1 ladder step, the median is reported (default 3)
+#   --ladder LIST         S1 target deliveries/s, e.g. 5k,10k,20k,50k,100k
 #   --cluster             S5: the system as four clustered JVMs (scripts/cluster.sh) instead of
 #                         the all-in-one jar; use with --scenarios s1,s3
 #   --scenarios LIST      s1,s2,s3,s4 (default all); s6 (login flood) only on request
@@ -18,7 +24,7 @@
 #                         login, registration and password-work limits) instead of the bench's
 #                         relaxed ones; use with --scenarios s6
 #   --quick               short steps and smaller counts (a smoke run, not a measurement)
-#   --max-seconds N       hard cap for the generator (default 1800); servers stop 120 s later anyway
+#   --max-seconds N       hard cap for the generator (default 2400); servers stop 120 s later anyway
 #   --floor-port P        default 9090
 #   --system-port P       default 8080
 #   --no-pin              do not use taskset
@@ -36,8 +42,11 @@ floor_only=false
 cluster=false
 scenarios="s1,s2,s3,s4"
 quick=false
-max_seconds=1800
+max_seconds=2400
 floor_port=9090
+socketio=true
+socketio_port=9091
+s1_args=()
 system_port=8080
 pin=true
 auth_defaults=false
@@ -52,9 +61,13 @@ while [[ $# -gt 0 ]]; do
     --floor-port) floor_port="$2"; shift ;;
     --system-port) system_port="$2"; shift ;;
     --no-pin) pin=false ;;
+    --no-socketio) socketio=false ;;
+    --socketio-port) socketio_port="$2"; shift ;;
+    --repeats) s1_args+=(--s1-repeats "$2"); shift ;;
+    --ladder) s1_args+=(--s1-rates "$2"); shift ;;
     --) shift; gen_args=("$@"); break ;;
     --auth-defaults) auth_defaults=true ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -113,6 +126,24 @@ if [[ "$floor_only" == false && ! -f "$SYSTEM_JAR" ]]; then
   }
 fi
 
+# The socket.io peer: node_modules from the committed lock, reinstalled when the lock changed.
+peer_dir="$here/peers/socketio"
+if [[ "$socketio" == true && ",$scenarios," != *",s1,"* ]]; then
+  socketio=false # only S1 drives the socket.io peer
+fi
+if [[ "$socketio" == true ]]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "run.sh: node/npm not found; running without the socket.io peer (--no-socketio)" >&2
+    socketio=false
+  elif [[ ! -f "$peer_dir/node_modules/.package-lock.json" || "$peer_dir/package-lock.json" -nt "$peer_dir/node_modules/.package-lock.json" ]]; then
+    echo "installing the socket.io peer (npm ci in $peer_dir)" >&2
+    (cd "$peer_dir" && npm ci --no-audit --no-fund --loglevel=error) >&2 || {
+      echo "run.sh: npm ci failed in $peer_dir; use --no-socketio to run without it" >&2
+      exit 1
+    }
+  fi
+fi
+
 # The bench signs thousands of users up and in from one address with cheap hashes; S6 measures
 # the product's own protection instead (--auth-defaults).
 auth_env=(CHAT_PASSWORD_ITERATIONS=1000 CHAT_LOGIN_ATTEMPTS_PER_MINUTE=100000 CHAT_REGISTRATIONS_PER_HOUR=100000000
@@ -127,6 +158,15 @@ if [[ "$pin" == true ]] && command -v taskset >/dev/null && [[ "$(nproc --all)" 
   server_pin=(taskset -c "$SERVER_CPUS")
   gen_pin=(taskset -c "$GEN_CPUS")
   pinning="servers on cpu $SERVER_CPUS, generator on cpu $GEN_CPUS (taskset)"
+fi
+# Open files: S4 holds 20,000 sockets, one descriptor each in the server and in the generator.
+# As root, raise the hard limit for this script and the processes it starts (needs
+# CAP_SYS_RESOURCE; containers often drop it, and then S4 reports the cap it ran into).
+fd_wanted=65536
+if [[ "$(id -u)" == 0 && "$(ulimit -Hn)" != unlimited && "$(ulimit -Hn)" -lt "$fd_wanted" ]]; then
+  if ! ulimit -Hn "$fd_wanted" 2>/dev/null && ! prlimit --pid $$ --nofile="$fd_wanted:$fd_wanted" 2>/dev/null; then
+    echo "run.sh: could not raise the open-files hard limit above $(ulimit -Hn) (no CAP_SYS_RESOURCE?); S4 is capped by it" >&2
+  fi
 fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 server_cap=$((max_seconds + 120))
@@ -183,6 +223,24 @@ echo "floor up: pid $floor_pid, port $floor_port" >&2
 
 gen_targets=(--floor "http://127.0.0.1:$floor_port" --floor-pid "$floor_pid")
 
+# --- socket.io peer --------------------------------------------------------------------------
+if [[ "$socketio" == true ]]; then
+  if port_busy "$socketio_port"; then
+    echo "run.sh: port $socketio_port is already in use; pick another with --socketio-port" >&2
+    exit 1
+  fi
+  start "$run_dir/socketio.log" "${server_pin[@]}" node "$peer_dir/server.js" --host 127.0.0.1 \
+    --port "$socketio_port" --max-seconds "$server_cap"
+  socketio_pid="$started_pid"
+  wait_http "http://127.0.0.1:$socketio_port/health" "$socketio_pid" "socket.io peer" 30
+  curl -fsS --max-time 2 "http://127.0.0.1:$socketio_port/health" | grep -q '"socketio":true' || {
+    echo "run.sh: something other than the socket.io peer answers on port $socketio_port" >&2
+    exit 1
+  }
+  echo "socket.io peer up: pid $socketio_pid, port $socketio_port ($(head -n1 "$run_dir/socketio.log"))" >&2
+  gen_targets+=(--socketio "http://127.0.0.1:$socketio_port" --socketio-pid "$socketio_pid")
+fi
+
 # --- system --------------------------------------------------------------------------------
 if [[ "$floor_only" == false && "$cluster" == true ]]; then
   # S5, the cluster hop: auth, chat and two gateways as separate JVMs on Hazelcast
@@ -226,4 +284,4 @@ timeout --signal=TERM --kill-after=10 $((max_seconds + 60)) "${gen_pin[@]}" java
   "${gen_targets[@]}" --scenarios "$scenarios" "${quick_arg[@]}" \
   --results-dir "$here/results" --clk-tck "$(getconf CLK_TCK)" --max-seconds "$max_seconds" \
   --pinning "$pinning; server JVM: $SERVER_JAVA_OPTS; generator JVM: $GEN_JAVA_OPTS" \
-  --command "bench/run.sh $orig_args" "${gen_args[@]}" 2> >(tee "$run_dir/generator.log" >&2)
+  --command "bench/run.sh $orig_args" "${s1_args[@]}" "${gen_args[@]}" 2> >(tee "$run_dir/generator.log" >&2)

@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code run}: every chosen scenario against the floor, then against the system (when given),
- * in the same JVM and the same run, then the table. A watchdog ends the process at
+ * {@code run}: every chosen scenario against the floor, then the socket.io peer (the scenarios
+ * it can run: S1), then the system (each when given), in the same JVM and the same run, then
+ * the table. A watchdog ends the process at
  * {@code --max-seconds} whatever happens.
  */
 public final class BenchRun {
@@ -27,11 +28,13 @@ public final class BenchRun {
     Cli cli = new Cli(args, 1);
     String floorUrl = cli.string("floor", null);
     String systemUrl = cli.string("target", null);
+    String socketIoUrl = cli.string("socketio", null);
+    long socketIoPid = cli.longValue("socketio-pid", -1);
     long floorPid = cli.longValue("floor-pid", -1);
     long systemPid = cli.longValue("target-pid", -1);
     List<String> scenarios = List.of(cli.string("scenarios", "s1,s2,s3,s4").toLowerCase().split(","));
     Path resultsDir = Path.of(cli.string("results-dir", "bench/results"));
-    long maxSeconds = cli.longValue("max-seconds", 1800);
+    long maxSeconds = cli.longValue("max-seconds", 2400);
     int eventLoops = cli.integer("event-loops", Runtime.getRuntime().availableProcessors());
     boolean quick = cli.flag("quick");
     boolean nativeTransport = Boolean.parseBoolean(cli.string("native-transport", "true"));
@@ -44,6 +47,8 @@ public final class BenchRun {
     cfg.maxInflight = cli.integer("max-inflight", cfg.maxInflight);
     cfg.drainMs = cli.longValue("drain-ms", cfg.drainMs);
     cfg.p99LimitMs = cli.decimal("p99-limit-ms", cfg.p99LimitMs);
+    cfg.quietWaitSeconds = cli.integer("quiet-wait-seconds", quick ? 0 : cfg.quietWaitSeconds);
+    cfg.quietOtherPct = cli.decimal("quiet-other-pct", cfg.quietOtherPct);
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)
       .setPreferNativeTransport(nativeTransport)
@@ -54,12 +59,12 @@ public final class BenchRun {
     FanoutScenario s1 = new FanoutScenario(cfg, vertx);
     s1.sizes = cli.ints("s1-receivers", "200,1000");
     s1.rates = cli.ints("s1-rates", quick ? "2000,10000,50000,100000,200000"
-      : "1000,2000,5000,10000,20000,50000,100000,150000,200000,300000");
+      : "5000,10000,20000,50000,100000,150000,200000,300000");
     s1.fixedRates = cli.ints("s1-fixed-rates", "10000,50000");
     s1.stepSeconds = cli.integer("s1-step-seconds", quick ? 2 : 5);
     s1.warmupSeconds = cli.integer("s1-warmup-seconds", quick ? 3 : 5);
     s1.warmupRate = cli.integer("s1-warmup-rate", s1.warmupRate);
-    s1.retries = cli.integer("s1-retries", s1.retries);
+    s1.repeats = Math.max(1, cli.integer("s1-repeats", quick ? 1 : s1.repeats));
     s1.maxDeliveriesPerStep = cli.longValue("s1-max-deliveries-per-step", s1.maxDeliveriesPerStep);
     s1.capSeconds = cli.longValue("s1-cap-seconds", s1.capSeconds);
 
@@ -104,11 +109,14 @@ public final class BenchRun {
     if (floorUrl != null) {
       targets.add(new Target("floor", Loopback.target(floorUrl), floorPid));
     }
+    if (socketIoUrl != null) {
+      targets.add(new Target("socketio", Loopback.target(socketIoUrl), socketIoPid));
+    }
     if (systemUrl != null) {
       targets.add(new Target("system", Loopback.target(systemUrl), systemPid));
     }
     if (targets.isEmpty()) {
-      throw new IllegalArgumentException("give --floor URL and/or --target URL");
+      throw new IllegalArgumentException("give --floor URL, --socketio URL and/or --target URL");
     }
     List<Scenario> chosen = new ArrayList<>();
     for (String id : scenarios) {
@@ -147,6 +155,9 @@ public final class BenchRun {
 
     for (Scenario sc : chosen) {
       for (Target t : targets) {
+        if (!sc.supports(t)) {
+          continue;
+        }
         ScenarioResult r = new ScenarioResult(sc.id().toUpperCase(), t.name);
         synchronized (results) {
           results.add(r);

@@ -1,40 +1,23 @@
 package chat.bench.gen;
 
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One browser-like bridge connection on the raw {@code /eventbus/websocket} transport. It
- * reads the frames the server sends (text or binary, the raw transport writes binary) and
- * reports deliveries, acks and errors to the session's current {@link Phase}.
+ * One browser-like bridge connection on the raw {@code /eventbus/websocket} transport (the
+ * system and the floor). It reads the frames the server sends (text or binary, the raw
+ * transport writes binary) and reports deliveries, acks and errors to the session's current
+ * {@link Phase}.
  */
-public final class BridgeSocket {
+public final class BridgeSocket extends BenchSocket {
 
-  /** Receiver index in the current scenario (for loss counting); -1 when it receives nothing measured. */
-  public final int receiver;
-  public final BenchUser user;
-  private final Session session;
-  private final WebSocket ws;
   private final Frame frame = new Frame();
   private final Content.Decoded decoded = new Content.Decoded();
-  private final AtomicInteger inflight = new AtomicInteger();
-  private volatile Runnable onReply;
-  private volatile boolean closed;
 
   BridgeSocket(Session session, WebSocket ws, BenchUser user, int receiver) {
-    this.session = session;
-    this.ws = ws;
-    this.user = user;
-    this.receiver = receiver;
+    super(session, ws, user, receiver);
     ws.binaryMessageHandler(this::onBinary);
     ws.textMessageHandler(this::onText);
-    ws.closeHandler(v -> {
-      closed = true;
-      session.onClosed(this);
-    });
-    ws.exceptionHandler(e -> session.count("socket_exception"));
   }
 
   private void onBinary(Buffer buf) {
@@ -56,44 +39,26 @@ public final class BridgeSocket {
   }
 
   private void dispatch(long now) {
-    Phase phase = session.phase();
     if ("rec".equals(frame.type)) {
       if (Content.parseReplyAddress(frame.address, decoded)) {
-        inflight.decrementAndGet();
-        if (phase != null && decoded.phase == phase.tag) {
-          phase.onAck(decoded.seq, frame.messageId, now, false);
-        } else {
-          session.count("late_ack");
-        }
-        Runnable r = onReply;
-        if (r != null) {
-          r.run();
-        }
+        acked(decoded.phase, decoded.seq, frame.messageId, now);
       } else if ("message".equals(frame.bodyType)) {
-        if (!Content.decode(frame.content, decoded)) {
-          session.count("foreign_message");
-        } else if (phase != null && decoded.phase == phase.tag) {
-          phase.onDelivery(receiver, decoded.seq, frame.messageId, decoded.nanos, now);
-        } else {
-          session.count("late_delivery");
-        }
+        delivered(frame.content, frame.messageId, now);
       }
       // Other event types (participant_added, ...) are ignored, as the contract says clients do.
     } else if ("err".equals(frame.type)) {
       if (Content.parseReplyAddress(frame.address, decoded)) {
-        inflight.decrementAndGet();
-        if (phase != null && decoded.phase == phase.tag) {
-          phase.onSendFailed(decoded.seq);
-        }
-        session.count("send_err:" + (frame.failureMessage != null ? frame.failureMessage : frame.failureCode));
-        Runnable r = onReply;
-        if (r != null) {
-          r.run();
-        }
+        refused(decoded.phase, decoded.seq, frame.failureMessage != null ? frame.failureMessage
+          : String.valueOf(frame.failureCode));
       } else {
         session.count("err:" + frame.bodyText);
       }
     }
+  }
+
+  @Override
+  public void register(long chatId) {
+    register("chat." + chatId);
   }
 
   public void register(String address) {
@@ -104,6 +69,7 @@ public final class BridgeSocket {
    * Sends a bench message to {@code chat.{chatId}.send} with a reply address; false (and
    * nothing sent) when {@code maxInflight} replies are already outstanding or the socket closed.
    */
+  @Override
   public boolean send(Phase phase, long chatId, int group, int contentSize, int maxInflight) {
     if (closed || inflight.get() >= maxInflight) {
       phase.refused.increment();
@@ -123,26 +89,10 @@ public final class BridgeSocket {
     return true;
   }
 
+  @Override
   public void ping() {
     if (!closed) {
       ws.writeTextMessage("{\"type\":\"ping\"}");
     }
-  }
-
-  public void onReply(Runnable r) {
-    this.onReply = r;
-  }
-
-  public int inflight() {
-    return inflight.get();
-  }
-
-  public boolean isClosed() {
-    return closed || ws.isClosed();
-  }
-
-  public Future<Void> close() {
-    closed = true;
-    return ws.isClosed() ? Future.succeededFuture() : ws.close();
   }
 }

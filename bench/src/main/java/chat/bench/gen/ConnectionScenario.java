@@ -23,13 +23,15 @@ public final class ConnectionScenario extends Scenario {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionScenario.class);
 
-  public int connections = 10_000;
+  public int connections = 20_000;
   public int concurrency = 64;
   public int holdSeconds = 10;
   /** Source addresses to use; 0 = automatic (one per {@link #perSource} connections above that many). */
   public int sources = 0;
-  public int perSource = 20_000;
-  public long capSeconds = 300;
+  public int perSource = 10_000;
+  /** File descriptors kept free in each process for REST connections, jars, logs and the database. */
+  public int fdReserve = 150;
+  public long capSeconds = 480;
 
   public ConnectionScenario(GenConfig cfg, Vertx vertx) {
     super(cfg, vertx);
@@ -49,6 +51,18 @@ public final class ConnectionScenario extends Scenario {
   public void run(Target target, ScenarioResult result) throws Exception {
     Deadline d = new Deadline("S4 against " + target.name, capSeconds);
     String scen = "S4 connections";
+    int wanted = connections;
+    String fdNote = "";
+    // Each socket is one descriptor in the server and one in the generator: both processes must
+    // have room for all of them under their open-files limit (bench/run.sh raises it when it can).
+    long room = Math.min(room(target.pid), room(ProcStats.self()));
+    if (room >= 0 && room < wanted) {
+      fdNote = String.format(Locale.ROOT, "capped at %d of %d by the open-files limit (server %d, generator %d)",
+        room, wanted, ProcStats.maxOpenFiles(target.pid), ProcStats.maxOpenFiles(ProcStats.self()));
+      LOG.warn("S4 {}: {}; run bench/run.sh as root with CAP_SYS_RESOURCE to raise it", target.name, fdNote);
+      wanted = (int) room;
+    }
+    final int connections = wanted;
     int n = sources > 0 ? sources : (connections > perSource ? (connections + perSource - 1) / perSource : 0);
     List<String> sourceAddresses = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -61,6 +75,7 @@ public final class ConnectionScenario extends Scenario {
       double registerSeconds = (System.nanoTime() - r0) / 1e9;
       LOG.info("S4 {}: {} users registered in {} s", target.name, connections, fmt(registerSeconds));
       sleep(1_000);
+      awaitQuiet(target, d);
       Usage u0 = Usage.now(target.pid);
 
       AtomicLong failures = new AtomicLong();
@@ -94,8 +109,11 @@ public final class ConnectionScenario extends Scenario {
       double cpuPerConn = u1.serverCpuMicros(u0) / Math.max(1, opened);
       String note = String.format(Locale.ROOT, "%d requested, %d failed, %d open after %d s hold", connections,
         failures.get(), stillOpen, holdSeconds) + (n > 0 ? ", " + n + " source addresses" : "")
+        + (fdNote.isEmpty() ? "" : "; " + fdNote)
         + (firstFailure.get() == null ? "" : "; first failure: " + firstFailure.get());
       JsonObject st = new JsonObject().put("target", target.name).put("requested", connections)
+        .put("asked", this.connections).put("fd_limit_server", ProcStats.maxOpenFiles(target.pid))
+        .put("fd_limit_generator", ProcStats.maxOpenFiles(ProcStats.self()))
         .put("opened", opened).put("failed", failures.get()).put("open_after_hold", stillOpen)
         .put("register_seconds", registerSeconds).put("ramp_seconds", rampSeconds).put("per_s", rate)
         .put("rss_before_mb", nan(u0.serverRssMb())).put("rss_max_mb", nan(rssMax))
@@ -107,6 +125,7 @@ public final class ConnectionScenario extends Scenario {
       result.add("s4.rate", scen, "login+handshake rate (" + concurrency + " in flight)", "conn/s", rate,
         Metric.Better.HIGHER, Notes.contention(st).replaceFirst("^; ", ""));
       result.add("s4.cpu", scen, "server CPU per login+handshake", "us", cpuPerConn, Metric.Better.LOWER, "");
+      result.add("s4.failed", scen, "failed logins or handshakes", "sockets", failures.get(), Metric.Better.LOWER, "");
       result.add("s4.rss", scen, "server RSS per connection", "kB", perConnKb, Metric.Better.LOWER,
         String.format(Locale.ROOT, "RSS %.0f -> %.0f MB", u0.serverRssMb(), rssMax));
       result.info.put("s4.counters", new JsonObject(new HashMap<>(s.counters())));
@@ -114,6 +133,16 @@ public final class ConnectionScenario extends Scenario {
       result.error = e.getMessage();
       LOG.warn("{}", e.getMessage());
     }
+  }
+
+  /** Sockets process {@code pid} can still open under its open-files limit; Long.MAX_VALUE when unknown. */
+  private long room(long pid) {
+    long limit = ProcStats.maxOpenFiles(pid);
+    long open = ProcStats.openFds(pid);
+    if (limit <= 0 || open < 0) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max(0, limit - open - fdReserve);
   }
 
   private static String fmt(double v) {

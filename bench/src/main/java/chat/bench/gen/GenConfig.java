@@ -15,5 +15,9 @@ public final class GenConfig {
   public long drainMs = 3_000;
   /** A step is sustainable only with p99 at most this. */
   public double p99LimitMs = 50;
+  /** Before a measured window, wait at most this long for the rest of the machine to go quiet (0: never wait). */
+  public int quietWaitSeconds = 90;
+  /** "Quiet": other processes use less than this % of a core (machine busy minus server and generator). */
+  public double quietOtherPct = 20;
   public String password = "bench-password-1";
 }

@@ -120,6 +120,7 @@ public final class IngestScenario extends Scenario {
         });
       }
       long pid = target == null ? -1 : target.pid;
+      awaitQuiet(target, d);
       Usage u0 = Usage.now(pid);
       vertx.runOnContext(v -> {
         for (int i = 0; i < sockets.size(); i++) {

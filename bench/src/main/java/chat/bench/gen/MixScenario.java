@@ -109,47 +109,26 @@ public final class MixScenario extends Scenario {
       probe(s, probeSenders, chatIds, groups, users, d);
       LOG.info("S2 {}: {} users in {} chats ready", target.name, users, groups.length);
 
-      double perSecond = users * 1000.0 / intervalMs;
-      int capacity = (int) Math.min(5_000_000, Math.ceil(perSecond * seconds * 1.5) + 1000);
-      Phase p = new Phase(newTag(), capacity, groups, users);
-      s.phase(p);
-      AtomicBoolean running = new AtomicBoolean(true);
-      Usage u0 = Usage.now(target.pid);
-      for (int i = 0; i < users; i++) {
-        scheduleNext(s, p, us.get(i), sockets.get(i), chatsOf.get(i), chatIds, running);
+      // One window of 20 s is exposed to a neighbour's burst on a shared machine: a window with
+      // other load over 25% of a core is kept in the JSON (marked "noisy") and run once more.
+      JsonObject st = window(s, target, us, sockets, chatsOf, chatIds, groups, d);
+      if (st.getDouble("other_cpu_pct", 0.0) >= NOISY_PCT) {
+        st.put("noisy", true);
+        result.steps.add(st);
+        LOG.info("S2 {}: other load {}% of a core during the window; running it once more", target.name,
+          Math.round(st.getDouble("other_cpu_pct")));
+        st = window(s, target, us, sockets, chatsOf, chatIds, groups, d);
       }
-      long end = System.nanoTime() + seconds * 1_000_000_000L;
-      while (System.nanoTime() < end && !p.full) {
-        d.check();
-        Thread.sleep(20);
-      }
-      running.set(false);
-      double sendSeconds = (System.nanoTime() - u0.nanos) / 1e9;
-      boolean settled = drain(p, cfg.drainMs);
-      Usage u1 = Usage.now(target.pid);
-      Phase.Outcome o = p.outcome();
-      double cpuUs = u1.serverCpuMicros(u0);
-      double persisted = o.acked / sendSeconds;
-      String note = String.format(Locale.ROOT, "%d users, mean interval %d ms, %d%% REST; %d deliveries, %d lost",
-        users, intervalMs, restPercent, o.delivered, o.lost) + (o.failed > 0 ? ", " + o.failed + " failed" : "")
-        + (o.unacked > 0 ? ", " + o.unacked + " unacked" : "");
-      JsonObject st = new JsonObject().put("target", target.name).put("users", users).put("chats", groups.length)
-        .put("seconds", sendSeconds).put("sent", o.sent).put("acked", o.acked).put("failed", o.failed)
-        .put("unacked", o.unacked).put("delivered", o.delivered).put("expected", o.expected).put("lost", o.lost)
-        .put("duplicates", o.duplicates).put("id_mismatch", o.idMismatch).put("settled", settled)
-        .put("persisted_per_s", persisted).put("delivered_per_s", o.delivered / sendSeconds)
-        .put("e2e", percentiles(o.e2e)).put("bridge_ack", percentiles(o.ack)).put("rest_ack", percentiles(o.restAck))
-        .put("server_cpu_us_per_msg", nan(cpuUs / Math.max(1, o.acked)))
-        .put("server_cpu_pct", nan(u1.serverCpuPct(u0))).put("gen_cpu_pct", nan(u1.genCpuPct(u0)))
-        .put("other_cpu_pct", nan(u1.otherCpuPct(u0))).put("server_rss_mb", nan(u1.serverRssMb()));
+      String note = st.getString("note");
+      double persisted = st.getDouble("persisted_per_s");
       result.steps.add(st);
       LOG.info("S2 {}: {}", target.name, st.encode());
 
       JsonObject e2e = st.getJsonObject("e2e");
       result.add("s2.rate", scen, "messages persisted/s", "msg/s", persisted, Metric.Better.HIGHER,
         note + Notes.contention(st));
-      result.add("s2.delivered", scen, "deliveries/s", "msg/s", o.delivered / sendSeconds, Metric.Better.HIGHER, "");
-      result.add("s2.lost", scen, "deliveries lost", "msgs", o.lost, Metric.Better.LOWER, "");
+      result.add("s2.delivered", scen, "deliveries/s", "msg/s", st.getDouble("delivered_per_s"), Metric.Better.HIGHER, "");
+      result.add("s2.lost", scen, "deliveries lost", "msgs", st.getLong("lost"), Metric.Better.LOWER, "");
       result.add("s2.p50", scen, "e2e p50", "ms", num(e2e.getDouble("p50_ms")), Metric.Better.LOWER, "");
       result.add("s2.p99", scen, "e2e p99", "ms", num(e2e.getDouble("p99_ms")), Metric.Better.LOWER, "");
       result.add("s2.ack99", scen, "bridge ack p99", "ms", num(st.getJsonObject("bridge_ack").getDouble("p99_ms")),
@@ -196,5 +175,49 @@ public final class MixScenario extends Scenario {
 
   private static double num(Double v) {
     return v == null ? Double.NaN : v;
+  }
+
+  private static final double NOISY_PCT = 25;
+
+  /** One measured window: every user sends at Poisson intervals for {@code seconds}, then a drain. */
+  private JsonObject window(Session s, Target target, List<BenchUser> us, List<BridgeSocket> sockets,
+                            List<List<Integer>> chatsOf, long[] chatIds, int[][] groups, Deadline d)
+    throws InterruptedException {
+    double perSecond = users * 1000.0 / intervalMs;
+    int capacity = (int) Math.min(5_000_000, Math.ceil(perSecond * seconds * 1.5) + 1000);
+    Phase p = new Phase(newTag(), capacity, groups, users);
+    s.phase(p);
+    AtomicBoolean running = new AtomicBoolean(true);
+    awaitQuiet(target, d);
+    Usage u0 = Usage.now(target.pid);
+    for (int i = 0; i < users; i++) {
+      scheduleNext(s, p, us.get(i), sockets.get(i), chatsOf.get(i), chatIds, running);
+    }
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < end && !p.full) {
+      d.check();
+      Thread.sleep(20);
+    }
+    running.set(false);
+    double sendSeconds = (System.nanoTime() - u0.nanos) / 1e9;
+    boolean settled = drain(p, cfg.drainMs);
+    Usage u1 = Usage.now(target.pid);
+    Phase.Outcome o = p.outcome();
+    double cpuUs = u1.serverCpuMicros(u0);
+    double persisted = o.acked / sendSeconds;
+    String note = String.format(Locale.ROOT, "%d users, mean interval %d ms, %d%% REST; %d deliveries, %d lost",
+      users, intervalMs, restPercent, o.delivered, o.lost) + (o.failed > 0 ? ", " + o.failed + " failed" : "")
+      + (o.unacked > 0 ? ", " + o.unacked + " unacked" : "");
+    JsonObject st = new JsonObject().put("target", target.name).put("users", users).put("chats", groups.length)
+      .put("seconds", sendSeconds).put("sent", o.sent).put("acked", o.acked).put("failed", o.failed)
+      .put("unacked", o.unacked).put("delivered", o.delivered).put("expected", o.expected).put("lost", o.lost)
+      .put("duplicates", o.duplicates).put("id_mismatch", o.idMismatch).put("settled", settled)
+      .put("persisted_per_s", persisted).put("delivered_per_s", o.delivered / sendSeconds)
+      .put("e2e", percentiles(o.e2e)).put("bridge_ack", percentiles(o.ack)).put("rest_ack", percentiles(o.restAck))
+      .put("server_cpu_us_per_msg", nan(cpuUs / Math.max(1, o.acked)))
+      .put("server_cpu_pct", nan(u1.serverCpuPct(u0))).put("gen_cpu_pct", nan(u1.genCpuPct(u0)))
+      .put("other_cpu_pct", nan(u1.otherCpuPct(u0))).put("server_rss_mb", nan(u1.serverRssMb()));
+    st.put("note", note);
+    return st;
   }
 }

@@ -72,6 +72,35 @@ public final class ProcStats {
     return -1;
   }
 
+  /** Open file descriptors of a process (entries of /proc/PID/fd), or -1. */
+  public static long openFds(long pid) {
+    if (pid <= 0) {
+      return -1;
+    }
+    try (var entries = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      return entries.count();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** The soft "Max open files" limit of a process (from /proc/PID/limits), or -1 (also for unlimited). */
+  public static long maxOpenFiles(long pid) {
+    if (pid <= 0) {
+      return -1;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
+        if (line.startsWith("Max open files")) {
+          return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
   public static boolean alive(long pid) {
     return pid > 0 && Files.exists(Path.of("/proc/" + pid + "/stat"));
   }

@@ -16,12 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The table: one row per summary figure with the system's value, the floor's value from the
- * same run and their ratio (system / floor). Printed, and written as JSON and CSV.
+ * The table: one row per summary figure with the system's value, the floor's and the socket.io
+ * peer's from the same run, and the ratios system / floor and system / socket.io. Printed, and
+ * written as JSON and CSV.
  */
 public final class Report {
 
-  /** A merged row. */
+  /** A merged row: one figure for each of the three peers. */
   static final class Row {
     String scenario;
     String label;
@@ -29,14 +30,26 @@ public final class Report {
     Metric.Better better;
     Double system;
     Double floor;
+    Double socketIo;
     String systemNote = "";
     String floorNote = "";
+    String socketIoNote = "";
 
+    /** system / floor. */
     Double ratio() {
-      if (system == null || floor == null || !Double.isFinite(system) || !Double.isFinite(floor) || floor == 0) {
+      return ratio(system, floor);
+    }
+
+    /** system / socket.io. */
+    Double ratioSocketIo() {
+      return ratio(system, socketIo);
+    }
+
+    private static Double ratio(Double a, Double b) {
+      if (a == null || b == null || !Double.isFinite(a) || !Double.isFinite(b) || b == 0) {
         return null;
       }
-      return system / floor;
+      return a / b;
     }
   }
 
@@ -63,6 +76,9 @@ public final class Report {
         if ("floor".equals(r.target)) {
           row.floor = m.value;
           row.floorNote = m.note;
+        } else if ("socketio".equals(r.target)) {
+          row.socketIo = m.value;
+          row.socketIoNote = m.note;
         } else {
           row.system = m.value;
           row.systemNote = m.note;
@@ -74,13 +90,16 @@ public final class Report {
 
   public void print(PrintStream out) {
     List<Row> rows = rows();
-    String[] head = {"scenario", "metric", "unit", "system", "floor", "ratio", "better", "notes"};
+    String[] head = {"scenario", "metric", "unit", "system", "floor", "socket.io", "sys/floor", "sys/sio", "better",
+      "notes"};
     List<String[]> lines = new ArrayList<>();
     for (Row r : rows) {
-      String notes = join(r.systemNote.isEmpty() ? "" : "system: " + r.systemNote,
-        r.floorNote.isEmpty() ? "" : "floor: " + r.floorNote);
-      lines.add(new String[] {r.scenario, r.label, r.unit, fmt(r.system), fmt(r.floor), ratio(r.ratio()),
-        r.better == Metric.Better.NONE ? "" : r.better.name().toLowerCase(), notes});
+      String notes = join(join(r.systemNote.isEmpty() ? "" : "system: " + r.systemNote,
+        r.floorNote.isEmpty() ? "" : "floor: " + r.floorNote), r.socketIoNote.isEmpty() ? "" : "socket.io: "
+        + r.socketIoNote);
+      lines.add(new String[] {r.scenario, r.label, r.unit, fmt(r.system), fmt(r.floor), fmt(r.socketIo),
+        ratio(r.ratio()), ratio(r.ratioSocketIo()), r.better == Metric.Better.NONE ? "" : r.better.name().toLowerCase(),
+        notes});
     }
     int[] w = new int[head.length];
     for (int i = 0; i < head.length; i++) {
@@ -89,7 +108,7 @@ public final class Report {
         w[i] = Math.max(w[i], l[i].length());
       }
     }
-    w[7] = Math.min(w[7], 200);
+    w[NOTES] = Math.min(w[NOTES], 200);
     out.println(line(head, w));
     StringBuilder rule = new StringBuilder();
     for (int i = 0; i < w.length; i++) {
@@ -104,13 +123,16 @@ public final class Report {
         out.println("! " + r.scenario + " against " + r.target + ": " + r.error);
       }
     }
-    out.println("ratio = system / floor; 'better' tells which direction is good for that figure.");
+    out.println("sys/floor = system / floor, sys/sio = system / socket.io; 'better' tells which direction is good"
+      + " for that figure. S1 figures are medians of each step's runs.");
   }
+
+  private static final int NOTES = 9;
 
   private static String line(String[] cells, int[] w) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < cells.length; i++) {
-      boolean numeric = i >= 3 && i <= 5;
+      boolean numeric = i >= 3 && i <= 7;
       String c = cells[i];
       sb.append(numeric ? pad(c, w[i], true) : pad(c, w[i], false));
       if (i < cells.length - 1) {
@@ -166,16 +188,21 @@ public final class Report {
     Path json = dir.resolve(stamp + ".json");
     Path csv = dir.resolve(stamp + ".csv");
     JsonArray rows = new JsonArray();
-    StringBuilder c = new StringBuilder("scenario,metric,unit,system,floor,ratio,better,system_note,floor_note\n");
+    StringBuilder c = new StringBuilder("scenario,metric,unit,system,floor,socketio,system_floor,system_socketio,better,"
+      + "system_note,floor_note,socketio_note\n");
     for (Row r : rows()) {
       Double ratio = r.ratio();
+      Double ratioIo = r.ratioSocketIo();
       rows.add(new JsonObject().put("scenario", r.scenario).put("metric", r.label).put("unit", r.unit)
-        .put("system", finite(r.system)).put("floor", finite(r.floor)).put("ratio", ratio)
-        .put("better", r.better.name().toLowerCase()).put("system_note", r.systemNote).put("floor_note", r.floorNote));
+        .put("system", finite(r.system)).put("floor", finite(r.floor)).put("socketio", finite(r.socketIo))
+        .put("ratio", ratio).put("ratio_socketio", ratioIo)
+        .put("better", r.better.name().toLowerCase()).put("system_note", r.systemNote).put("floor_note", r.floorNote)
+        .put("socketio_note", r.socketIoNote));
       c.append(csv(r.scenario)).append(',').append(csv(r.label)).append(',').append(csv(r.unit)).append(',')
-        .append(num(r.system)).append(',').append(num(r.floor)).append(',').append(ratio == null ? "" : ratio)
+        .append(num(r.system)).append(',').append(num(r.floor)).append(',').append(num(r.socketIo)).append(',')
+        .append(ratio == null ? "" : ratio).append(',').append(ratioIo == null ? "" : ratioIo)
         .append(',').append(r.better.name().toLowerCase()).append(',').append(csv(r.systemNote)).append(',')
-        .append(csv(r.floorNote)).append('\n');
+        .append(csv(r.floorNote)).append(',').append(csv(r.socketIoNote)).append('\n');
     }
     JsonArray details = new JsonArray();
     for (ScenarioResult r : results) {

@@ -32,6 +32,14 @@ public abstract class Scenario {
   /** Hard cap for one run against one target, seconds. */
   public abstract long capSeconds();
 
+  /**
+   * Whether this scenario runs against {@code t}: the bridge scenarios need REST and the bridge,
+   * which the socket.io peer does not speak; the scenarios that can drive it say so.
+   */
+  public boolean supports(Target t) {
+    return !t.isSocketIo();
+  }
+
   /** Runs against one target; setup failures end up in {@link ScenarioResult#error}. */
   public abstract void run(Target target, ScenarioResult result) throws Exception;
 
@@ -49,7 +57,7 @@ public abstract class Scenario {
 
   protected List<BenchUser> users(Target t, String group, int n) {
     List<BenchUser> out = new ArrayList<>(n);
-    String prefix = "b" + cfg.runId + "_" + (t.isFloor() ? "f" : "s") + "_" + id() + group + "_";
+    String prefix = "b" + cfg.runId + "_" + (t.isFloor() ? "f" : t.isSocketIo() ? "io" : "s") + "_" + id() + group + "_";
     for (int i = 0; i < n; i++) {
       out.add(new BenchUser(i, prefix + i, cfg.password));
     }
@@ -74,6 +82,51 @@ public abstract class Scenario {
     await(Limited.forEach(vertx, idx, cfg.setupConcurrency, i -> s.open(users.get(i), receivers ? i : -1)
       .onSuccess(sock -> out[i] = sock)), d);
     return List.of(out);
+  }
+
+  /** Opens a socket per user in the target's own protocol ({@link Session#openPeer}). */
+  protected List<BenchSocket> openPeers(Session s, List<BenchUser> users, boolean receivers, Deadline d) {
+    BenchSocket[] out = new BenchSocket[users.size()];
+    List<Integer> idx = new ArrayList<>();
+    for (int i = 0; i < users.size(); i++) {
+      idx.add(i);
+    }
+    await(Limited.forEach(vertx, idx, cfg.setupConcurrency, i -> s.openPeer(users.get(i), receivers ? i : -1)
+      .onSuccess(sock -> out[i] = sock)), d);
+    return List.of(out);
+  }
+
+  /**
+   * On a shared machine, waits before a measured window until the rest of the machine (busy time
+   * minus server and generator, over half a second) uses less than {@code quietOtherPct} of a
+   * core, for at most {@code quietWaitSeconds}; returns the seconds waited. The window's
+   * {@code other_cpu_pct} still says how quiet it really was.
+   */
+  protected double awaitQuiet(Target t, Deadline d) {
+    if (cfg.quietWaitSeconds <= 0 || t == null) {
+      return 0;
+    }
+    long start = System.nanoTime();
+    long end = start + cfg.quietWaitSeconds * 1_000_000_000L;
+    boolean logged = false;
+    while (true) {
+      Usage u0 = Usage.now(t.pid);
+      sleep(500);
+      double other = Usage.now(t.pid).otherCpuPct(u0);
+      if (!(other >= cfg.quietOtherPct) || System.nanoTime() > end || d.remainingMillis() < 60_000) {
+        break;
+      }
+      if (!logged) {
+        LOG.info("{}: waiting up to {} s for a quiet machine (other load {}% of a core)", d.what(),
+          cfg.quietWaitSeconds, Math.round(other));
+        logged = true;
+      }
+    }
+    double waited = (System.nanoTime() - start) / 1e9;
+    if (logged) {
+      LOG.info("{}: waited {} s for a quiet machine", d.what(), Math.round(waited));
+    }
+    return waited;
   }
 
   /** Waits until the phase settled (everything acked and delivered) or {@code maxMs} passed. */
@@ -115,7 +168,7 @@ public abstract class Scenario {
    * Sends one message per chat group until each reaches every receiver of its group: the bridge
    * does not acknowledge registrations, so this is how the generator knows they are in place.
    */
-  protected static void probe(Session s, BridgeSocket[] senders, long[] chatIds, int[][] groups, int receivers,
+  protected static void probe(Session s, BenchSocket[] senders, long[] chatIds, int[][] groups, int receivers,
                               Deadline d) throws InterruptedException {
     Phase.Outcome last = null;
     for (int attempt = 0; attempt < 10; attempt++) {

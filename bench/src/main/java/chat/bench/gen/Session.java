@@ -34,7 +34,7 @@ public final class Session implements AutoCloseable {
   public final Rest rest;
   private final WebClient web;
   private final List<WebSocketClient> wsClients = new ArrayList<>();
-  private final ConcurrentLinkedQueue<BridgeSocket> sockets = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<BenchSocket> sockets = new ConcurrentLinkedQueue<>();
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
   private final AtomicLong closedUnexpectedly = new AtomicLong();
   private volatile Phase phase;
@@ -74,7 +74,7 @@ public final class Session implements AutoCloseable {
   private void pingSlice() {
     long slice = pingTick++ % PING_SLICES;
     int i = 0;
-    for (BridgeSocket s : sockets) {
+    for (BenchSocket s : sockets) {
       if (i++ % PING_SLICES == slice) {
         s.ping();
       }
@@ -98,7 +98,27 @@ public final class Session implements AutoCloseable {
     });
   }
 
-  void onClosed(BridgeSocket s) {
+  /**
+   * Opens a socket in the target's own protocol: a bridge socket (system, floor; needs a
+   * logged-in user for the system) or a Socket.IO socket, completed once the server confirmed
+   * the Socket.IO connect.
+   */
+  public Future<BenchSocket> openPeer(BenchUser user, int receiver) {
+    if (!target.isSocketIo()) {
+      return open(user, receiver).map(b -> b);
+    }
+    WebSocketClient client = wsClients.get(Math.floorMod(user.index, wsClients.size()));
+    WebSocketConnectOptions o = new WebSocketConnectOptions()
+      .setHost(target.uri.getHost()).setPort(target.uri.getPort()).setURI(SocketIoSocket.PATH)
+      .setAllowOriginHeader(false).setTimeout(30_000);
+    return client.connect(o).compose(ws -> {
+      SocketIoSocket s = new SocketIoSocket(this, ws, user, receiver);
+      sockets.add(s);
+      return s.ready();
+    });
+  }
+
+  void onClosed(BenchSocket s) {
     sockets.remove(s);
     if (!closing) {
       closedUnexpectedly.incrementAndGet();
@@ -140,7 +160,7 @@ public final class Session implements AutoCloseable {
     closing = true;
     vertx.cancelTimer(pingTimer);
     List<Future<Void>> all = new ArrayList<>();
-    for (BridgeSocket s : sockets) {
+    for (BenchSocket s : sockets) {
       all.add(s.close().recover(e -> Future.succeededFuture()));
     }
     return Future.join(all).<Void>mapEmpty()

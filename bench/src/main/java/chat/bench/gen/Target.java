@@ -15,6 +15,11 @@ public final class Target {
     this.pid = pid;
   }
 
+  /** The socket.io 4.8 peer (bench/peers/socketio): Socket.IO frames, no REST, no auth. */
+  public boolean isSocketIo() {
+    return "socketio".equals(name);
+  }
+
   public boolean isFloor() {
     return "floor".equals(name);
   }
