@@ -252,7 +252,7 @@ if [[ "$floor_only" == false && "$cluster" == true ]]; then
   [[ -f gateway-verticle/target/gateway-verticle-fat.jar ]] || mvn -B -q -DskipTests package >&2
   cluster_dir="$(mktemp -d /tmp/chatbus-bench-cluster.XXXXXX)"
   env CHAT_RUN_DIR="$cluster_dir/run" CHAT_CLUSTER_DATA="$cluster_dir/data" CHAT_CLUSTER_NAME="chatbus-bench-$$" \
-  CHAT_MESSAGES_PER_SECOND=0 CHAT_BRIDGE_SOCKETS_PER_ADDRESS=100000 "${auth_env[@]}" \
+  CHAT_MESSAGES_PER_SECOND=0 CHAT_BRIDGE_SOCKETS_PER_ADDRESS=100000 CHAT_ACCESS_LOG=OFF "${auth_env[@]}" \
     "${server_pin[@]}" "$root/scripts/cluster.sh" start >"$run_dir/cluster.log" 2>&1 || {
     echo "run.sh: the cluster did not start; see $run_dir/cluster.log" >&2
     exit 1
@@ -268,7 +268,7 @@ elif [[ "$floor_only" == false ]]; then
   data_dir="$(mktemp -d /tmp/chatbus-bench-data.XXXXXX)"
   # shellcheck disable=SC2086
   start "$run_dir/system.log" env CHAT_DATA_DIR="$data_dir" CHAT_HTTP_HOST=127.0.0.1 CHAT_HTTP_PORT="$system_port" \
-    CHAT_MESSAGES_PER_SECOND=0 CHAT_BRIDGE_SOCKETS_PER_ADDRESS=100000 "${auth_env[@]}" "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$SYSTEM_JAR"
+    CHAT_MESSAGES_PER_SECOND=0 CHAT_BRIDGE_SOCKETS_PER_ADDRESS=100000 CHAT_ACCESS_LOG=OFF "${auth_env[@]}" "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$SYSTEM_JAR"
   system_pid="$started_pid"
   wait_http "http://127.0.0.1:$system_port/health" "$system_pid" "system" 90
   echo "system up: pid $system_pid, port $system_port, data $data_dir" >&2
