@@ -1,8 +1,8 @@
 package chat.auth;
 
+import chat.shared.TokenBuckets;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -98,23 +98,16 @@ final class LoginLimits {
     long lastAttempt;
   }
 
-  private static final class Bucket {
-    double level;
-    long at;
-  }
-
   private final int freeFailures;
   private final long maxBackoffMillis;
   private final long forgetMillis;
-  private final double loginCapacity;
-  private final double loginRefillPerMilli;
-  private final double registerCapacity;
-  private final double registerRefillPerMilli;
   private final LongSupplier clock;
 
   private final Map<String, Streak> accounts = lru();
-  private final Map<String, Bucket> loginAddresses = lru();
-  private final Map<String, Bucket> registerAddresses = lru();
+  /** Failed logins per client address, across usernames. */
+  private final TokenBuckets loginAddresses;
+  /** Registrations per client address. */
+  private final TokenBuckets registerAddresses;
 
   /**
    * @param freeFailures failed logins of one account before the back-off starts (at least 1)
@@ -128,10 +121,8 @@ final class LoginLimits {
     this.freeFailures = Math.max(1, freeFailures);
     this.maxBackoffMillis = Math.max(FIRST_BACKOFF_MILLIS, maxBackoffMillis);
     this.forgetMillis = Math.max(MIN_FORGET_MILLIS, 2 * this.maxBackoffMillis);
-    this.loginCapacity = failuresPerMinute;
-    this.loginRefillPerMilli = failuresPerMinute / 60_000.0;
-    this.registerCapacity = registrationsPerHour;
-    this.registerRefillPerMilli = registrationsPerHour / 3_600_000.0;
+    this.loginAddresses = new TokenBuckets(failuresPerMinute, failuresPerMinute / 60.0, MAX_TRACKED, clock);
+    this.registerAddresses = new TokenBuckets(registrationsPerHour, registrationsPerHour / 3600.0, MAX_TRACKED, clock);
     this.clock = clock;
   }
 
@@ -148,10 +139,7 @@ final class LoginLimits {
       streak = null;
     }
     long accountWait = streak == null ? 0 : Math.max(0, streak.blockedUntil - now);
-    Bucket bucket = loginCapacity > 0 ? refilled(loginAddresses, address, loginCapacity, loginRefillPerMilli, now) : null;
-    long addressWait = bucket == null || bucket.level >= 1.0
-      ? 0 : millisUntilToken(bucket, loginRefillPerMilli);
-    long wait = Math.max(accountWait, addressWait);
+    long wait = Math.max(accountWait, loginAddresses.waitMillis(address));
     if (wait > 0) {
       return new Attempt(account, address, wait);
     }
@@ -166,17 +154,14 @@ final class LoginLimits {
     streak.lastAttempt = now;
     streak.blockedUntil = now + backoff(streak.failures);
     attempt.failuresAfter = streak.failures;
-    if (bucket != null) {
-      bucket.level -= 1.0;
-      loginAddresses.put(address, bucket);
-    }
+    loginAddresses.tryTake(address);
     return attempt;
   }
 
   /** The password was right: the account's streak ends and the address gets its token back. */
   synchronized void succeeded(Attempt attempt) {
     accounts.remove(attempt.account);
-    refundLogin(attempt.address);
+    loginAddresses.refund(attempt.address);
   }
 
   /** The password was wrong: the reservation stands as a failure. */
@@ -203,38 +188,29 @@ final class LoginLimits {
         accounts.remove(attempt.account);
       }
     }
-    refundLogin(attempt.address);
+    loginAddresses.refund(attempt.address);
   }
 
   /** 0 when a registration from {@code address} may go ahead (it is counted), else the wait in ms. */
   synchronized long reserveRegistration(String address) {
-    if (registerCapacity <= 0) {
-      return 0;
+    long wait = registerAddresses.waitMillis(address);
+    if (wait == 0) {
+      registerAddresses.tryTake(address);
     }
-    long now = clock.getAsLong();
-    Bucket bucket = refilled(registerAddresses, address, registerCapacity, registerRefillPerMilli, now);
-    if (bucket.level < 1.0) {
-      return millisUntilToken(bucket, registerRefillPerMilli);
-    }
-    bucket.level -= 1.0;
-    registerAddresses.put(address, bucket);
-    return 0;
+    return wait;
   }
 
   /** The registration did not create an account (name taken, owner refused): not counted. */
   synchronized void registrationRefused(String address) {
-    Bucket bucket = registerAddresses.get(address);
-    if (bucket != null) {
-      bucket.level = Math.min(registerCapacity, bucket.level + 1.0);
-    }
+    registerAddresses.refund(address);
   }
 
   /** Drops state that no longer limits anything; called periodically to bound memory. */
   synchronized void sweep() {
     long now = clock.getAsLong();
     accounts.values().removeIf(s -> now - s.lastAttempt > forgetMillis);
-    sweepFull(loginAddresses, loginCapacity, loginRefillPerMilli, now);
-    sweepFull(registerAddresses, registerCapacity, registerRefillPerMilli, now);
+    loginAddresses.evictFull();
+    registerAddresses.evictFull();
   }
 
   /** Entries held, for tests and logs. */
@@ -249,41 +225,6 @@ final class LoginLimits {
     }
     int doublings = Math.min(failures - freeFailures, 30);
     return Math.min(maxBackoffMillis, FIRST_BACKOFF_MILLIS << doublings);
-  }
-
-  /** Whole milliseconds until the bucket holds a token (the tiny slack absorbs rounding of the rate). */
-  private static long millisUntilToken(Bucket bucket, double refillPerMilli) {
-    return Math.max(1, (long) Math.ceil((1.0 - bucket.level) / refillPerMilli - 1e-6));
-  }
-
-  private void refundLogin(String address) {
-    Bucket bucket = loginAddresses.get(address);
-    if (bucket != null) {
-      bucket.level = Math.min(loginCapacity, bucket.level + 1.0);
-    }
-  }
-
-  /** The address's bucket brought up to {@code now} (a new one is full; not stored until taken from). */
-  private static Bucket refilled(Map<String, Bucket> buckets, String address, double capacity,
-                                 double refillPerMilli, long now) {
-    Bucket bucket = buckets.get(address);
-    if (bucket == null) {
-      bucket = new Bucket();
-      bucket.level = capacity;
-    } else {
-      bucket.level = Math.min(capacity, bucket.level + (now - bucket.at) * refillPerMilli);
-    }
-    bucket.at = now;
-    return bucket;
-  }
-
-  private static void sweepFull(Map<String, Bucket> buckets, double capacity, double refillPerMilli, long now) {
-    for (Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); ) {
-      Bucket b = it.next();
-      if (b.level + (now - b.at) * refillPerMilli >= capacity) {
-        it.remove();
-      }
-    }
   }
 
   private static <V> Map<String, V> lru() {

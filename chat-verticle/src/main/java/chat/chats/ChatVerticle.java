@@ -3,6 +3,7 @@ package chat.chats;
 import chat.shared.Addresses;
 import chat.shared.ServiceBus;
 import chat.shared.Settings;
+import chat.shared.TokenBuckets;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  */
 public class ChatVerticle extends VerticleBase {
 
+  /** Users whose send budget is kept at once (least recently sending dropped first). */
+  private static final int SEND_BUDGETS_KEPT = 100_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(ChatVerticle.class);
 
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -40,7 +44,7 @@ public class ChatVerticle extends VerticleBase {
     int commitWindowMs = settings.integer(Settings.COMMIT_WINDOW_MS);
     ChatDatabase database = new ChatDatabase(dataDir, Long.parseLong(settings.string(Settings.CHAT_DB_MAX_BYTES).trim()));
     TokenBuckets sendsPerUser = new TokenBuckets(settings.integer(Settings.MESSAGE_BURST),
-      settings.integer(Settings.MESSAGES_PER_SECOND));
+      settings.integer(Settings.MESSAGES_PER_SECOND), SEND_BUDGETS_KEPT, System::currentTimeMillis);
 
     return vertx.executeBlocking(() -> {
       database.migrate(dataDir);

@@ -1,7 +1,7 @@
 package chat.chats;
 
-import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import chat.shared.TokenBuckets;
 import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -38,9 +38,11 @@ final class MessageService {
    */
   Future<JsonObject> send(JsonObject body) {
     long caller = Validation.caller(body);
-    if (!sendsPerUser.tryTake(Long.toString(caller))) {
+    String budget = Long.toString(caller);
+    if (!sendsPerUser.tryTake(budget)) {
       DomainMetrics.rateLimited("message");
-      throw new ServiceError(ErrorCode.RATE_LIMITED, "Too many messages, slow down");
+      long waitMs = sendsPerUser.waitMillis(budget);
+      throw ServiceError.rateLimited("Too many messages, slow down", (waitMs + 999) / 1000);
     }
     long chatId = Validation.chatId(body);
     String content = Validation.content(body, maxMessageLength);

@@ -37,6 +37,8 @@ class SendRateLimitTest extends ChatTestBase {
         stored++;
       } catch (ServiceError e) {
         assertEquals(ErrorCode.RATE_LIMITED, e.code(), e.getMessage());
+        // At 1 token a second the next send can pass within a second: Retry-After says 1.
+        assertEquals(1, e.retryAfterSeconds(), "retry_after of a refused send");
         limited++;
       }
     }
