@@ -47,7 +47,24 @@ public abstract class BenchSocket {
    * Sends a bench message to chat {@code chatId} with an acknowledgement; false (and nothing
    * sent) when {@code maxInflight} acks are already outstanding or the socket closed.
    */
-  public abstract boolean send(Phase phase, long chatId, int group, int contentSize, int maxInflight);
+  public final boolean send(Phase phase, long chatId, int group, int contentSize, int maxInflight) {
+    if (closed || inflight.get() >= maxInflight) {
+      phase.refused.increment();
+      return false;
+    }
+    int seq = phase.nextSeq(group);
+    if (seq < 0) {
+      return false;
+    }
+    long now = System.nanoTime();
+    phase.sent(seq, now);
+    inflight.incrementAndGet();
+    writeSend(phase, chatId, seq, Content.encode(phase.tag, seq, now, contentSize));
+    return true;
+  }
+
+  /** Writes one admitted send of {@code content} (sequence {@code seq} of the phase), in this protocol's frames. */
+  protected abstract void writeSend(Phase phase, long chatId, int seq, String content);
 
   /** Keeps the socket alive where the client has to (the bridge); a no-op where the server pings. */
   public abstract void ping();

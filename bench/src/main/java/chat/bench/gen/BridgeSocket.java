@@ -65,28 +65,12 @@ public final class BridgeSocket extends BenchSocket {
     ws.writeTextMessage("{\"type\":\"register\",\"address\":\"" + address + "\"}");
   }
 
-  /**
-   * Sends a bench message to {@code chat.{chatId}.send} with a reply address; false (and
-   * nothing sent) when {@code maxInflight} replies are already outstanding or the socket closed.
-   */
+  /** A bench message to {@code chat.{chatId}.send} with a reply address. */
   @Override
-  public boolean send(Phase phase, long chatId, int group, int contentSize, int maxInflight) {
-    if (closed || inflight.get() >= maxInflight) {
-      phase.refused.increment();
-      return false;
-    }
-    int seq = phase.nextSeq(group);
-    if (seq < 0) {
-      return false;
-    }
-    long now = System.nanoTime();
-    phase.sent(seq, now);
-    inflight.incrementAndGet();
-    String content = Content.encode(phase.tag, seq, now, contentSize);
+  protected void writeSend(Phase phase, long chatId, int seq, String content) {
     ws.writeTextMessage("{\"type\":\"send\",\"address\":\"chat." + chatId + ".send\",\"body\":{\"content\":\""
       + content + "\",\"client_id\":\"" + phase.tag + "-" + seq + "\"},\"replyAddress\":\""
       + Content.replyAddress(phase.tag, seq) + "\"}");
-    return true;
   }
 
   @Override

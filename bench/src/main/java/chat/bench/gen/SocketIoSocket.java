@@ -170,23 +170,11 @@ public final class SocketIoSocket extends BenchSocket {
     ws.writeTextMessage("42[\"join\",\"chat." + chatId + "\"]");
   }
 
+  /** A bench message emitted as {@code send} with an ack id that carries the phase and sequence. */
   @Override
-  public boolean send(Phase phase, long chatId, int group, int contentSize, int maxInflight) {
-    if (closed || inflight.get() >= maxInflight) {
-      phase.refused.increment();
-      return false;
-    }
-    int seq = phase.nextSeq(group);
-    if (seq < 0) {
-      return false;
-    }
-    long now = System.nanoTime();
-    phase.sent(seq, now);
-    inflight.incrementAndGet();
-    String text = Content.encode(phase.tag, seq, now, contentSize);
+  protected void writeSend(Phase phase, long chatId, int seq, String content) {
     ws.writeTextMessage("42" + (phase.tag * ACK_SPLIT + seq) + "[\"send\",{\"room\":\"chat." + chatId
-      + "\",\"content\":\"" + text + "\",\"client_id\":\"" + phase.tag + "-" + seq + "\"}]");
-    return true;
+      + "\",\"content\":\"" + content + "\",\"client_id\":\"" + phase.tag + "-" + seq + "\"}]");
   }
 
   @Override
