@@ -351,7 +351,7 @@ class RestContractTest {
       .put("content", "hello").put("sender", new JsonObject().put("id", bob.id())).put("sender_id", bob.id()));
     assertEquals(201, r.statusCode(), r.bodyAsString());
     JsonObject m = r.bodyAsJsonObject();
-    assertEquals(List.of("chat_id", "content", "created_at", "id", "sender"),
+    assertEquals(List.of("attachments", "chat_id", "content", "created_at", "edited_at", "id", "reactions", "sender", "seq"),
       m.fieldNames().stream().sorted().collect(Collectors.toList()));
     assertEquals(chatId, m.getLong("chat_id"));
     assertEquals(new JsonObject().put("id", alice.id()).put("username", alice.user.getString("username"))

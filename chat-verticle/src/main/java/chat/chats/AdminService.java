@@ -90,16 +90,16 @@ final class AdminService {
             }
             return store.upsertUsers(tx, resolved)
               .compose(v -> store.addParticipant(tx, chatId, added, now))
-              .compose(inserted -> admin.audit(tx, actor, Audit.CHAT_PARTICIPANT_ADD, Audit.chatTarget(chatId),
-                participantDetails(added, resolved.isEmpty() ? users.get(added) : resolved.get(0)).put("added", inserted), now)
-                .map(inserted));
+              .compose(seq -> admin.audit(tx, actor, Audit.CHAT_PARTICIPANT_ADD, Audit.chatTarget(chatId),
+                participantDetails(added, resolved.isEmpty() ? users.get(added) : resolved.get(0)).put("added", seq != null), now)
+                .map(seq));
           }))
-          .compose(inserted -> {
+          .compose(seq -> {
             users.remember(resolved);
-            if (inserted) {
+            if (seq != null) {
               membership.add(chatId, List.of(added));
               LOG.info("User {} added to chat {} by owner {}", added, chatId, actor.id());
-              events.participant(chatId, Events.PARTICIPANT_ADDED, added);
+              events.participant(chatId, Events.PARTICIPANT_ADDED, added, seq);
               // The added user sees the chat as participants do (no emails), not as owners do.
               store.chat(chatId).onSuccess(row -> {
                 if (row != null) {
@@ -123,18 +123,18 @@ final class AdminService {
         if (chat == null) {
           return Future.failedFuture(ServiceError.notFound("Chat"));
         }
-        return store.removeParticipant(tx, chatId, removed).compose(deleted -> {
-          if (!deleted) {
+        return store.removeParticipant(tx, chatId, removed, now).compose(seq -> {
+          if (seq == null) {
             return Future.failedFuture(ServiceError.notFound("Participant"));
           }
           return admin.audit(tx, actor, Audit.CHAT_PARTICIPANT_REMOVE, Audit.chatTarget(chatId),
-            participantDetails(removed, users.get(removed)), now);
+            participantDetails(removed, users.get(removed)), now).map(seq);
         });
       }))
-      .compose(v -> {
+      .compose(seq -> {
         membership.remove(chatId, removed);
         LOG.info("User {} removed from chat {} by owner {}", removed, chatId, actor.id());
-        events.participant(chatId, Events.PARTICIPANT_REMOVED, removed);
+        events.participant(chatId, Events.PARTICIPANT_REMOVED, removed, seq);
         events.chatRemoved(removed, chatId);
         return getChat(new JsonObject().put("chat_id", chatId));
       });
@@ -198,7 +198,7 @@ final class AdminService {
     return admin.countMessages(filter).compose(total -> admin.pageMessages(filter, paging.pageSize(), paging.offset())
       .map(rows -> {
         List<JsonObject> messages = new ArrayList<>(rows.size());
-        rows.forEach(m -> messages.add(Views.message(m, users.get(m.senderId()))));
+        rows.forEach(m -> messages.add(Views.message(m, users.get(m.senderId()), null)));
         return paging.reply("messages", messages, total);
       }));
   }
@@ -222,16 +222,13 @@ final class AdminService {
           .put("requested", ids.size())
           .put("ids", new JsonArray(new ArrayList<>(deleted)))
           .put("chat_ids", new JsonArray(new ArrayList<>(chats)));
-        return admin.deleteMessages(tx, deleted)
-          .compose(n -> admin.audit(tx, actor, Audit.MESSAGES_DELETE, "messages", details, now))
-          .map(found);
+        return store.deleteMessages(tx, found, now)
+          .compose(entries -> admin.audit(tx, actor, Audit.MESSAGES_DELETE, "messages", details, now).map(entries));
       }))
-      .map(found -> {
-        LOG.info("{} of {} requested messages deleted by owner {}", found.size(), ids.size(), actor.id());
-        for (long[] pair : found) {
-          events.messageDeleted(pair[1], pair[0]);
-        }
-        return new JsonObject().put("deleted", found.size());
+      .map(entries -> {
+        LOG.info("{} of {} requested messages deleted by owner {}", entries.size(), ids.size(), actor.id());
+        entries.forEach(e -> events.messageDeleted(e.chatId(), e.messageId(), e.seq()));
+        return new JsonObject().put("deleted", entries.size());
       });
   }
 

@@ -34,7 +34,7 @@ final class AdminStore {
   record MessageFilter(long chatId, long senderId, Long fromMs, Long toMs) {
 
     String where() {
-      StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
+      StringBuilder sql = new StringBuilder(" WHERE deleted_at IS NULL");
       if (chatId > 0) {
         sql.append(" AND chat_id = ?");
       }
@@ -79,7 +79,7 @@ final class AdminStore {
   /** Chats whose name contains the fragment, newest first. */
   Future<List<CountedChat>> pageChats(String fragment, int limit, long offset) {
     return reader.preparedQuery("SELECT " + ChatStore.CHAT_COLUMNS
-        + ", (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id) AS message_count"
+        + ", (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id AND m.deleted_at IS NULL) AS message_count"
         + " FROM chats c WHERE c.name LIKE ? ESCAPE '\\' ORDER BY c.id DESC LIMIT ? OFFSET ?")
       .execute(Tuple.of(like(fragment), limit, offset))
       .map(rows -> {
@@ -92,7 +92,7 @@ final class AdminStore {
   }
 
   Future<Long> messageCount(long chatId) {
-    return reader.preparedQuery("SELECT COUNT(*) AS n FROM messages WHERE chat_id = ?")
+    return reader.preparedQuery("SELECT COUNT(*) AS n FROM messages WHERE chat_id = ? AND deleted_at IS NULL")
       .execute(Tuple.of(chatId))
       .map(AdminStore::count);
   }
@@ -153,25 +153,16 @@ final class AdminStore {
         .map(chat -> (long) messages.rowCount()));
   }
 
-  /** The (id, chat_id) of the messages among these ids that exist, by chat then id. */
+  /** The (id, chat_id) of the messages among these ids that exist and are not deleted, by chat then id. */
   Future<List<long[]>> existingMessages(SqlConnection tx, Collection<Long> ids) {
-    return tx.preparedQuery("SELECT id, chat_id FROM messages WHERE id IN (" + placeholders(ids.size())
-        + ") ORDER BY chat_id, id")
+    return tx.preparedQuery("SELECT id, chat_id FROM messages WHERE id IN (" + ChatStore.placeholders(ids.size())
+        + ") AND deleted_at IS NULL ORDER BY chat_id, id")
       .execute(Tuple.wrap(new ArrayList<Object>(ids)))
       .map(rows -> {
         List<long[]> found = new ArrayList<>(rows.size());
         rows.forEach(row -> found.add(new long[] {row.getLong("id"), row.getLong("chat_id")}));
         return found;
       });
-  }
-
-  Future<Integer> deleteMessages(SqlConnection tx, Collection<Long> ids) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture(0);
-    }
-    return tx.preparedQuery("DELETE FROM messages WHERE id IN (" + placeholders(ids.size()) + ")")
-      .execute(Tuple.wrap(new ArrayList<Object>(ids)))
-      .map(result -> result.rowCount());
   }
 
   Future<Void> audit(SqlConnection tx, Actor actor, String action, String target, JsonObject details, long now) {
@@ -185,10 +176,6 @@ final class AdminStore {
 
   private static long count(io.vertx.sqlclient.RowSet<Row> rows) {
     return rows.iterator().next().getLong("n");
-  }
-
-  private static String placeholders(int n) {
-    return String.join(", ", Collections.nCopies(n, "?"));
   }
 
   /** A LIKE pattern matching names containing the fragment, its wildcards escaped ('\' escapes). */

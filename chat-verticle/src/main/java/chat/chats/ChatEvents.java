@@ -2,6 +2,7 @@ package chat.chats;
 
 import chat.shared.Addresses;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -18,21 +19,34 @@ final class ChatEvents {
     this.users = users;
   }
 
+  /** {@code message}: the message object carries its seq. */
   void message(long chatId, JsonObject message) {
     publish(chatId, Views.messageEvent(message));
   }
 
+  void messageEdited(long chatId, JsonObject message, long seq) {
+    publish(chatId, Views.messageEditedEvent(message, seq));
+  }
+
+  void messageDeleted(long chatId, long messageId, long seq) {
+    publish(chatId, Views.messageDeletedEvent(chatId, messageId, seq));
+  }
+
+  void reactionChanged(long chatId, long messageId, JsonArray reactions, long seq) {
+    publish(chatId, Views.reactionChangedEvent(chatId, messageId, reactions, seq));
+  }
+
+  void chatRenamed(long chatId, String name, long seq) {
+    publish(chatId, Views.chatRenamedEvent(chatId, name, seq));
+  }
+
   /** {@code participant_added} or {@code participant_removed} about this user. */
-  void participant(long chatId, String type, long userId) {
-    publish(chatId, Views.participantEvent(type, chatId, users.userJson(userId)));
+  void participant(long chatId, String type, long userId, long seq) {
+    publish(chatId, Views.participantEvent(type, chatId, users.userJson(userId), seq));
   }
 
   void chatDeleted(long chatId) {
     publish(chatId, Views.chatDeletedEvent(chatId));
-  }
-
-  void messageDeleted(long chatId, long messageId) {
-    publish(chatId, Views.messageDeletedEvent(chatId, messageId));
   }
 
   /** {@code chat_added} on the user's own address: the chat, as its participants see it. */

@@ -51,7 +51,7 @@ final class ChatService {
           users.remember(resolved);
           membership.add(chatId, participants);
           LOG.info("Chat {} created by user {} with {} participants", chatId, caller, participants.size());
-          JsonObject chat = view(new ChatRow(chatId, name, caller, now, now));
+          JsonObject chat = view(new ChatRow(chatId, name, caller, now, now, 0));
           participants.forEach(p -> events.chatAdded(p, chat));
           return chat;
         });
@@ -89,12 +89,12 @@ final class ChatService {
       long now = System.currentTimeMillis();
       return store.inTransaction(tx -> store.upsertUsers(tx, resolved)
           .compose(v -> store.addParticipant(tx, chatId, added, now)))
-        .compose(inserted -> {
+        .compose(seq -> {
           users.remember(resolved);
-          if (inserted) {
+          if (seq != null) {
             membership.add(chatId, List.of(added));
             LOG.info("User {} added to chat {} by user {}", added, chatId, caller);
-            events.participant(chatId, Events.PARTICIPANT_ADDED, added);
+            events.participant(chatId, Events.PARTICIPANT_ADDED, added, seq);
             return chatView(chatId).onSuccess(chat -> events.chatAdded(added, chat));
           }
           return chatView(chatId);
@@ -123,15 +123,16 @@ final class ChatService {
         return Future.failedFuture(new ServiceError(ErrorCode.FORBIDDEN,
           "Only the chat's creator or an owner may remove other participants"));
       }
-      return store.inTransaction(tx -> store.removeParticipant(tx, chatId, removed)).map(deleted -> {
-        if (!deleted) {
-          throw ServiceError.notFound("Participant");
+      long now = System.currentTimeMillis();
+      return store.inTransaction(tx -> store.removeParticipant(tx, chatId, removed, now)).compose(seq -> {
+        if (seq == null) {
+          return Future.failedFuture(ServiceError.notFound("Participant"));
         }
         membership.remove(chatId, removed);
         LOG.info("User {} removed from chat {} by user {}", removed, chatId, caller);
-        events.participant(chatId, Events.PARTICIPANT_REMOVED, removed);
+        events.participant(chatId, Events.PARTICIPANT_REMOVED, removed, seq);
         events.chatRemoved(removed, chatId);
-        return view(chat);
+        return chatView(chatId);
       });
     });
   }

@@ -3,6 +3,7 @@ package chat.chats;
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,8 +42,9 @@ final class ChatStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatStore.class);
   private static final String USER_COLUMNS = "id, username, email, user_type, date_joined, is_active";
-  static final String CHAT_COLUMNS = "c.id, c.name, c.created_by, c.created_at, c.last_activity_at";
-  static final String MESSAGE_COLUMNS = "id, chat_id, sender_id, content, created_at, client_id";
+  static final String CHAT_COLUMNS = "c.id, c.name, c.created_by, c.created_at, c.last_activity_at, c.last_seq";
+  static final String MESSAGE_COLUMNS =
+    "id, chat_id, sender_id, content, created_at, client_id, seq, n, edited_at, deleted_at";
   /** Bytes the write probe stores (and removes again): a few pages, like a long message. */
   static final int PROBE_BYTES = 8192;
 
@@ -143,13 +146,12 @@ final class ChatStore {
       .map(rows -> rows.iterator().next().getLong("last_id"));
   }
 
-  /** The stored (committed) messages having these ids, by id, read on a reader connection. */
+  /** The stored (committed) messages having these ids, deleted ones included, by id, read on a reader connection. */
   Future<Map<Long, StoredMessage>> storedMessages(Collection<Long> ids) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
-    return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id IN (" + marks + ")")
+    return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id IN (" + placeholders(ids.size()) + ")")
       .execute(Tuple.wrap(new ArrayList<Object>(ids)))
       .map(rows -> {
         Map<Long, StoredMessage> found = new HashMap<>();
@@ -179,7 +181,7 @@ final class ChatStore {
   /** The newest {@code limit} messages of the chat. */
   Future<Page> newest(long chatId, int limit) {
     return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS
-        + " FROM messages WHERE chat_id = ? ORDER BY id DESC LIMIT ?")
+        + " FROM messages WHERE chat_id = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT ?")
       .execute(Tuple.of(chatId, limit + 1))
       .map(rows -> page(rows, limit, true));
   }
@@ -187,7 +189,7 @@ final class ChatStore {
   /** The {@code limit} messages just older than {@code id}. */
   Future<Page> before(long chatId, long id, int limit) {
     return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS
-        + " FROM messages WHERE chat_id = ? AND id < ? ORDER BY id DESC LIMIT ?")
+        + " FROM messages WHERE chat_id = ? AND id < ? AND deleted_at IS NULL ORDER BY id DESC LIMIT ?")
       .execute(Tuple.of(chatId, id, limit + 1))
       .map(rows -> page(rows, limit, true));
   }
@@ -195,7 +197,7 @@ final class ChatStore {
   /** The {@code limit} messages just newer than {@code id}. */
   Future<Page> after(long chatId, long id, int limit) {
     return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS
-        + " FROM messages WHERE chat_id = ? AND id > ? ORDER BY id ASC LIMIT ?")
+        + " FROM messages WHERE chat_id = ? AND id > ? AND deleted_at IS NULL ORDER BY id ASC LIMIT ?")
       .execute(Tuple.of(chatId, id, limit + 1))
       .map(rows -> page(rows, limit, false));
   }
@@ -235,18 +237,31 @@ final class ChatStore {
       .mapEmpty();
   }
 
-  /** True when the user was not a participant and now is. */
-  Future<Boolean> addParticipant(SqlConnection tx, long chatId, long userId, long now) {
-    return tx.preparedQuery("INSERT OR IGNORE INTO participants (chat_id, user_id, added_at) VALUES (?, ?, ?)")
-      .execute(Tuple.of(chatId, userId, now))
-      .map(result -> result.rowCount() == 1);
+  /**
+   * Adds the user and records {@code participant_added}: the seq of that event, null when the
+   * user was a participant already (nothing changed, no seq taken). The user's feed starts at
+   * that event, and its read marker at the chat's newest message (what came before is history,
+   * not unread).
+   */
+  Future<Long> addParticipant(SqlConnection tx, long chatId, long userId, long now) {
+    return tx.preparedQuery("INSERT OR IGNORE INTO participants"
+        + " (chat_id, user_id, added_at, joined_seq, last_read_message_id, last_read_n)"
+        + " SELECT ?, ?, ?, c.last_seq + 1,"
+        + " COALESCE((SELECT MAX(m.id) FROM messages m WHERE m.chat_id = c.id), 0), c.message_count"
+        + " FROM chats c WHERE c.id = ?")
+      .execute(Tuple.of(chatId, userId, now, chatId))
+      .compose(result -> result.rowCount() == 1
+        ? ChatLog.append(tx, chatId, ChatLog.Kind.PARTICIPANT_ADDED, null, userId, null, now).map(ChatLog.Entry::seq)
+        : Future.succeededFuture(null));
   }
 
-  /** True when the user was a participant and no longer is. */
-  Future<Boolean> removeParticipant(SqlConnection tx, long chatId, long userId) {
+  /** Removes the user and records {@code participant_removed}: its seq, null when the user was not a participant. */
+  Future<Long> removeParticipant(SqlConnection tx, long chatId, long userId, long now) {
     return tx.preparedQuery("DELETE FROM participants WHERE chat_id = ? AND user_id = ?")
       .execute(Tuple.of(chatId, userId))
-      .map(result -> result.rowCount() == 1);
+      .compose(result -> result.rowCount() == 1
+        ? ChatLog.append(tx, chatId, ChatLog.Kind.PARTICIPANT_REMOVED, null, userId, null, now).map(ChatLog.Entry::seq)
+        : Future.succeededFuture(null));
   }
 
   /** The stored messages having one of these idempotency keys. */
@@ -274,30 +289,116 @@ final class ChatStore {
     });
   }
 
-  /** Inserts messages whose ids were assigned by the caller. */
+  /** Inserts new messages whose ids, seqs and places were assigned by the caller. */
   Future<Void> insertMessages(SqlConnection tx, List<StoredMessage> messages) {
     if (messages.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Tuple> batch = new ArrayList<>(messages.size());
     for (StoredMessage m : messages) {
-      batch.add(Tuple.of(m.id(), m.chatId(), m.senderId(), m.content(), m.createdAt(), m.clientId()));
+      batch.add(Tuple.of(m.id(), m.chatId(), m.senderId(), m.content(), m.createdAt(), m.clientId(), m.seq(), m.n()));
     }
-    return tx.preparedQuery("INSERT INTO messages (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")
+    return tx.preparedQuery("INSERT INTO messages (id, chat_id, sender_id, content, created_at, client_id, seq, n)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
       .executeBatch(batch)
       .mapEmpty();
   }
 
-  /** Moves each chat's last activity forward to the given time (never back). */
-  Future<Void> touchChats(SqlConnection tx, Map<Long, Long> lastActivityByChat) {
-    if (lastActivityByChat.isEmpty()) {
+  /**
+   * Deletes messages (each given as {@code {id, chat_id}}, not deleted yet), in the given order:
+   * the content and reactions go, the row stays (its id, seq and place keep the feed and unread
+   * counts exact), and each takes a {@code message_deleted} seq of its chat.
+   */
+  Future<List<ChatLog.Entry>> deleteMessages(SqlConnection tx, List<long[]> messages, long now) {
+    Future<List<ChatLog.Entry>> done = Future.succeededFuture(new ArrayList<>(messages.size()));
+    for (long[] message : messages) {
+      long id = message[0];
+      long chatId = message[1];
+      done = done.compose(entries -> tx.preparedQuery(
+            "UPDATE messages SET content = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL")
+          .execute(Tuple.of(now, id))
+          .compose(v -> tx.preparedQuery("DELETE FROM reactions WHERE message_id = ?").execute(Tuple.of(id)))
+          .compose(v -> ChatLog.append(tx, chatId, ChatLog.Kind.MESSAGE_DELETED, id, null, null, now))
+          .map(entry -> {
+            entries.add(entry);
+            return entries;
+          }));
+    }
+    return done;
+  }
+
+  /** What a batch of messages did to one chat: its newest activity, seq and message count. */
+  record Advance(long lastActivityAt, long lastSeq, long messageCount) {
+  }
+
+  /** Writes each chat's new counters; last activity only moves forward. */
+  Future<Void> advanceChats(SqlConnection tx, Map<Long, Advance> byChat) {
+    if (byChat.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> batch = new ArrayList<>(lastActivityByChat.size());
-    lastActivityByChat.forEach((chatId, at) -> batch.add(Tuple.of(at, chatId)));
-    return tx.preparedQuery("UPDATE chats SET last_activity_at = MAX(last_activity_at, ?) WHERE id = ?")
+    List<Tuple> batch = new ArrayList<>(byChat.size());
+    byChat.forEach((chatId, a) -> batch.add(Tuple.of(a.lastActivityAt(), a.lastSeq(), a.messageCount(), chatId)));
+    return tx.preparedQuery("UPDATE chats SET last_activity_at = MAX(last_activity_at, ?), last_seq = ?,"
+        + " message_count = ? WHERE id = ?")
       .executeBatch(batch)
       .mapEmpty();
+  }
+
+  /** A read marker to move forward: to {@code messageId}, the {@code n}-th message of the chat. */
+  record Marker(long chatId, long userId, long messageId, long n, long at) {
+  }
+
+  /** Moves each marker forward (never back), in the caller's transaction. */
+  Future<Void> moveMarkers(SqlConnection tx, Collection<Marker> markers) {
+    if (markers.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>(markers.size());
+    for (Marker m : markers) {
+      batch.add(Tuple.of(m.messageId(), m.n(), m.at(), m.chatId(), m.userId(), m.messageId()));
+    }
+    return tx.preparedQuery("UPDATE participants SET last_read_message_id = ?, last_read_n = ?, read_at = ?"
+        + " WHERE chat_id = ? AND user_id = ? AND last_read_message_id < ?")
+      .executeBatch(batch)
+      .mapEmpty();
+  }
+
+  /**
+   * The reactions of these messages: per message, {@code [{emoji, count, user_ids}]} with the
+   * emoji in order of first use (messages without reactions are absent).
+   */
+  Future<Map<Long, JsonArray>> reactions(Collection<Long> messageIds) {
+    return reactions(reader, messageIds);
+  }
+
+  /** The same, on a given connection (inside a transaction). */
+  static Future<Map<Long, JsonArray>> reactions(SqlClient client, Collection<Long> messageIds) {
+    if (messageIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return client.preparedQuery("SELECT message_id, emoji, user_id FROM reactions WHERE message_id IN ("
+        + placeholders(messageIds.size()) + ") ORDER BY message_id, rowid")
+      .execute(Tuple.wrap(new ArrayList<Object>(messageIds)))
+      .map(rows -> {
+        Map<Long, Map<String, JsonArray>> byMessage = new HashMap<>();
+        for (Row row : rows) {
+          byMessage.computeIfAbsent(row.getLong("message_id"), id -> new LinkedHashMap<>())
+            .computeIfAbsent(row.getString("emoji"), e -> new JsonArray())
+            .add(row.getLong("user_id"));
+        }
+        Map<Long, JsonArray> result = new HashMap<>();
+        byMessage.forEach((messageId, byEmoji) -> {
+          JsonArray list = new JsonArray();
+          byEmoji.forEach((emoji, userIds) -> list.add(Views.reaction(emoji, userIds)));
+          result.put(messageId, list);
+        });
+        return result;
+      });
+  }
+
+  /** {@code ?, ?, ...} for an IN list of {@code n} values. */
+  static String placeholders(int n) {
+    return String.join(", ", Collections.nCopies(n, "?"));
   }
 
   // ---- row mapping ---------------------------------------------------------------------
@@ -330,11 +431,12 @@ final class ChatStore {
 
   static ChatRow chat(Row row) {
     return new ChatRow(row.getLong("id"), row.getString("name"), row.getLong("created_by"),
-      row.getLong("created_at"), row.getLong("last_activity_at"));
+      row.getLong("created_at"), row.getLong("last_activity_at"), row.getLong("last_seq"));
   }
 
   static StoredMessage message(Row row) {
     return new StoredMessage(row.getLong("id"), row.getLong("chat_id"), row.getLong("sender_id"),
-      row.getString("content"), row.getLong("created_at"), row.getString("client_id"));
+      row.getString("content"), row.getLong("created_at"), row.getString("client_id"),
+      row.getLong("seq"), row.getLong("n"), row.getLong("edited_at"), row.getLong("deleted_at"));
   }
 }

@@ -62,6 +62,7 @@ public class ChatVerticle extends VerticleBase {
       ChatService chats = new ChatService(store, membership, users, events);
       MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength, sendsPerUser);
       evictionTimer = vertx.setPeriodic(60_000, id -> sendsPerUser.evictFull());
+      ChatFeed feed = new ChatFeed(new ChatLog(readerPool), store, membership, users);
       AdminService admin = new AdminService(store, new AdminStore(readerPool), membership, users, events);
 
       return Future.all(users.load(), store.allParticipants().map(pairs -> {
@@ -77,6 +78,7 @@ public class ChatVerticle extends VerticleBase {
           serve(eventBus, Addresses.CHAT_MEMBERSHIP, chats::membership);
           serve(eventBus, Addresses.CHAT_MESSAGE_SEND, messages::send);
           serve(eventBus, Addresses.CHAT_MESSAGE_HISTORY, messages::history);
+          serve(eventBus, Addresses.CHAT_EVENTS_FEED, feed::events);
           // Readiness: DOWN while the database cannot be written (a full disk), until a write succeeds.
           serve(eventBus, Addresses.CHAT_PING, body -> Future.succeededFuture(
             new JsonObject().put("status", health.writable() ? "UP" : "DOWN")));

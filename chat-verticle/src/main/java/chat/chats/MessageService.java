@@ -65,11 +65,11 @@ final class MessageService {
     } else {
       page = store.newest(chatId, paging.limit());
     }
-    return page.map(p -> {
+    return page.compose(p -> store.reactions(p.messages().stream().map(StoredMessage::id).toList()).map(reactions -> {
       JsonArray messages = new JsonArray();
-      p.messages().forEach(m -> messages.add(Views.message(m, users.get(m.senderId()))));
+      p.messages().forEach(m -> messages.add(Views.message(m, users.get(m.senderId()), reactions.get(m.id()))));
       return new JsonObject().put("messages", messages).put("has_more", p.hasMore());
-    });
+    }));
   }
 
   private void requireMember(long chatId, long userId) {

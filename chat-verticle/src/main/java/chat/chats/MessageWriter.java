@@ -194,8 +194,10 @@ final class MessageWriter {
   // ---- one batch ----------------------------------------------------------------------
 
   /**
-   * Inside the transaction: resolves client_id duplicates, inserts the new messages, touches
-   * chats. The next id is read again here after a failed batch (whatever that batch left).
+   * Inside the transaction: resolves client_id duplicates, gives each new message the next seq
+   * and place of its chat, inserts the messages and their {@code message} events, advances the
+   * chats' counters and moves each sender's read marker to its newest message. The next id is
+   * read again here after a failed batch (whatever that batch left).
    */
   private Future<Outcome> write(SqlConnection tx, Attempt attempt) {
     Future<Long> first = nextId > 0 ? Future.succeededFuture(nextId) : store.lastMessageId(tx).map(last -> last + 1);
@@ -210,11 +212,15 @@ final class MessageWriter {
         keys.add(send.key());
       }
     }
-    return store.messagesByClientKey(tx, keys).compose(existing -> {
+    Set<Long> chatIds = new LinkedHashSet<>();
+    batch.forEach(send -> chatIds.add(send.chatId()));
+    return store.messagesByClientKey(tx, keys).compose(existing -> ChatLog.counters(tx, chatIds).compose(counters -> {
       Map<ClientKey, StoredMessage> byKey = new HashMap<>(existing);
       List<StoredMessage> results = new ArrayList<>(batch.size());
       List<StoredMessage> created = new ArrayList<>();
-      Map<Long, Long> lastActivity = new LinkedHashMap<>();
+      List<ChatLog.Entry> entries = new ArrayList<>();
+      Map<Long, ChatStore.Advance> advances = new LinkedHashMap<>();
+      Map<List<Long>, ChatStore.Marker> markers = new LinkedHashMap<>();
       long id = firstId;
       for (Pending send : batch) {
         ClientKey key = send.key();
@@ -224,21 +230,37 @@ final class MessageWriter {
           results.add(earlier);
           continue;
         }
+        ChatLog.Counters chat = counters.get(send.chatId());
+        if (chat == null) {
+          // The chat went (an owner deleted it) while the send waited.
+          results.add(null);
+          continue;
+        }
+        ChatStore.Advance before = advances.get(send.chatId());
+        long seq = (before == null ? chat.lastSeq() : before.lastSeq()) + 1;
+        long n = (before == null ? chat.messageCount() : before.messageCount()) + 1;
         StoredMessage message = new StoredMessage(id++, send.chatId(), send.senderId(), send.content(),
-          send.acceptedAt(), send.clientId());
+          send.acceptedAt(), send.clientId(), seq, n, null, null);
         created.add(message);
         results.add(message);
         if (key != null) {
           byKey.put(key, message);
         }
-        lastActivity.merge(message.chatId(), message.createdAt(), Math::max);
+        entries.add(new ChatLog.Entry(message.chatId(), seq, ChatLog.Kind.MESSAGE, message.id(), null, null,
+          message.createdAt()));
+        advances.put(message.chatId(), new ChatStore.Advance(
+          Math.max(message.createdAt(), before == null ? 0 : before.lastActivityAt()), seq, n));
+        markers.put(List.of(message.chatId(), message.senderId()), new ChatStore.Marker(message.chatId(),
+          message.senderId(), message.id(), n, message.createdAt()));
       }
       Outcome outcome = new Outcome(batch, results, created, id);
       attempt.outcome = outcome;
       return store.insertMessages(tx, created)
-        .compose(v -> store.touchChats(tx, lastActivity))
+        .compose(v -> ChatLog.insert(tx, entries))
+        .compose(v -> store.advanceChats(tx, advances))
+        .compose(v -> store.moveMarkers(tx, markers.values()))
         .map(v -> outcome);
-    });
+    }));
   }
 
   /** After COMMIT: reply to every sender, then publish the new messages in id order. */
@@ -251,11 +273,23 @@ final class MessageWriter {
     LOG.debug("Committed a batch of {} sends, {} new messages", outcome.sends().size(), outcome.created().size());
     for (int i = 0; i < outcome.sends().size(); i++) {
       StoredMessage message = outcome.results().get(i);
-      outcome.sends().get(i).reply().complete(Views.message(message, users.get(message.senderId())));
+      if (message == null) {
+        outcome.sends().get(i).reply().fail(ServiceError.notFound("Chat"));
+      } else {
+        outcome.sends().get(i).reply().complete(view(message));
+      }
     }
     for (StoredMessage message : outcome.created()) {
-      events.message(message.chatId(), Views.message(message, users.get(message.senderId())));
+      events.message(message.chatId(), view(message));
     }
+  }
+
+  /**
+   * A message as this writer answers it: a new one has no reactions; one found by its client_id
+   * is answered as it was first stored (its reactions and edits are in history and the feed).
+   */
+  private JsonObject view(StoredMessage message) {
+    return Views.message(message, users.get(message.senderId()), null);
   }
 
   /**
@@ -328,9 +362,13 @@ final class MessageWriter {
     outcome.created().forEach(m -> created.add(m.id()));
     for (int i = 0; i < sends.size(); i++) {
       StoredMessage message = outcome.results().get(i);
+      if (message == null) {
+        sends.get(i).reply().tryFail(ServiceError.notFound("Chat"));
+        continue;
+      }
       boolean isStored = !created.contains(message.id()) || (stored != null && stored.contains(message.id()));
       if (isStored) {
-        sends.get(i).reply().tryComplete(Views.message(message, users.get(message.senderId())));
+        sends.get(i).reply().tryComplete(view(message));
       } else {
         sends.get(i).reply().tryFail(error);
       }
@@ -338,7 +376,7 @@ final class MessageWriter {
     if (stored != null) {
       for (StoredMessage message : outcome.created()) {
         if (stored.contains(message.id())) {
-          events.message(message.chatId(), Views.message(message, users.get(message.senderId())));
+          events.message(message.chatId(), view(message));
         }
       }
     }

@@ -170,6 +170,39 @@ final class Validation {
     return new Paging(limit, before, after);
   }
 
+  /** The paging of a feed request: events with seq > afterSeq, at most limit of them. */
+  record FeedPaging(long afterSeq, int limit) {
+  }
+
+  static final int DEFAULT_FEED_PAGE = 100;
+  static final int MAX_FEED_PAGE = 500;
+
+  /**
+   * Feed paging: {@code after_seq} a whole number from 0 (default 0, the beginning),
+   * {@code limit} 1..500 (default 100); numbers or decimal strings, an empty string is absent.
+   */
+  static FeedPaging feedPaging(JsonObject body) {
+    Object afterValue = absentIfEmpty(body.getValue("after_seq"));
+    long afterSeq = 0;
+    if (afterValue != null) {
+      Long parsed = anyLong(afterValue);
+      if (parsed == null || parsed < 0) {
+        throw ServiceError.validation("after_seq", "must be a whole number from 0");
+      }
+      afterSeq = parsed;
+    }
+    Object limitValue = absentIfEmpty(body.getValue("limit"));
+    int limit = DEFAULT_FEED_PAGE;
+    if (limitValue != null) {
+      Long parsed = anyLong(limitValue);
+      if (parsed == null || parsed < 1 || parsed > MAX_FEED_PAGE) {
+        throw ServiceError.validation("limit", "must be an integer from 1 to " + MAX_FEED_PAGE);
+      }
+      limit = parsed.intValue();
+    }
+    return new FeedPaging(afterSeq, limit);
+  }
+
   private static Object absentIfEmpty(Object value) {
     return value instanceof String && ((String) value).isEmpty() ? null : value;
   }

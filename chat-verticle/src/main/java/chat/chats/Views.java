@@ -49,7 +49,7 @@ final class Views {
 
   /**
    * Chat object: {@code {id, name, created_at, created_by, participants:[user..],
-   * last_activity_at}}; last_activity_at (creation or newest message) extends the contract.
+   * last_activity_at, last_seq}}; last_activity_at (creation or newest message) extends the contract.
    */
   static JsonObject chat(ChatRow chat, List<JsonObject> participants) {
     return new JsonObject()
@@ -58,27 +58,64 @@ final class Views {
       .put("created_at", time(chat.createdAt()))
       .put("created_by", chat.createdBy())
       .put("participants", new JsonArray(new ArrayList<>(participants)))
-      .put("last_activity_at", time(chat.lastActivityAt()));
+      .put("last_activity_at", time(chat.lastActivityAt()))
+      .put("last_seq", chat.lastSeq());
   }
 
-  /** Message object: {@code {id, chat_id, sender:{id, username, user_type}, content, created_at}}. */
-  static JsonObject message(StoredMessage message, UserRecord sender) {
-    return new JsonObject()
+  /**
+   * Message object: {@code {id, chat_id, sender:{id, username, user_type}, content, created_at,
+   * seq, edited_at, reactions, attachments}}. A deleted message (only the feed shows one, in the
+   * events before its {@code message_deleted}) has empty content and reactions and a
+   * {@code deleted_at}.
+   */
+  static JsonObject message(StoredMessage message, UserRecord sender, JsonArray reactions) {
+    JsonObject json = new JsonObject()
       .put("id", message.id())
       .put("chat_id", message.chatId())
       .put("sender", sender(message.senderId(), sender))
       .put("content", message.content())
-      .put("created_at", time(message.createdAt()));
+      .put("created_at", time(message.createdAt()))
+      .put("seq", message.seq())
+      .put("edited_at", message.editedAt() == null ? null : time(message.editedAt()))
+      .put("reactions", reactions == null || message.deleted() ? new JsonArray() : reactions)
+      .put("attachments", new JsonArray());
+    if (message.deleted()) {
+      json.put("deleted_at", time(message.deletedAt()));
+    }
+    return json;
   }
 
-  /** Published on {@code chat.{id}}: {@code {type:"message", message}}. */
+  /** One entry of a message's {@code reactions}: {@code {emoji, count, user_ids}}. */
+  static JsonObject reaction(String emoji, JsonArray userIds) {
+    return new JsonObject().put("emoji", emoji).put("count", userIds.size()).put("user_ids", userIds);
+  }
+
+  /** Published on {@code chat.{id}}: {@code {type:"message", message, seq}}. */
   static JsonObject messageEvent(JsonObject message) {
-    return new JsonObject().put(Events.TYPE, Events.MESSAGE).put("message", message);
+    return new JsonObject().put(Events.TYPE, Events.MESSAGE).put("message", message)
+      .put(Events.SEQ, message.getLong("seq"));
   }
 
-  /** Published on {@code chat.{id}}: {@code {type:"participant_added"|"participant_removed", chat_id, user}}. */
-  static JsonObject participantEvent(String type, long chatId, JsonObject user) {
-    return new JsonObject().put(Events.TYPE, type).put("chat_id", chatId).put("user", user);
+  /** Published on {@code chat.{id}}: {@code {type:"message_edited", message, seq}}. */
+  static JsonObject messageEditedEvent(JsonObject message, long seq) {
+    return new JsonObject().put(Events.TYPE, Events.MESSAGE_EDITED).put("message", message).put(Events.SEQ, seq);
+  }
+
+  /** Published on {@code chat.{id}}: {@code {type:"reaction_changed", chat_id, message_id, reactions, seq}}. */
+  static JsonObject reactionChangedEvent(long chatId, long messageId, JsonArray reactions, long seq) {
+    return new JsonObject().put(Events.TYPE, Events.REACTION_CHANGED).put("chat_id", chatId)
+      .put("message_id", messageId).put("reactions", reactions).put(Events.SEQ, seq);
+  }
+
+  /** Published on {@code chat.{id}}: {@code {type:"chat_renamed", chat_id, name, seq}}. */
+  static JsonObject chatRenamedEvent(long chatId, String name, long seq) {
+    return new JsonObject().put(Events.TYPE, Events.CHAT_RENAMED).put("chat_id", chatId).put("name", name)
+      .put(Events.SEQ, seq);
+  }
+
+  /** Published on {@code chat.{id}}: {@code {type:"participant_added"|"participant_removed", chat_id, user, seq}}. */
+  static JsonObject participantEvent(String type, long chatId, JsonObject user, long seq) {
+    return new JsonObject().put(Events.TYPE, type).put("chat_id", chatId).put("user", user).put(Events.SEQ, seq);
   }
 
   /** Published on {@code chat.{id}} when an owner deleted the chat: {@code {type:"chat_deleted", chat_id}}. */
@@ -86,9 +123,10 @@ final class Views {
     return new JsonObject().put(Events.TYPE, Events.CHAT_DELETED).put("chat_id", chatId);
   }
 
-  /** Published on {@code chat.{id}} per message an owner deleted: {@code {type:"message_deleted", chat_id, message_id}}. */
-  static JsonObject messageDeletedEvent(long chatId, long messageId) {
-    return new JsonObject().put(Events.TYPE, Events.MESSAGE_DELETED).put("chat_id", chatId).put("message_id", messageId);
+  /** Published on {@code chat.{id}} per deleted message: {@code {type:"message_deleted", chat_id, message_id, seq}}. */
+  static JsonObject messageDeletedEvent(long chatId, long messageId, long seq) {
+    return new JsonObject().put(Events.TYPE, Events.MESSAGE_DELETED).put("chat_id", chatId).put("message_id", messageId)
+      .put(Events.SEQ, seq);
   }
 
   /** Published on {@code user.{id}}: {@code {type:"chat_added", chat}}. */

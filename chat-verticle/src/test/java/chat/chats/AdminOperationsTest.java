@@ -148,7 +148,7 @@ class AdminOperationsTest extends ChatTestBase {
     assertEquals(List.of(a.get(1), a.get(3)), ofType(firstEvents, "message_deleted").stream()
       .map(e -> e.getLong("message_id")).collect(Collectors.toList()));
     waitUntil("second chat's event", () -> ofType(secondEvents, "message_deleted").size() == 1);
-    assertEquals(new JsonObject().put("type", "message_deleted").put("chat_id", second).put("message_id", b),
+    assertEquals(new JsonObject().put("type", "message_deleted").put("chat_id", second).put("message_id", b).put("seq", 2),
       ofType(secondEvents, "message_deleted").get(0));
     assertEquals(List.of(a.get(0), a.get(2)), ids(allMessages(ALICE, first)).subList(0, 2));
 

@@ -24,7 +24,7 @@ class ChatOperationsTest extends ChatTestBase {
   void createIncludesCreatorCollapsesDuplicatesAndTrimsName() throws Exception {
     JsonObject chat = createChat(ALICE, "  Study group  ", BOB, BOB, ALICE, CAROL);
 
-    assertEquals(Set.of("id", "name", "created_at", "created_by", "participants", "last_activity_at"),
+    assertEquals(Set.of("id", "name", "created_at", "created_by", "participants", "last_activity_at", "last_seq"),
       chat.fieldNames());
     assertTrue(chat.getLong("id") > 0);
     assertEquals("Study group", chat.getString("name"));
@@ -158,7 +158,7 @@ class ChatOperationsTest extends ChatTestBase {
     JsonObject dave = AUTH_USERS.get(DAVE).copy();
     dave.remove("is_active");
     dave.remove("email");
-    assertEquals(new JsonObject().put("type", "participant_added").put("chat_id", chatId).put("user", dave),
+    assertEquals(new JsonObject().put("type", "participant_added").put("chat_id", chatId).put("user", dave).put("seq", 1),
       added.get(0));
   }
 

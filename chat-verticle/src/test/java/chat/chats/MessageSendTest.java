@@ -30,14 +30,15 @@ class MessageSendTest extends ChatTestBase {
 
     JsonObject message = send(ALICE, chatId, "hello bob");
 
-    assertEquals(Set.of("id", "chat_id", "sender", "content", "created_at"), message.fieldNames());
+    assertEquals(Set.of("id", "chat_id", "sender", "content", "created_at", "seq", "edited_at", "reactions", "attachments"),
+      message.fieldNames());
     assertEquals(chatId, message.getLong("chat_id"));
     assertEquals(new JsonObject().put("id", ALICE).put("username", "alice").put("user_type", "student"),
       message.getJsonObject("sender"));
     assertEquals("hello bob", message.getString("content"));
     assertTrue(message.getString("created_at").matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"));
     waitUntil("the message event arrived", () -> events.size() == 1);
-    assertEquals(new JsonObject().put("type", "message").put("message", message), events.get(0));
+    assertEquals(new JsonObject().put("type", "message").put("message", message).put("seq", 1), events.get(0));
     assertEquals(List.of(message), allMessages(BOB, chatId));
   }
 

@@ -26,6 +26,7 @@ final class ChatApi {
     router.delete("/api/chats/:chatId/participants/:userId").handler(Handlers.json(200, this::removeParticipant));
     router.get("/api/chats/:chatId/messages").handler(Handlers.json(200, this::history));
     router.post("/api/chats/:chatId/messages").handler(Handlers.json(201, this::send));
+    router.get("/api/chats/:chatId/events").handler(Handlers.json(200, this::events));
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -68,14 +69,23 @@ final class ChatApi {
 
   private Future<JsonObject> history(RoutingContext ctx) {
     JsonObject user = SessionUsers.require(ctx);
-    JsonObject command = chatCommand(ctx, user);
-    for (String param : new String[] {"limit", "before", "after"}) {
+    return services.request(Addresses.CHAT_MESSAGE_HISTORY, withQuery(ctx, chatCommand(ctx, user), "limit", "before", "after"));
+  }
+
+  private Future<JsonObject> events(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    return services.request(Addresses.CHAT_EVENTS_FEED, withQuery(ctx, chatCommand(ctx, user), "after_seq", "limit"));
+  }
+
+  /** Copies the named query parameters that are present (as strings: the service parses them). */
+  private static JsonObject withQuery(RoutingContext ctx, JsonObject command, String... params) {
+    for (String param : params) {
       String value = ctx.request().getParam(param);
       if (value != null) {
         command.put(param, value);
       }
     }
-    return services.request(Addresses.CHAT_MESSAGE_HISTORY, command);
+    return command;
   }
 
   private Future<JsonObject> send(RoutingContext ctx) {

@@ -98,6 +98,11 @@ public final class Addresses {
   public static final String CHAT_MESSAGE_SEND = "svc.chat.messages.send";
   /** {@code {user_id, chat_id, limit?, before?, after?}} -> {@code {messages:[..], has_more}}. */
   public static final String CHAT_MESSAGE_HISTORY = "svc.chat.messages.history";
+  /**
+   * {@code {user_id, chat_id, after_seq?, limit?}} -> {@code {events:[..], has_more, last_seq}}:
+   * the chat's numbered events after a seq, from the caller's joining on. Fails VALIDATION, NOT_FOUND.
+   */
+  public static final String CHAT_EVENTS_FEED = "svc.chat.events.feed";
   /** {@code {}} -> {@code {status:"UP"}}. */
   public static final String CHAT_PING = "svc.chat.ping";
 

@@ -19,16 +19,30 @@ public final class Events {
 
   // ---- on chat.{id} (published by the chat service after COMMIT) ------------------------
 
-  /** {@code {type, message}}: a message was stored. */
+  /** {@code {type, message, seq}}: a message was stored. */
   public static final String MESSAGE = "message";
-  /** {@code {type, chat_id, user}}: someone was added to the chat. */
+  /** {@code {type, chat_id, user, seq}}: someone was added to the chat. */
   public static final String PARTICIPANT_ADDED = "participant_added";
-  /** {@code {type, chat_id, user}}: someone left or was removed. */
+  /** {@code {type, chat_id, user, seq}}: someone left or was removed. */
   public static final String PARTICIPANT_REMOVED = "participant_removed";
-  /** {@code {type, chat_id, message_id}}: an owner deleted a message. */
+  /** {@code {type, message, seq}}: a message was edited (the message as it is now). */
+  public static final String MESSAGE_EDITED = "message_edited";
+  /** {@code {type, chat_id, message_id, seq}}: a message was deleted (by its sender, the chat's creator or an owner). */
   public static final String MESSAGE_DELETED = "message_deleted";
-  /** {@code {type, chat_id}}: an owner deleted the chat. */
+  /** {@code {type, chat_id, message_id, reactions, seq}}: a message's reactions changed. */
+  public static final String REACTION_CHANGED = "reaction_changed";
+  /** {@code {type, chat_id, name, seq}}: the chat was renamed. */
+  public static final String CHAT_RENAMED = "chat_renamed";
+  /** {@code {type, chat_id, user_id, last_read_message_id}}: a read marker moved (live only, no seq). */
+  public static final String READ = "read";
+  /** {@code {type, chat_id}}: an owner deleted the chat (it has no seq: the chat and its feed are gone). */
   public static final String CHAT_DELETED = "chat_deleted";
+
+  /**
+   * The field of every durable event on {@code chat.{id}} holding the chat's sequence number of
+   * the change (1, 2, 3, ... without gaps); {@code read} events have none.
+   */
+  public static final String SEQ = "seq";
 
   // ---- written by a gateway to one socket ----------------------------------------------
 
@@ -44,6 +58,8 @@ public final class Events {
   public static final String CHAT_ADDED = "chat_added";
   /** {@code {type, chat_id}}: the user was removed from a chat, left it, or it was deleted. */
   public static final String CHAT_REMOVED = "chat_removed";
+  /** {@code {type, chat_id, unread_count, last_read_message_id}}: the user's read marker of a chat moved. */
+  public static final String UNREAD = "unread";
 
   // ---- on svc.auth.events.user (published by auth) -------------------------------------
 
