@@ -377,7 +377,7 @@ final class ChatStore {
       return Future.succeededFuture(Map.of());
     }
     return client.preparedQuery("SELECT message_id, emoji, user_id FROM reactions WHERE message_id IN ("
-        + placeholders(messageIds.size()) + ") ORDER BY message_id, rowid")
+        + placeholders(messageIds.size()) + ") ORDER BY message_id, id")
       .execute(Tuple.wrap(new ArrayList<Object>(messageIds)))
       .map(rows -> {
         Map<Long, Map<String, JsonArray>> byMessage = new HashMap<>();
