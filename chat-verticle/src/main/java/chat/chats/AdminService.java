@@ -38,13 +38,16 @@ final class AdminService {
   private final Membership membership;
   private final UserDirectory users;
   private final ChatEvents events;
+  private final ReadMarkers reads;
 
-  AdminService(ChatStore store, AdminStore admin, Membership membership, UserDirectory users, ChatEvents events) {
+  AdminService(ChatStore store, AdminStore admin, Membership membership, UserDirectory users, ChatEvents events,
+               ReadMarkers reads) {
     this.store = store;
     this.admin = admin;
     this.membership = membership;
     this.users = users;
     this.events = events;
+    this.reads = reads;
   }
 
   /** {@code {page?, page_size?, search?}} -> a page of chats, newest first, each with message_count. */
@@ -100,12 +103,9 @@ final class AdminService {
               membership.add(chatId, List.of(added));
               LOG.info("User {} added to chat {} by owner {}", added, chatId, actor.id());
               events.participant(chatId, Events.PARTICIPANT_ADDED, added, seq);
-              // The added user sees the chat as participants do (no emails), not as owners do.
-              store.chat(chatId).onSuccess(row -> {
-                if (row != null) {
-                  events.chatAdded(added, Views.chat(row, new ArrayList<>(users.usersJson(membership.participants(chatId)))));
-                }
-              });
+              // The added user sees the chat as participants do (no emails, its own read marker),
+              // not as owners do; a chat deleted meanwhile is announced by chat_deleted instead.
+              reads.chatFor(chatId, added).onSuccess(chat -> events.chatAdded(added, chat));
             }
             return getChat(new JsonObject().put("chat_id", chatId));
           });

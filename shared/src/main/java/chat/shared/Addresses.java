@@ -77,7 +77,11 @@ public final class Addresses {
    * participant's {@code user.{id}} (the creator's too). Fails VALIDATION.
    */
   public static final String CHAT_CREATE = "svc.chat.create";
-  /** {@code {user_id}} -> {@code {chats:[chat..]}}, most recent activity first. */
+  /**
+   * {@code {user_id}} -> {@code {chats:[chat..]}}, most recent activity first; each chat carries
+   * the caller's {@code unread_count} and {@code last_read_message_id}, as every chat object of
+   * these addresses does.
+   */
   public static final String CHAT_LIST = "svc.chat.list";
   /** {@code {user_id, chat_id}} -> chat. Fails NOT_FOUND when absent or user is not a participant. */
   public static final String CHAT_GET = "svc.chat.get";
@@ -103,6 +107,18 @@ public final class Addresses {
    * the chat's numbered events after a seq, from the caller's joining on. Fails VALIDATION, NOT_FOUND.
    */
   public static final String CHAT_EVENTS_FEED = "svc.chat.events.feed";
+  /**
+   * {@code {user_id, chat_id, message_id}} -> {@code {chat_id, user_id, last_read_message_id,
+   * unread_count}}: moves the caller's read marker forward to a message of the chat (at or below
+   * it: nothing changes). A move publishes {@code read} on the chat and {@code unread} on the
+   * caller's {@code user.{id}}. Fails VALIDATION (message_id not a message of this chat), NOT_FOUND.
+   */
+  public static final String CHAT_READ_MARK = "svc.chat.reads.mark";
+  /**
+   * {@code {user_id, chat_id}} -> {@code {reads:[{user_id, last_read_message_id, read_at}..]}}:
+   * every participant's marker. Fails NOT_FOUND.
+   */
+  public static final String CHAT_READS = "svc.chat.reads.list";
   /** {@code {}} -> {@code {status:"UP"}}. */
   public static final String CHAT_PING = "svc.chat.ping";
 
@@ -175,7 +191,7 @@ public final class Addresses {
   }
 
   /**
-   * The private address of one user: {@code chat_added}, {@code chat_removed} (see
+   * The private address of one user: {@code chat_added}, {@code chat_removed}, {@code unread} (see
    * {@link Events}); only that user's own bridge sockets may register on it, nobody may send
    * or publish there through the bridge.
    */
