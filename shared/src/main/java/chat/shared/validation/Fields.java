@@ -257,27 +257,31 @@ public final class Fields {
   // ---- lists ---------------------------------------------------------------------------
 
   /**
-   * A list of {@code minSize} to {@code maxSize} ids given as JSON integers, in the order given
-   * (repeats kept). Absent or null is an empty list when {@code minSize} is 0, else "is required";
-   * an empty list after a problem.
+   * A required list of {@code minSize} to {@code maxSize} ids given as JSON integers, in the
+   * order given (repeats kept); an empty list after recording a problem.
    */
   public List<Long> ids(String field, int minSize, int maxSize) {
-    return list(field, minSize, maxSize, true);
+    return list(field, minSize, maxSize, true, true);
+  }
+
+  /** The same, where absent or null is an empty list. */
+  public List<Long> optionalIds(String field, int maxSize) {
+    return list(field, 0, maxSize, true, false);
   }
 
   /**
-   * The same for any integers (JSON integers that fit a long, not only ids): for look-ups, where
-   * a number that cannot be an id simply finds nothing.
+   * A required list of any integers (JSON integers that fit a long, not only ids): for look-ups,
+   * where a number that cannot be an id simply finds nothing.
    */
   public List<Long> integers(String field, int minSize, int maxSize) {
-    return list(field, minSize, maxSize, false);
+    return list(field, minSize, maxSize, false, true);
   }
 
-  private List<Long> list(String field, int minSize, int maxSize, boolean idsOnly) {
+  private List<Long> list(String field, int minSize, int maxSize, boolean idsOnly, boolean required) {
     String what = idsOnly ? "ids" : "integers";
     Object value = body.getValue(field);
     if (value == null) {
-      if (minSize > 0) {
+      if (required) {
         reject(field, REQUIRED);
       }
       return List.of();

@@ -29,7 +29,7 @@ class FieldsTest {
     assertNull(in.requiredString("name"));
     assertEquals(0, in.id("id"));
     assertEquals(50, in.boundedInt("limit", 50, 1, 200));
-    assertEquals(List.of(), in.ids("ids", 0, 10));
+    assertEquals(List.of(), in.optionalIds("ids", 10));
     assertNull(in.requiredString("missing"));
     assertEquals("ok", in.optionalString("absent") == null ? "ok" : "no");
 
@@ -178,9 +178,13 @@ class FieldsTest {
   void idListsKeepTheOrderGivenAndRefuseAnythingElse() {
     Fields in = new Fields(new JsonObject().put("ids", new JsonArray().add(3).add(1).add(3)));
     assertEquals(List.of(3L, 1L, 3L), in.ids("ids", 1, 3));
-    assertEquals(List.of(), in.ids("absent", 0, 3), "absent is empty when none are needed");
-    assertEquals(List.of(), new Fields(new JsonObject().putNull("ids")).ids("ids", 0, 3));
+    assertEquals(List.of(), in.optionalIds("absent", 3), "absent is empty where the list is optional");
+    assertEquals(List.of(), new Fields(new JsonObject().putNull("ids")).optionalIds("ids", 3));
+    assertEquals(List.of(), new Fields(new JsonObject().put("ids", new JsonArray())).integers("ids", 0, 3));
     in.throwIfInvalid();
+    Fields required = new Fields(new JsonObject());
+    required.integers("ids", 0, 3);
+    assertEquals("is required", invalid(required).fields().getString("ids"));
 
     for (Object value : new Object[] {null, "1,2", 2, new JsonObject(), new JsonArray(), new JsonArray().add(1).add(2).add(3).add(4),
       new JsonArray().add(0), new JsonArray().add(-3), new JsonArray().add("2"), new JsonArray().add(2.5),
