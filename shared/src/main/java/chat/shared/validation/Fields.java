@@ -40,7 +40,10 @@ public final class Fields {
   private final JsonObject problems;
   private final boolean emptyIsAbsent;
 
-  /** The fields of {@code body} (null reads as an empty body); an empty string counts as absent for numbers. */
+  /**
+   * The fields of {@code body} (null reads as an empty body); an empty string counts as absent
+   * for the readers of numbers, ids and instants.
+   */
   public Fields(JsonObject body) {
     this(body == null ? new JsonObject() : body, new JsonObject(), true);
   }
@@ -53,7 +56,8 @@ public final class Fields {
 
   /**
    * The fields of {@code body} where an empty string is a value like any other (a number reader
-   * refuses it), for requests whose callers never send an empty field to mean "not given".
+   * refuses it): for the requests whose contract answers an empty parameter with 400
+   * ({@code GET /api/users?limit=}).
    */
   public static Fields keepingEmptyStrings(JsonObject body) {
     return new Fields(body == null ? new JsonObject() : body, new JsonObject(), false);
