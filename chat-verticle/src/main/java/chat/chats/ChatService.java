@@ -4,6 +4,7 @@ import chat.shared.ErrorCode;
 import chat.shared.Events;
 import chat.shared.ServiceError;
 import chat.shared.UserType;
+import chat.shared.validation.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -40,10 +41,13 @@ final class ChatService {
   /** {@code {user_id, name, participant_ids}} -> chat; the creator is always a participant. */
   Future<JsonObject> create(JsonObject body) {
     long caller = Validation.caller(body);
-    String name = Validation.chatName(body);
+    Fields in = new Fields(body);
+    String name = Validation.chatName(in);
+    List<Long> others = Validation.participantIds(in);
+    in.throwIfInvalid();
     Set<Long> participants = new LinkedHashSet<>();
     participants.add(caller);
-    participants.addAll(Validation.participantIds(body));
+    participants.addAll(others);
     return users.resolve(participants, "participant_ids").compose(resolved -> {
       long now = System.currentTimeMillis();
       return store.inTransaction(tx -> store.upsertUsers(tx, resolved)
@@ -78,8 +82,10 @@ final class ChatService {
   /** {@code {user_id, chat_id, participant_id}} -> chat; adding a present participant changes nothing. */
   Future<JsonObject> addParticipant(JsonObject body) {
     long caller = Validation.caller(body);
-    long chatId = Validation.chatId(body);
-    long added = Validation.id(body, "participant_id", "user_id", false);
+    Fields in = new Fields(body);
+    long chatId = Validation.chatId(in);
+    long added = Validation.id(in, "participant_id", "user_id", false);
+    in.throwIfInvalid();
     requireMember(chatId, caller);
     if (membership.isMember(chatId, added)) {
       return reads.chatFor(chatId, caller);
@@ -110,8 +116,10 @@ final class ChatService {
    */
   Future<JsonObject> removeParticipant(JsonObject body) {
     long caller = Validation.caller(body);
-    long chatId = Validation.chatId(body);
-    long removed = Validation.id(body, "participant_id", "user_id", true);
+    Fields in = new Fields(body);
+    long chatId = Validation.chatId(in);
+    long removed = Validation.id(in, "participant_id", "user_id", true);
+    in.throwIfInvalid();
     requireMember(chatId, caller);
     if (!membership.isMember(chatId, removed)) {
       throw ServiceError.notFound("Participant");

@@ -1,5 +1,6 @@
 package chat.shared;
 
+import chat.shared.validation.Ids;
 import java.util.OptionalLong;
 
 /**
@@ -173,8 +174,8 @@ public final class Addresses {
 
   // ---- public bridge addresses -------------------------------------------------------
 
-  /** A chat id as it may appear in a public address: positive, no leading zero, fits a long. */
-  private static final String ID = "[1-9][0-9]{0,17}";
+  /** An id as it may appear in a public address: the code base's one id rule. */
+  private static final String ID = Ids.PATTERN;
   private static final String PREFIX = "chat.";
   private static final String USER_PREFIX = "user.";
   private static final String SEND_SUFFIX = ".send";
@@ -228,24 +229,8 @@ public final class Addresses {
     return id(address, PREFIX.length(), address.length() - SEND_SUFFIX.length());
   }
 
-  /**
-   * The id spelled by {@code address[from, to)} when it matches {@link #ID} exactly (1 to 18
-   * digits, no leading zero), or empty. Hand-written rather than a regex: the gateway runs it
-   * for every event it delivers to every socket.
-   */
+  /** The id spelled by {@code address[from, to)} when it matches {@link #ID} exactly, or empty. */
   private static OptionalLong id(String address, int from, int to) {
-    int length = to - from;
-    if (length < 1 || length > 18 || address.charAt(from) == '0') {
-      return OptionalLong.empty();
-    }
-    long value = 0;
-    for (int i = from; i < to; i++) {
-      char c = address.charAt(i);
-      if (c < '0' || c > '9') {
-        return OptionalLong.empty();
-      }
-      value = value * 10 + (c - '0');
-    }
-    return OptionalLong.of(value);
+    return Ids.parse(address, from, to);
   }
 }
