@@ -190,7 +190,7 @@ class ReadMarkersTest extends ChatTestBase {
     long mine = send(ALICE, chatId, "here").getLong("id");
     long elsewhere = send(ALICE, otherChat, "there").getLong("id");
 
-    for (long messageId : new long[] {elsewhere, elsewhere + 1000, Long.MAX_VALUE}) {
+    for (long messageId : new long[] {elsewhere, elsewhere + 1000, 999_999_999_999_999_999L}) {
       ServiceError error = failure(ErrorCode.VALIDATION, Addresses.CHAT_READ_MARK, readRequest(BOB, chatId, messageId));
       assertEquals("is not a message of this chat", error.fields().getString("message_id"), "message " + messageId);
     }
