@@ -62,10 +62,23 @@ final class MessageChangeStore {
       .map(result -> result.rowCount() == 1);
   }
 
-  /** Removes the user's reaction; false when it had none. */
+  /**
+   * Removes the user's reaction; false when it had none. An emoji others still use keeps its
+   * place: the rowid orders first use ({@link ChatStore#reactions}), so the emoji's earliest
+   * remaining row takes over the removed row's rowid when that was earlier.
+   */
   Future<Boolean> removeReaction(SqlConnection tx, long messageId, String emoji, long userId) {
-    return tx.preparedQuery("DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ?")
+    return tx.preparedQuery("DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING rowid AS r")
       .execute(Tuple.of(messageId, emoji, userId))
-      .map(result -> result.rowCount() == 1);
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture(false);
+        }
+        long removed = rows.iterator().next().getLong("r");
+        return tx.preparedQuery("UPDATE reactions SET rowid = ? WHERE rowid ="
+            + " (SELECT MIN(rowid) FROM reactions WHERE message_id = ? AND emoji = ?) AND rowid > ?")
+          .execute(Tuple.of(removed, messageId, emoji, removed))
+          .map(true);
+      });
   }
 }
