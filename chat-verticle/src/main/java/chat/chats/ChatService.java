@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat operations: create, list, get, add and remove participants, membership. Permission
+ * The chat operations: create, list, get, rename, add and remove participants, membership. Permission
  * checks read the {@link Membership} cache; changes are written in one transaction and the caches
  * and events follow only after COMMIT. Every chat object answered or published is the one its
  * recipient sees, with that user's read marker and unread count ({@link ReadMarkers#chatFor}).
@@ -124,7 +124,7 @@ final class ChatService {
     if (!membership.isMember(chatId, removed)) {
       throw ServiceError.notFound("Participant");
     }
-    boolean owner = isOwner(caller, body.getValue("user_type"));
+    boolean owner = isOwner(users, caller, body.getValue("user_type"));
     return store.chat(chatId).compose(chat -> {
       if (chat == null) {
         return Future.failedFuture(ServiceError.notFound("Chat"));
@@ -148,6 +148,40 @@ final class ChatService {
     });
   }
 
+  /**
+   * {@code {user_id, user_type, chat_id, name}} -> chat as it is after the rename; the chat's
+   * creator or an owner. The same name (after trimming) changes nothing and takes no seq.
+   */
+  Future<JsonObject> rename(JsonObject body) {
+    long caller = Validation.caller(body);
+    Fields in = new Fields(body);
+    long chatId = Validation.chatId(in);
+    String name = Validation.chatName(in);
+    in.throwIfInvalid();
+    requireMember(chatId, caller);
+    boolean owner = isOwner(users, caller, body.getValue("user_type"));
+    long now = System.currentTimeMillis();
+    return store.inTransaction(tx -> store.chat(tx, chatId).compose(chat -> {
+      if (chat == null) {
+        return Future.failedFuture(ServiceError.notFound("Chat"));
+      }
+      if (chat.createdBy() != caller && !owner) {
+        return Future.failedFuture(new ServiceError(ErrorCode.FORBIDDEN,
+          "Only the chat's creator or an owner may rename it"));
+      }
+      if (chat.name().equals(name)) {
+        return Future.succeededFuture((Long) null);
+      }
+      return store.renameChat(tx, chatId, name, now);
+    })).compose(seq -> {
+      if (seq != null) {
+        LOG.info("Chat {} renamed by user {}", chatId, caller);
+        events.chatRenamed(chatId, name, seq);
+      }
+      return reads.chatFor(chatId, caller);
+    });
+  }
+
   /** {@code {user_id, chat_id}} -> {@code {member}}, from the cache. */
   Future<JsonObject> membership(JsonObject body) {
     long caller = Validation.caller(body);
@@ -165,7 +199,7 @@ final class ChatService {
   }
 
   /** The caller's type as the gateway stamped it from the session, else as auth last told us. */
-  private boolean isOwner(long caller, Object userType) {
+  static boolean isOwner(UserDirectory users, long caller, Object userType) {
     String type = userType instanceof String ? (String) userType : null;
     if (type == null) {
       UserRecord known = users.get(caller);

@@ -164,7 +164,12 @@ final class ChatStore {
 
   /** The chat, or null. */
   Future<ChatRow> chat(long chatId) {
-    return reader.preparedQuery("SELECT " + CHAT_COLUMNS + " FROM chats c WHERE c.id = ?")
+    return chat(reader, chatId);
+  }
+
+  /** The same, on a given connection (inside a transaction). */
+  Future<ChatRow> chat(SqlClient client, long chatId) {
+    return client.preparedQuery("SELECT " + CHAT_COLUMNS + " FROM chats c WHERE c.id = ?")
       .execute(Tuple.of(chatId))
       .map(rows -> rows.size() == 0 ? null : chat(rows.iterator().next()));
   }
@@ -244,6 +249,14 @@ final class ChatStore {
       .compose(result -> result.rowCount() == 1
         ? ChatLog.append(tx, chatId, ChatLog.Kind.PARTICIPANT_ADDED, null, userId, null, now).map(ChatLog.Entry::seq)
         : Future.succeededFuture(null));
+  }
+
+  /** Renames the chat and records {@code chat_renamed}: its seq. */
+  Future<Long> renameChat(SqlConnection tx, long chatId, String name, long now) {
+    return tx.preparedQuery("UPDATE chats SET name = ? WHERE id = ?")
+      .execute(Tuple.of(name, chatId))
+      .compose(v -> ChatLog.append(tx, chatId, ChatLog.Kind.CHAT_RENAMED, null, null, name, now))
+      .map(ChatLog.Entry::seq);
   }
 
   /** Removes the user and records {@code participant_removed}: its seq, null when the user was not a participant. */

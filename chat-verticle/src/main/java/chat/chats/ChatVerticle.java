@@ -62,6 +62,10 @@ public class ChatVerticle extends VerticleBase {
       ReadMarkers reads = new ReadMarkers(new ReadStore(readerPool), store, membership, users, events);
       ChatService chats = new ChatService(store, membership, users, events, reads);
       MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength, sendsPerUser);
+      MessageChangeStore changeStore = new MessageChangeStore();
+      MessageChanges messageChanges = new MessageChanges(store, changeStore, membership, users, events,
+        maxMessageLength, sendsPerUser);
+      Reactions reactions = new Reactions(store, changeStore, membership, events, sendsPerUser);
       evictionTimer = vertx.setPeriodic(60_000, id -> sendsPerUser.evictFull());
       ChatFeed feed = new ChatFeed(new ChatLog(readerPool), store, membership, users);
       AdminService admin = new AdminService(store, new AdminStore(readerPool), membership, users, events, reads);
@@ -82,6 +86,11 @@ public class ChatVerticle extends VerticleBase {
           serve(eventBus, Addresses.CHAT_EVENTS_FEED, feed::events);
           serve(eventBus, Addresses.CHAT_READ_MARK, reads::markRead);
           serve(eventBus, Addresses.CHAT_READS, reads::receipts);
+          serve(eventBus, Addresses.CHAT_RENAME, chats::rename);
+          serve(eventBus, Addresses.CHAT_MESSAGE_EDIT, messageChanges::edit);
+          serve(eventBus, Addresses.CHAT_MESSAGE_DELETE, messageChanges::delete);
+          serve(eventBus, Addresses.CHAT_REACTION_ADD, reactions::add);
+          serve(eventBus, Addresses.CHAT_REACTION_REMOVE, reactions::remove);
           // Readiness: DOWN while the database cannot be written (a full disk), until a write succeeds.
           serve(eventBus, Addresses.CHAT_PING, body -> Future.succeededFuture(
             new JsonObject().put("status", health.writable() ? "UP" : "DOWN")));

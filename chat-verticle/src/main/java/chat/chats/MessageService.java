@@ -39,12 +39,7 @@ final class MessageService {
    */
   Future<JsonObject> send(JsonObject body) {
     long caller = Validation.caller(body);
-    String budget = Long.toString(caller);
-    if (!sendsPerUser.tryTake(budget)) {
-      DomainMetrics.rateLimited("message");
-      long waitMs = sendsPerUser.waitMillis(budget);
-      throw ServiceError.rateLimited("Too many messages, slow down", (waitMs + 999) / 1000);
-    }
+    takeBudget(sendsPerUser, caller);
     Fields in = new Fields(body);
     long chatId = Validation.chatId(in);
     String content = Validation.content(in, maxMessageLength);
@@ -75,6 +70,19 @@ final class MessageService {
       p.messages().forEach(m -> messages.add(Views.message(m, users.get(m.senderId()), reactions.get(m.id()))));
       return new JsonObject().put("messages", messages).put("has_more", p.hasMore());
     }));
+  }
+
+  /**
+   * Takes one from the caller's send budget, or fails RATE_LIMITED with the real wait. Sends,
+   * edits, deletes and reactions share the budget: each is a durable change with a seq.
+   */
+  static void takeBudget(TokenBuckets sendsPerUser, long caller) {
+    String budget = Long.toString(caller);
+    if (!sendsPerUser.tryTake(budget)) {
+      DomainMetrics.rateLimited("message");
+      long waitMs = sendsPerUser.waitMillis(budget);
+      throw ServiceError.rateLimited("Too many messages, slow down", (waitMs + 999) / 1000);
+    }
   }
 
   private void requireMember(long chatId, long userId) {

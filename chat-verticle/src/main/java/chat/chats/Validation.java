@@ -143,6 +143,37 @@ final class Validation {
     return new FeedPaging(in.wholeNumber("after_seq", 0), in.boundedInt("limit", DEFAULT_FEED_PAGE, 1, MAX_FEED_PAGE));
   }
 
+  static final int MAX_EMOJI_CODE_POINTS = 16;
+
+  /**
+   * A reaction's {@code emoji}: 1 to 16 code points (a ZWJ sequence, a flag or a skin tone counts
+   * each of its code points), well-formed, with no white space, control or bidirectional
+   * formatting characters (the zero-width joiner and variation selectors are allowed).
+   * Returned exactly as given: two spellings of one emoji are two reactions.
+   */
+  static String emoji(Fields in) {
+    String emoji = string(in, "emoji");
+    if (emoji == null) {
+      return null;
+    }
+    int length = emoji.codePointCount(0, emoji.length());
+    if (!wellFormed(emoji)) {
+      in.reject("emoji", "must be valid Unicode text");
+    } else if (length < 1 || length > MAX_EMOJI_CODE_POINTS) {
+      in.reject("emoji", "must be 1 to " + MAX_EMOJI_CODE_POINTS + " code points");
+    } else if (emoji.codePoints().anyMatch(Validation::notInEmoji)) {
+      in.reject("emoji", "must not contain white space or control characters");
+    }
+    return emoji;
+  }
+
+  /** White space, controls, and the bidirectional marks, embeddings, overrides and isolates. */
+  private static boolean notInEmoji(int cp) {
+    return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.getType(cp) == Character.CONTROL
+      || cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E)
+      || (cp >= 0x2066 && cp <= 0x2069);
+  }
+
   // ---- the same rules, each thrown at once -------------------------------------------
 
   static long chatId(JsonObject body) {

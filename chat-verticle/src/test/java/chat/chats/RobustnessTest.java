@@ -17,7 +17,9 @@ class RobustnessTest extends ChatTestBase {
 
   private static final List<String> OPERATIONS = List.of(Addresses.CHAT_CREATE, Addresses.CHAT_LIST,
     Addresses.CHAT_GET, Addresses.CHAT_ADD_PARTICIPANT, Addresses.CHAT_REMOVE_PARTICIPANT,
-    Addresses.CHAT_MEMBERSHIP, Addresses.CHAT_MESSAGE_SEND, Addresses.CHAT_MESSAGE_HISTORY);
+    Addresses.CHAT_MEMBERSHIP, Addresses.CHAT_MESSAGE_SEND, Addresses.CHAT_MESSAGE_HISTORY,
+    Addresses.CHAT_RENAME, Addresses.CHAT_MESSAGE_EDIT, Addresses.CHAT_MESSAGE_DELETE,
+    Addresses.CHAT_REACTION_ADD, Addresses.CHAT_REACTION_REMOVE);
 
   @Test
   void pingAnswersUp() throws Exception {

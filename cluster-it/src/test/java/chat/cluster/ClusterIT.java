@@ -888,4 +888,38 @@ class ClusterIT {
     return new JsonObject().put("type", "message")
       .put("message", new JsonObject().put("id", 0).put("chat_id", chatId).put("content", content));
   }
+
+  /**
+   * Issue 11: an edit made through gateway 1 takes the chat's next seq and reaches a socket on
+   * gateway 2 as {@code message_edited} with that seq and the new content, and the chat's feed
+   * through gateway 2 holds the same event.
+   */
+  @Test
+  @Order(300)
+  void editThroughGateway1ReachesASocketOnGateway2WithItsSeq() throws Exception {
+    if (!gateway1.isAlive()) {
+      gateway1.start();
+      gateway1.awaitLine(READY, START_TIMEOUT_MS);
+      awaitHealth(port1, 200, 30_000);
+    }
+    HttpUser editor = user("ed_editor").signUp(port1);
+    HttpUser reader = user("ed_reader").signUp(port2);
+    long chat = editor.createChat(port1, "edits across gateways", reader.id());
+    BridgeSocket readerOn2 = socket(reader, port2);
+    readerOn2.subscribe(chat);
+    JsonObject sent = editor.sendMessage(port1, chat, "first draft");
+    readerOn2.message(chat, "first draft");
+
+    HttpResponse<Buffer> edited = editor.send(HttpMethod.PATCH, port1,
+      "/api/chats/" + chat + "/messages/" + sent.getLong("id"), new JsonObject().put("content", "final text"));
+    HttpUser.expect(edited, 200, "edit through gateway 1");
+
+    JsonObject event = readerOn2.event("chat." + chat, "message_edited").getJsonObject("body");
+    assertEquals(sent.getLong("seq") + 1, event.getLong("seq"), "the edit took the chat's next seq");
+    assertEquals(edited.bodyAsJsonObject(), event.getJsonObject("message"));
+    assertEquals("final text", event.getJsonObject("message").getString("content"));
+    JsonObject feed = reader.get(port2, "/api/chats/" + chat + "/events?after_seq=" + sent.getLong("seq"))
+      .bodyAsJsonObject();
+    assertEquals(event, feed.getJsonArray("events").getJsonObject(0));
+  }
 }

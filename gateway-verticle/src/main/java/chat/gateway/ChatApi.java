@@ -29,6 +29,13 @@ final class ChatApi {
     router.get("/api/chats/:chatId/events").handler(Handlers.json(200, this::events));
     router.put("/api/chats/:chatId/read").handler(Handlers.json(200, this::markRead));
     router.get("/api/chats/:chatId/reads").handler(Handlers.json(200, this::reads));
+    router.patch("/api/chats/:chatId").handler(Handlers.json(200, this::rename));
+    router.patch("/api/chats/:chatId/messages/:messageId").handler(Handlers.json(200, this::edit));
+    router.delete("/api/chats/:chatId/messages/:messageId").handler(Handlers.noContent(this::delete));
+    router.put("/api/chats/:chatId/messages/:messageId/reactions/:emoji")
+      .handler(Handlers.json(200, ctx -> react(ctx, Addresses.CHAT_REACTION_ADD)));
+    router.delete("/api/chats/:chatId/messages/:messageId/reactions/:emoji")
+      .handler(Handlers.json(200, ctx -> react(ctx, Addresses.CHAT_REACTION_REMOVE)));
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -89,6 +96,39 @@ final class ChatApi {
   private Future<JsonObject> reads(RoutingContext ctx) {
     JsonObject user = SessionUsers.require(ctx);
     return services.request(Addresses.CHAT_READS, chatCommand(ctx, user));
+  }
+
+  /** The caller's type goes along: owners may rename any chat they are in. */
+  private Future<JsonObject> rename(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    JsonObject command = chatCommand(ctx, user)
+      .put("user_type", user.getString("user_type"))
+      .put("name", Json.body(ctx).getValue("name"));
+    return services.request(Addresses.CHAT_RENAME, command);
+  }
+
+  private Future<JsonObject> edit(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    JsonObject command = messageCommand(ctx, user).put("content", Json.body(ctx).getValue("content"));
+    return services.request(Addresses.CHAT_MESSAGE_EDIT, command);
+  }
+
+  /** The caller's type goes along: owners may delete any message of a chat they are in. */
+  private Future<JsonObject> delete(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    JsonObject command = messageCommand(ctx, user).put("user_type", user.getString("user_type"));
+    return services.request(Addresses.CHAT_MESSAGE_DELETE, command);
+  }
+
+  /** The emoji is the path's last segment, decoded strictly (bad UTF-8 is 400, not U+FFFD). */
+  private Future<JsonObject> react(RoutingContext ctx, String address) {
+    JsonObject user = SessionUsers.require(ctx);
+    JsonObject command = messageCommand(ctx, user).put("emoji", Handlers.lastPathSegmentText(ctx, "emoji"));
+    return services.request(address, command);
+  }
+
+  private static JsonObject messageCommand(RoutingContext ctx, JsonObject user) {
+    return chatCommand(ctx, user).put("message_id", Handlers.pathId(ctx, "messageId", "Message"));
   }
 
   /** Copies the named query parameters that are present (as strings: the service parses them). */

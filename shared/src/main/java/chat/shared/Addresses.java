@@ -122,6 +122,36 @@ public final class Addresses {
   public static final String CHAT_READS = "svc.chat.reads.list";
   /** {@code {}} -> {@code {status:"UP"}}. */
   public static final String CHAT_PING = "svc.chat.ping";
+  /**
+   * {@code {user_id, user_type, chat_id, name}} -> chat; the chat's creator or an owner. Publishes
+   * {@code chat_renamed} with its seq; the same name again changes nothing. Fails VALIDATION,
+   * FORBIDDEN, NOT_FOUND.
+   */
+  public static final String CHAT_RENAME = "svc.chat.rename";
+  /**
+   * {@code {user_id, chat_id, message_id, content}} -> message with {@code edited_at}; its sender
+   * only. Publishes {@code message_edited} with its seq; the same content again changes nothing.
+   * Fails VALIDATION, FORBIDDEN, NOT_FOUND (also a deleted message), RATE_LIMITED.
+   */
+  public static final String CHAT_MESSAGE_EDIT = "svc.chat.messages.edit";
+  /**
+   * {@code {user_id, user_type, chat_id, message_id}} -> {@code {}}; its sender, the chat's
+   * creator or an owner. Publishes {@code message_deleted} with its seq. Fails FORBIDDEN,
+   * NOT_FOUND (also an already deleted message), RATE_LIMITED.
+   */
+  public static final String CHAT_MESSAGE_DELETE = "svc.chat.messages.delete";
+  /**
+   * {@code {user_id, chat_id, message_id, emoji}} -> {@code {reactions:[..]}}: adds the caller's
+   * reaction; one it has already changes nothing. Publishes {@code reaction_changed} with its seq.
+   * Fails VALIDATION (bad emoji, a 21st distinct emoji), NOT_FOUND, RATE_LIMITED.
+   */
+  public static final String CHAT_REACTION_ADD = "svc.chat.reactions.add";
+  /**
+   * {@code {user_id, chat_id, message_id, emoji}} -> {@code {reactions:[..]}}: removes the
+   * caller's reaction; one it does not have changes nothing. Publishes {@code reaction_changed}
+   * with its seq. Fails VALIDATION, NOT_FOUND, RATE_LIMITED.
+   */
+  public static final String CHAT_REACTION_REMOVE = "svc.chat.reactions.remove";
 
   // ---- chat service: administration (callers are the gateway's owner-only routes) --------
   //
