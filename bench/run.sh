@@ -19,7 +19,7 @@
 #   --ladder LIST         S1 target deliveries/s, e.g. 5k,10k,20k,50k,100k
 #   --cluster             S5: the system as four clustered JVMs (scripts/cluster.sh) instead of
 #                         the all-in-one jar; use with --scenarios s1,s3
-#   --scenarios LIST      s1,s2,s3,s4 (default all); s6 (login flood) only on request
+#   --scenarios LIST      s1,s2,s3,s4 (default all); s6 (login flood) and s7 (feed read) only on request
 #   --auth-defaults       start the system with the product's auth settings (PBKDF2 iterations,
 #                         login, registration and password-work limits) instead of the bench's
 #                         relaxed ones; use with --scenarios s6
