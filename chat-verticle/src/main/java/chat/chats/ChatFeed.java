@@ -46,6 +46,10 @@ final class ChatFeed {
       if (start == null) {
         return Future.failedFuture(ServiceError.notFound("Chat"));
       }
+      // Compared before adding 1: an after_seq of Long.MAX_VALUE (a JSON number) must not wrap to the start.
+      if (paging.afterSeq() >= start.lastSeq()) {
+        return Future.succeededFuture(page(List.of(), false, start.lastSeq(), Map.of(), Map.of()));
+      }
       long from = Math.max(paging.afterSeq() + 1, start.joinedSeq());
       if (from > start.lastSeq()) {
         return Future.succeededFuture(page(List.of(), false, start.lastSeq(), Map.of(), Map.of()));

@@ -2,13 +2,16 @@ package chat.gateway;
 
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
+import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -47,7 +50,10 @@ final class HttpErrors {
   }
 
   private static void handle(RoutingContext ctx, int status) {
-    ServiceError error = toServiceError(ctx.failure(), status);
+    ServiceError error = ctx.failure() instanceof ServiceError ? null : undecodableQuery(ctx.request().query());
+    if (error == null) {
+      error = toServiceError(ctx.failure(), status);
+    }
     if (error.code() == ErrorCode.INTERNAL) {
       LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
     } else if (!(ctx.failure() instanceof ServiceError) && LOG.isDebugEnabled()) {
@@ -90,6 +96,50 @@ final class HttpErrors {
       .putHeader("Connection", "close");
     response.end(error.toErrorBody().encode()).onComplete(ar -> request.connection().close());
     AccessLog.unrouted(request.method() == null ? "-" : request.method().name(), status, start);
+  }
+
+  /** Query parameter names echoed as field names; anything else is reported as "query". */
+  private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
+
+  /**
+   * A query string with a broken percent-escape fails wherever it is first decoded (the router's
+   * matching of path parameters: 400 without a route; a handler's {@code getParam}: an
+   * IllegalArgumentException). Either way it is the client's bad value: 400 naming each
+   * parameter whose value cannot be decoded. Null when the query decodes (or there is none).
+   */
+  static ServiceError undecodableQuery(String rawQuery) {
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return null;
+    }
+    try {
+      new QueryStringDecoder(rawQuery, false).parameters();
+      return null;
+    } catch (IllegalArgumentException undecodable) {
+      JsonObject fields = new JsonObject();
+      for (String pair : rawQuery.split("&")) {
+        int eq = pair.indexOf('=');
+        String name = eq < 0 ? pair : pair.substring(0, eq);
+        String value = eq < 0 ? "" : pair.substring(eq + 1);
+        if (!decodable(name) || !PARAM_NAME.matcher(name).matches()) {
+          fields.put("query", "must be a percent-encoded query string");
+        } else if (!decodable(value)) {
+          fields.put(name, "must be percent-encoded UTF-8 text");
+        }
+      }
+      if (fields.isEmpty()) {
+        fields.put("query", "must be a percent-encoded query string");
+      }
+      return new ServiceError(ErrorCode.VALIDATION, "The query string cannot be decoded", fields);
+    }
+  }
+
+  private static boolean decodable(String component) {
+    try {
+      QueryStringDecoder.decodeComponent(component);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static ServiceError toServiceError(Throwable failure, int status) {

@@ -101,6 +101,15 @@ public final class BenchRun {
     s6.baselineLogins = cli.integer("s6-baseline-logins", s6.baselineLogins);
     s6.capSeconds = cli.longValue("s6-cap-seconds", s6.capSeconds);
 
+    FeedScenario s7 = new FeedScenario(cfg, vertx);
+    s7.events = cli.integer("s7-events", s7.events);
+    s7.senders = cli.integer("s7-senders", s7.senders);
+    s7.inflight = cli.integer("s7-inflight", s7.inflight);
+    s7.limit = cli.integer("s7-limit", s7.limit);
+    s7.repeats = Math.max(1, cli.integer("s7-repeats", quick ? 1 : s7.repeats));
+    s7.pageSamples = Math.max(1, cli.integer("s7-page-samples", quick ? 10 : s7.pageSamples));
+    s7.seedCapSeconds = cli.longValue("s7-seed-cap-seconds", s7.seedCapSeconds);
+    s7.capSeconds = cli.longValue("s7-cap-seconds", s7.capSeconds);
     UnreadListScenario s8 = new UnreadListScenario(cfg, vertx);
     s8.chats = cli.integer("s8-chats", s8.chats);
     s8.messagesPerChat = cli.integer("s8-messages", s8.messagesPerChat);
@@ -136,6 +145,7 @@ public final class BenchRun {
         case "s4": chosen.add(s4); break;
         case "s5": LOG.warn("S5 (cluster hop) is not implemented yet; skipped"); break;
         case "s6": chosen.add(s6); break;
+        case "s7": chosen.add(s7); break;
         case "s8": chosen.add(s8); break;
         default: throw new IllegalArgumentException("unknown scenario " + id);
       }
