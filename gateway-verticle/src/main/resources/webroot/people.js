@@ -1,0 +1,84 @@
+/*
+ * The open chat's head: its name, and the People panel (participants, leave/remove, adding
+ * someone by name). The server decides who may remove whom; a refusal is shown.
+ */
+import { api, searchUsers } from './api.js';
+import { el, clear, byId, userTypeLabel } from './dom.js';
+import { userPicker } from './picker.js';
+import { state, on } from './state.js';
+import { chatUpdated, dropChat } from './sync.js';
+import { showError } from './feedback.js';
+
+const head = {
+  title: byId('chat-title'), toggle: byId('toggle-people'), people: byId('people'),
+  participants: byId('participants'), picker: byId('add-person-picker')
+};
+
+export function initPeople() {
+  on('chat', id => {
+    if (id === state.current) {
+      render();
+    }
+  });
+  on('opened', () => {
+    head.people.hidden = true;
+    render();
+  });
+  head.toggle.addEventListener('click', () => {
+    head.people.hidden = !head.people.hidden;
+  });
+  head.picker.appendChild(userPicker({
+    placeholder: 'Add someone by name',
+    search: searchUsers,
+    exclude: u => {
+      const chat = state.chats.get(state.current);
+      return !chat || chat.participants.some(p => p.id === u.id);
+    },
+    onPick: async user => {
+      try {
+        chatUpdated(await api('POST', '/api/chats/' + state.current + '/participants', { user_id: user.id }));
+      } catch (e) {
+        showError(e);
+      }
+    },
+    onError: showError
+  }));
+}
+
+function canRemove(chat, user) {
+  return !!state.me && (user.id === state.me.id || chat.created_by === state.me.id || state.me.user_type === 'owner');
+}
+
+function render() {
+  const chat = state.chats.get(state.current);
+  if (!chat) {
+    return;
+  }
+  head.title.textContent = chat.name;
+  head.toggle.textContent = 'People (' + chat.participants.length + ')';
+  clear(head.participants);
+  for (const p of chat.participants) {
+    const me = state.me && p.id === state.me.id;
+    head.participants.appendChild(el('li', { dataset: { userId: p.id } },
+      el('span', { className: 'who' }, p.username),
+      ' ',
+      el('span', { className: 'muted' }, userTypeLabel(p.user_type) + (p.id === chat.created_by ? ', creator' : '')),
+      canRemove(chat, p) ? el('button', {
+        type: 'button', className: 'small' + (me ? '' : ' danger'), dataset: { removeUser: p.id },
+        on: { click: () => removeParticipant(chat.id, p) }
+      }, me ? 'Leave' : 'Remove') : null));
+  }
+}
+
+async function removeParticipant(chatId, user) {
+  try {
+    const chat = await api('DELETE', '/api/chats/' + chatId + '/participants/' + user.id);
+    if (state.me && user.id === state.me.id) {
+      dropChat(chatId, 'You left the chat \u201c' + chat.name + '\u201d.');
+    } else {
+      chatUpdated(chat);
+    }
+  } catch (e) {
+    showError(e);
+  }
+}
