@@ -1,11 +1,13 @@
 /*
  * The chat page (ES modules, no globals between files). REST for everything that is asked
- * (auth, chats, history, participants), the SockJS event-bus bridge for what happens (events
- * on chat.{id}) and for sending (chat.{id}.send, REST when the bridge is down).
+ * (auth, chats, history, participants, edits, reactions, read markers), the SockJS event-bus
+ * bridge for what happens (events on chat.{id} and the user's own user.{id}) and for sending
+ * (chat.{id}.send, REST when the bridge is down).
  *
  *   api.js           REST, CSRF, the error shape        dom.js      text-only DOM building
  *   bus.js           the bridge client                  state.js    what the page knows
- *   sync.js          chat list, events, catching up     feedback.js error and notice banners
+ *   sync.js          chat list, events in seq order, recovery from the feed, read markers
+ *   feedback.js      error and notice banners
  *   auth.js          login, register, logout            chatlist.js the sidebar's chat list
  *   conversation.js  the open chat's messages           composer.js the message box
  *   people.js        chat head and participants         newchat.js  the New chat form
@@ -22,8 +24,6 @@ import { initComposer } from './composer.js';
 import { initPeople } from './people.js';
 import { initNewChat, resetNewChat } from './newchat.js';
 
-const CHAT_REFRESH_MS = 10000;
-
 const ui = {
   conn: byId('conn'), me: byId('me'), adminLink: byId('admin-link'), logout: byId('logout'),
   auth: byId('auth'), app: byId('app')
@@ -35,7 +35,6 @@ function setConn(s) {
 }
 
 let bus = null;
-let refreshTimer = null;
 
 function showAuth() {
   ui.app.hidden = true;
@@ -56,15 +55,10 @@ function enterApp(me) {
   clear(ui.me);
   ui.me.appendChild(el('span', { className: 'me-name' }, me.username));
   ui.me.appendChild(el('span', { className: 'muted' }, ' \u00b7 ' + userTypeLabel(me.user_type)));
-  bus = new Bus('/eventbus', s => {
-    setConn(s);
-    if (s === 'online') {
-      sync.onReconnected();
-    } else {
-      sync.onDisconnected();
-    }
-  });
+  bus = new Bus('/eventbus', setConn);
   sync.useBus(bus);
+  // The list is read again each time user.{me} is (re)confirmed; chat_added etc. keep it current.
+  sync.watchMe();
   bus.start();
   sync.refreshChats().then(() => {
     const wanted = Number(new URLSearchParams(location.hash.substring(1)).get('chat'));
@@ -72,12 +66,10 @@ function enterApp(me) {
       openChat(wanted);
     }
   });
-  refreshTimer = setInterval(sync.refreshChats, CHAT_REFRESH_MS);
 }
 
 /** Forgets everything of the logged-in user (logout, or the session ended elsewhere). */
 function leaveApp() {
-  clearInterval(refreshTimer);
   if (bus) {
     bus.close();
   }
@@ -101,6 +93,5 @@ initComposer({ request: (...args) => bus.request(...args) });
 initPeople();
 initNewChat(openChat);
 byId('back').addEventListener('click', closeChat);
-window.addEventListener('focus', () => sync.refreshChats());
 
 currentUser().then(me => (me ? enterApp(me) : showAuth()));

@@ -1,6 +1,9 @@
-/* The chat list in the sidebar: my chats, most recent activity first, with unread badges. */
+/*
+ * The chat list in the sidebar: my chats, most recent activity first, each with its unread
+ * badge (the chat object's unread_count, kept current by sync.js).
+ */
 import { el, clear, byId } from './dom.js';
-import { state, conv, on } from './state.js';
+import { state, on } from './state.js';
 
 const list = byId('chat-list');
 const noChats = byId('no-chats');
@@ -18,7 +21,7 @@ function render() {
     if (!chat) {
       continue;
     }
-    const unread = id !== state.current ? conv(id).unread : 0;
+    const unread = id !== state.current ? (chat.unread_count || 0) : 0;
     const others = chat.participants.filter(p => !state.me || p.id !== state.me.id).map(p => p.username);
     list.appendChild(el('li', { className: id === state.current ? 'active' : '' },
       el('button', {

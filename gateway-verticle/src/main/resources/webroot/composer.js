@@ -4,13 +4,14 @@
  * over REST, and the shared client_id makes that safe (the server stores it once).
  */
 import { api, newClientId } from './api.js';
-import { byId, renderError } from './dom.js';
+import { byId, renderError, codePointLength } from './dom.js';
 import { state } from './state.js';
-import { sent } from './sync.js';
+import { messageAnswer } from './sync.js';
 import { showError, hideError } from './feedback.js';
 
 const SEND_TIMEOUT_MS = 8000;
-const MAX_CONTENT = 8000;
+/** The server's default maximum, in code points (CHAT_MAX_MESSAGE_LENGTH); the server has the last word. */
+export const MAX_CONTENT = 8000;
 
 /** What a bridge failure (message = contract error code) means to a person. */
 const BUS_FAILURES = {
@@ -26,11 +27,14 @@ const BUS_FAILURES = {
 
 const form = byId('send-form');
 const box = form.elements.content;
+const counter = byId('send-counter');
 let bus = null;
 
 export function initComposer(b) {
   bus = b;
   form.addEventListener('submit', onSubmit);
+  box.addEventListener('input', count);
+  count();
   box.addEventListener('keydown', ev => {
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();
@@ -39,8 +43,11 @@ export function initComposer(b) {
   });
 }
 
-export function focusComposer() {
-  box.focus();
+/** "n / 8000" in code points, as the server counts; marked when over. */
+function count() {
+  const n = codePointLength(box.value);
+  counter.textContent = n + ' / ' + MAX_CONTENT;
+  counter.classList.toggle('over', n > MAX_CONTENT);
 }
 
 async function sendMessage(chatId, content) {
@@ -64,18 +71,20 @@ async function onSubmit(ev) {
     renderError(byId('error'), { message: 'Write something first.' });
     return;
   }
-  if (content.length > MAX_CONTENT) {
+  if (codePointLength(content) > MAX_CONTENT) {
     renderError(byId('error'), { message: 'The message is too long (at most ' + MAX_CONTENT + ' characters).' });
     return;
   }
   hideError();
   box.value = '';
+  count();
   try {
-    sent(id, await sendMessage(id, content));
+    messageAnswer(id, await sendMessage(id, content));
   } catch (e) {
     showError(e);
     if (!box.value) {
       box.value = content;
+      count();
     }
   }
 }

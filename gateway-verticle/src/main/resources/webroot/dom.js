@@ -122,3 +122,20 @@ export const USER_TYPES = { owner: 'Owner', student: 'Student', university_staff
 export function userTypeLabel(type) {
   return USER_TYPES[type] || String(type);
 }
+
+/** The length of a text in Unicode code points, as the server counts it (an emoji is one, not two). */
+export function codePointLength(text) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A low surrogate right after a high one is the second half of the same code point.
+    if (!(unit >= 0xDC00 && unit <= 0xDFFF && i > 0 && isHigh(text.charCodeAt(i - 1)))) {
+      n++;
+    }
+  }
+  return n;
+}
+
+function isHigh(unit) {
+  return unit >= 0xD800 && unit <= 0xDBFF;
+}

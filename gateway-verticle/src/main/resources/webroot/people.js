@@ -1,6 +1,7 @@
 /*
- * The open chat's head: its name, and the People panel (participants, leave/remove, adding
- * someone by name). The server decides who may remove whom; a refusal is shown.
+ * The open chat's head: its name (Rename for its creator and owners), and the People panel
+ * (participants, leave/remove, adding someone by name). The server decides who may do what;
+ * a refusal is shown.
  */
 import { api, searchUsers } from './api.js';
 import { el, clear, byId, userTypeLabel } from './dom.js';
@@ -11,7 +12,8 @@ import { showError } from './feedback.js';
 
 const head = {
   title: byId('chat-title'), toggle: byId('toggle-people'), people: byId('people'),
-  participants: byId('participants'), picker: byId('add-person-picker')
+  participants: byId('participants'), picker: byId('add-person-picker'),
+  rename: byId('rename'), renameForm: byId('rename-form'), renameCancel: byId('rename-cancel')
 };
 
 export function initPeople() {
@@ -22,7 +24,25 @@ export function initPeople() {
   });
   on('opened', () => {
     head.people.hidden = true;
+    showRename(false);
     render();
+  });
+  head.rename.addEventListener('click', () => {
+    const chat = state.chats.get(state.current);
+    head.renameForm.elements.name.value = chat ? chat.name : '';
+    showRename(true);
+    head.renameForm.elements.name.focus();
+  });
+  head.renameCancel.addEventListener('click', () => showRename(false));
+  head.renameForm.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const id = state.current;
+    try {
+      chatUpdated(await api('PATCH', '/api/chats/' + id, { name: head.renameForm.elements.name.value }));
+      showRename(false);
+    } catch (e) {
+      showError(e);
+    }
   });
   head.toggle.addEventListener('click', () => {
     head.people.hidden = !head.people.hidden;
@@ -45,6 +65,17 @@ export function initPeople() {
   }));
 }
 
+function showRename(open) {
+  head.renameForm.hidden = !open;
+  head.title.hidden = open;
+  const chat = state.chats.get(state.current);
+  head.rename.hidden = open || !chat || !mayRename(chat);
+}
+
+function mayRename(chat) {
+  return !!state.me && (chat.created_by === state.me.id || state.me.user_type === 'owner');
+}
+
 function canRemove(chat, user) {
   return !!state.me && (user.id === state.me.id || chat.created_by === state.me.id || state.me.user_type === 'owner');
 }
@@ -55,6 +86,7 @@ function render() {
     return;
   }
   head.title.textContent = chat.name;
+  head.rename.hidden = !head.renameForm.hidden || !mayRename(chat);
   head.toggle.textContent = 'People (' + chat.participants.length + ')';
   clear(head.participants);
   for (const p of chat.participants) {

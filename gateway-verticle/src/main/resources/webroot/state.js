@@ -1,10 +1,14 @@
 /*
- * What the chat page knows: the logged-in user, its chats (as the API gives them), their order,
- * and per chat what is loaded of its messages. Changes are announced to the panels by topic:
- *   'list'            the chat list changed (a chat, its order, a name, a badge)
- *   'chat'   (id)     a chat's own data changed (name, participants)
- *   'message'({chatId, id})  a message was added, changed or removed
- *   'messages'(id)    a chat's messages were replaced wholesale
+ * What the chat page knows: the logged-in user, its chats (as the API gives them, with the
+ * caller's unread_count and last_read_message_id), their order, and per chat its conversation:
+ * the messages loaded (by id), the chat's seq applied so far, and the participants' read
+ * markers. Changes are announced to the panels by topic:
+ *   'list'                  the chat list changed (a chat, its order, a name, a badge)
+ *   'chat'     (id)         a chat's own data changed (name, participants)
+ *   'message'  ({chatId, id})  a message was added, changed or removed
+ *   'messages' (id)         a chat's messages were replaced wholesale
+ *   'reads'    (id)         a chat's read markers changed
+ *   'opened' / 'closed' (id) the chat shown changed
  * No DOM here.
  */
 
@@ -37,16 +41,22 @@ export function emit(topic, detail) {
 
 function newConversation() {
   return {
-    loaded: false,        // the newest page was fetched
-    loading: null,        // promise of that fetch
-    messages: new Map(),  // id -> message
-    oldest: null,
-    newest: null,
-    hasOlder: false,
-    subscribed: false,    // the gateway confirmed our registration on this socket
-    catchingUp: false,
+    /** The chat's seq up to which its events are applied here (from the chat object, then events). */
+    applied: 0,
+    /** seq -> live event that came before the ones between it and `applied`. */
+    ahead: new Map(),
+    recovering: false,
     again: false,
-    unread: 0
+    /** The unread count may be off (a message deleted that this page never saw). */
+    countStale: false,
+    loaded: false,        // the newest page of messages was fetched
+    loading: false,       // that fetch is on its way
+    replay: [],           // events applied while it was: applied again onto the page
+    messages: new Map(),  // id -> message
+    hasOlder: false,
+    /** user id -> last_read_message_id (GET /reads, then live read events and messages). */
+    reads: new Map(),
+    marking: false        // a PUT /read is on its way
   };
 }
 
@@ -64,6 +74,22 @@ export function isMine(message) {
   return !!(state.me && message && message.sender && message.sender.id === state.me.id);
 }
 
+export function oldestId(c) {
+  let min = null;
+  for (const id of c.messages.keys()) {
+    min = min === null || id < min ? id : min;
+  }
+  return min;
+}
+
+export function newestId(c) {
+  let max = null;
+  for (const id of c.messages.keys()) {
+    max = max === null || id > max ? id : max;
+  }
+  return max;
+}
+
 /** Forgets everything of the logged-in user. */
 export function reset() {
   state.me = null;
@@ -71,22 +97,6 @@ export function reset() {
   state.order = [];
   state.convs.clear();
   state.current = null;
-  emit('list');
-}
-
-export function putChat(chat) {
-  state.chats.set(chat.id, chat);
-  if (!state.order.includes(chat.id)) {
-    state.order = [chat.id].concat(state.order);
-  }
-  emit('list');
-  emit('chat', chat.id);
-}
-
-export function removeChat(id) {
-  state.chats.delete(id);
-  state.convs.delete(id);
-  state.order = state.order.filter(c => c !== id);
   emit('list');
 }
 
@@ -98,26 +108,29 @@ export function bump(id) {
   }
 }
 
-/** Adds messages not yet known (kept by id); returns the number added. */
-export function addMessages(chatId, messages) {
+/** Adds or replaces a message (kept by id, so one that comes twice is shown once). */
+export function putMessage(chatId, m) {
   const c = conv(chatId);
-  let added = 0;
-  for (const m of messages) {
-    if (c.messages.has(m.id)) {
-      continue;
-    }
-    c.messages.set(m.id, m);
-    c.oldest = c.oldest === null ? m.id : Math.min(c.oldest, m.id);
-    c.newest = c.newest === null ? m.id : Math.max(c.newest, m.id);
-    added++;
-    emit('message', { chatId: chatId, id: m.id });
+  if (m.deleted_at) {
+    removeMessage(chatId, m.id);
+    return;
   }
-  return added;
+  c.messages.set(m.id, m);
+  emit('message', { chatId: chatId, id: m.id });
 }
 
 export function removeMessage(chatId, id) {
   const c = state.convs.get(chatId);
   if (c && c.messages.delete(id)) {
     emit('message', { chatId: chatId, id: id });
+  }
+}
+
+/** A participant's read marker moved (forward only). */
+export function putRead(chatId, userId, messageId) {
+  const c = conv(chatId);
+  if (messageId && messageId > (c.reads.get(userId) || 0)) {
+    c.reads.set(userId, messageId);
+    emit('reads', chatId);
   }
 }

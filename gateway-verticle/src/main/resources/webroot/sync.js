@@ -1,18 +1,24 @@
 /*
- * Keeps the page's chats in step with the server: the chat list over REST, chat.{id} events
- * over the bridge, and what was missed while the socket was down.
+ * Keeps the page's chats in step with the server.
  *
- * Not missing anything across a reconnect: on every (re)open the bus registers each chat's
- * address again and the gateway answers {"type":"subscribed"}; from then on every new message
- * is delivered, so fetching history with after=<newest id seen> fills the gap. Messages are
- * kept by id, so one that comes both ways is shown once.
+ * - The chat list comes over REST when the page starts and whenever the socket's registration
+ *   on the user's own address, user.{me}, is (re)confirmed ({"type":"subscribed"}); from then on
+ *   chat_added / chat_removed / unread there keep it current.
+ * - Each chat's events on chat.{id} are applied in seq order, each once: the chat object says
+ *   which seq the page starts from (last_seq); an event at or below the seq applied is old news,
+ *   one right after it is applied, one further on waits while the ones in between are fetched
+ *   from the chat's change feed (GET /api/chats/{id}/events?after_seq=<applied>, page by page).
+ *   The feed is also asked on every `subscribed` for chat.{id}, i.e. after each reconnect, so
+ *   messages, edits and deletes made while the socket was down all show, and none twice.
+ * - Read markers: the open, visible conversation marks its newest message read
+ *   (PUT /api/chats/{id}/read); receipts come from GET /reads and live `read` events.
  */
 import { api } from './api.js';
-import { state, conv, emit, putChat, removeChat, bump, addMessages, removeMessage, isMine } from './state.js';
+import { state, conv, emit, bump, putMessage, removeMessage, putRead, isMine, newestId, oldestId } from './state.js';
 import { showError, notify } from './feedback.js';
 
 const PAGE = 50;
-const CATCH_UP_PAGE = 200;
+const FEED_PAGE = 500;
 
 let bus = null;
 /** Counts local adds and drops of chats; changedAt: chat id -> count at its last one. */
@@ -23,45 +29,220 @@ export function useBus(b) {
   bus = b;
 }
 
-const address = id => 'chat.' + id;
+const chatAddress = id => 'chat.' + id;
 
-function subscribe(id) {
-  bus.want(address(id), {
-    onSubscribed: () => {
-      const c = conv(id);
-      c.subscribed = true;
-      if (c.loaded) {
-        catchUp(id);
-      }
-    },
-    onEvent: event => onEvent(id, event)
+// ---- the user's own address ------------------------------------------------------------
+
+export function watchMe() {
+  bus.want('user.' + state.me.id, {
+    // The registration is in place: whatever changed before it is in the list.
+    onSubscribed: () => refreshChats(),
+    onEvent: onUserEvent
   });
 }
 
-/** The socket (re)opened: chats I was added to while away. */
-export function onReconnected() {
-  for (const c of state.convs.values()) {
-    c.subscribed = false;
+function onUserEvent(event) {
+  switch (event.type) {
+    case 'chat_added':
+      if (event.chat && !state.chats.has(event.chat.id)) {
+        addChat(event.chat);
+      }
+      break;
+    case 'chat_removed': {
+      const chat = state.chats.get(event.chat_id);
+      if (chat) {
+        dropChat(chat.id, 'You are no longer in the chat \u201c' + chat.name + '\u201d.');
+      }
+      break;
+    }
+    case 'unread': {
+      const chat = state.chats.get(event.chat_id);
+      if (chat && (event.last_read_message_id || 0) >= (chat.last_read_message_id || 0)) {
+        chat.last_read_message_id = event.last_read_message_id;
+        chat.unread_count = event.unread_count;
+        emit('list');
+      }
+      break;
+    }
+    default:
+      break; // types this page does not know
   }
-  refreshChats();
 }
 
-export function onDisconnected() {
-  for (const c of state.convs.values()) {
-    c.subscribed = false;
-  }
+// ---- chat.{id} -------------------------------------------------------------------------
+
+function watchChat(id) {
+  bus.want(chatAddress(id), {
+    onSubscribed: () => {
+      recover(id);
+      const c = conv(id);
+      if (c.loaded) {
+        loadReads(id); // read events are live only: take the current state again
+      }
+    },
+    onEvent: event => onChatEvent(id, event)
+  });
 }
 
-function onEvent(chatId, event) {
-  const chat = state.chats.get(chatId);
-  if (!chat) {
+function onChatEvent(chatId, event) {
+  if (!state.chats.has(chatId)) {
     return;
   }
-  switch (event.type) {
-    case 'message':
-      if (event.message) {
-        onLiveMessage(chatId, event.message);
+  if (typeof event.seq !== 'number') {
+    applyLive(chatId, event);
+    return;
+  }
+  const c = conv(chatId);
+  if (event.seq <= c.applied) {
+    return; // already applied (from the feed)
+  }
+  if (event.seq === c.applied + 1 && !c.recovering) {
+    applySeq(chatId, event);
+    drainAhead(chatId);
+  } else {
+    c.ahead.set(event.seq, event);
+    recover(chatId);
+  }
+}
+
+/** Applies one numbered event and records its seq. */
+function applySeq(chatId, event) {
+  const c = conv(chatId);
+  c.applied = event.seq;
+  const chat = state.chats.get(chatId);
+  chat.last_seq = Math.max(chat.last_seq || 0, event.seq);
+  applyEvent(chatId, event);
+}
+
+function drainAhead(chatId) {
+  const c = state.convs.get(chatId);
+  if (!c) {
+    return;
+  }
+  for (const seq of Array.from(c.ahead.keys())) {
+    if (seq <= c.applied) {
+      c.ahead.delete(seq);
+    }
+  }
+  while (c.ahead.has(c.applied + 1) && state.chats.has(chatId)) {
+    const next = c.ahead.get(c.applied + 1);
+    c.ahead.delete(c.applied + 1);
+    applySeq(chatId, next);
+  }
+}
+
+/**
+ * Fetches the chat's events after the seq applied, page by page, applies them, then whatever
+ * came live meanwhile. One run at a time per chat; a call during a run makes it go once more.
+ */
+async function recover(chatId) {
+  if (!state.chats.has(chatId)) {
+    return;
+  }
+  const c = conv(chatId);
+  if (c.recovering) {
+    c.again = true;
+    return;
+  }
+  c.recovering = true;
+  try {
+    do {
+      c.again = false;
+      for (;;) {
+        const page = await api('GET', '/api/chats/' + chatId + '/events?after_seq=' + c.applied + '&limit=' + FEED_PAGE);
+        if (state.convs.get(chatId) !== c || !state.chats.has(chatId)) {
+          return;
+        }
+        for (const event of page.events) {
+          if (event.seq > c.applied && state.chats.has(chatId)) {
+            applySeq(chatId, event);
+          }
+        }
+        if (!page.has_more) {
+          // Events before my joining are not mine to see: the chat is as new as last_seq.
+          c.applied = Math.max(c.applied, page.last_seq);
+          break;
+        }
       }
+      drainAhead(chatId);
+      if (c.ahead.size) {
+        c.again = true; // a gap the feed did not have yet: ask once more
+      }
+    } while (c.again && state.convs.get(chatId) === c);
+    if (c.countStale) {
+      refreshCount(chatId);
+    }
+  } catch (e) {
+    if (e.status === 404) {
+      dropChat(chatId, 'You are no longer in this chat.');
+    } else if (e.status !== 0) {
+      showError(e);
+    }
+  } finally {
+    c.recovering = false;
+  }
+}
+
+/** Live-only events (no seq): read markers, chat deleted. */
+function applyLive(chatId, event) {
+  const chat = state.chats.get(chatId);
+  switch (event.type) {
+    case 'read':
+      putRead(chatId, event.user_id, event.last_read_message_id);
+      break;
+    case 'chat_deleted':
+      dropChat(chatId, 'The chat \u201c' + chat.name + '\u201d was deleted.');
+      break;
+    default:
+      break; // types this page does not know
+  }
+}
+
+function applyEvent(chatId, event) {
+  const chat = state.chats.get(chatId);
+  const c = conv(chatId);
+  switch (event.type) {
+    case 'message': {
+      const m = event.message;
+      if (!m) {
+        break;
+      }
+      bump(chatId);
+      if (!m.deleted_at && m.sender) {
+        if (isMine(m)) {
+          // Sending moves my marker to my message: everything before it is read.
+          chat.last_read_message_id = Math.max(chat.last_read_message_id || 0, m.id);
+          chat.unread_count = 0;
+        } else if (m.id > (chat.last_read_message_id || 0)) {
+          chat.unread_count = (chat.unread_count || 0) + 1;
+        }
+        putRead(chatId, m.sender.id, m.id);
+        emit('list');
+      }
+      onMessages(chatId, event);
+      break;
+    }
+    case 'message_edited':
+    case 'reaction_changed':
+      onMessages(chatId, event);
+      break;
+    case 'message_deleted': {
+      const known = c.messages.get(event.message_id);
+      if (event.message_id > (chat.last_read_message_id || 0)) {
+        if (known && !isMine(known)) {
+          chat.unread_count = Math.max(0, (chat.unread_count || 0) - 1);
+          emit('list');
+        } else if (!known) {
+          c.countStale = true;
+        }
+      }
+      onMessages(chatId, event);
+      break;
+    }
+    case 'chat_renamed':
+      chat.name = event.name;
+      emit('chat', chatId);
+      emit('list');
       break;
     case 'participant_added':
       if (event.user) {
@@ -83,34 +264,60 @@ function onEvent(chatId, event) {
         }
       }
       break;
+    default:
+      break; // types this page does not know
+  }
+}
+
+/** The part of an event that changes loaded messages (replayed onto a page fetched meanwhile). */
+function onMessages(chatId, event) {
+  const c = conv(chatId);
+  if (c.loading) {
+    c.replay.push(event);
+  }
+  if (!c.loaded) {
+    return;
+  }
+  switch (event.type) {
+    case 'message':
+      putMessage(chatId, event.message);
+      markRead(chatId);
+      break;
+    case 'message_edited':
+      if (c.messages.has(event.message.id)) {
+        putMessage(chatId, event.message);
+      }
+      break;
+    case 'reaction_changed': {
+      const m = c.messages.get(event.message_id);
+      if (m) {
+        putMessage(chatId, Object.assign({}, m, { reactions: event.reactions }));
+      }
+      break;
+    }
     case 'message_deleted':
       removeMessage(chatId, event.message_id);
       break;
-    case 'chat_deleted':
-      dropChat(chatId, 'The chat \u201c' + chat.name + '\u201d was deleted.');
-      break;
     default:
-      // Types this page does not know are ignored, as the contract asks.
       break;
   }
 }
 
-function onLiveMessage(chatId, message) {
+/** The exact unread count again, when the chat object is exactly as new as what is applied. */
+async function refreshCount(chatId) {
   const c = conv(chatId);
-  bump(chatId);
-  if (c.loaded) {
-    addMessages(chatId, [message]);
+  try {
+    const fresh = await api('GET', '/api/chats/' + chatId);
+    const chat = state.chats.get(chatId);
+    if (chat && fresh.last_seq === c.applied) {
+      c.countStale = false;
+      chat.unread_count = fresh.unread_count;
+      chat.last_read_message_id = fresh.last_read_message_id;
+      emit('list');
+    }
+  } catch (e) {
+    // the next recovery tries again
   }
-  if (chatId !== state.current && !isMine(message)) {
-    c.unread++;
-    emit('list');
-  }
-}
-
-/** A message this page sent (the reply of the send). */
-export function sent(chatId, message) {
-  bump(chatId);
-  addMessages(chatId, [message]);
 }
 
 // ---- the chat list ---------------------------------------------------------------------
@@ -129,7 +336,7 @@ export async function refreshChats() {
     if (e.status === 401) {
       showError(e);
     }
-    return; // network trouble: try again at the next refresh
+    return; // network trouble: the next (re)subscription asks again
   }
   if (!state.me) {
     return;
@@ -140,8 +347,21 @@ export async function refreshChats() {
       continue; // dropped while the list was on its way
     }
     seen.add(chat.id);
-    state.chats.set(chat.id, chat);
-    subscribe(chat.id);
+    const known = state.chats.get(chat.id);
+    if (!known) {
+      track(chat);
+    } else {
+      const c = conv(chat.id);
+      if ((chat.last_seq || 0) === c.applied) {
+        // The list is exactly as new as what is applied: its counts are exact.
+        known.unread_count = chat.unread_count;
+        known.last_read_message_id = chat.last_read_message_id;
+        known.participants = chat.participants;
+        known.name = chat.name;
+      } else if ((chat.last_seq || 0) > c.applied) {
+        recover(chat.id);
+      }
+    }
   }
   const kept = [];
   for (const id of Array.from(state.chats.keys())) {
@@ -161,17 +381,29 @@ export async function refreshChats() {
   }
 }
 
-export function addChat(chat) {
-  changedAt.set(chat.id, ++changes);
-  putChat(chat);
-  bump(chat.id);
-  subscribe(chat.id);
+/** Starts following a chat the page did not know: its events from the chat object's last_seq on. */
+function track(chat) {
+  state.chats.set(chat.id, chat);
+  conv(chat.id).applied = chat.last_seq || 0;
+  watchChat(chat.id);
 }
 
-/** A chat changed by a REST answer (participants added or removed). */
+/** A chat I created, or was added to. */
+export function addChat(chat) {
+  changedAt.set(chat.id, ++changes);
+  if (!state.chats.has(chat.id)) {
+    track(chat);
+  }
+  bump(chat.id);
+  emit('list');
+}
+
+/** A chat changed by a REST answer (participants, name). */
 export function chatUpdated(chat) {
-  if (state.chats.has(chat.id)) {
-    state.chats.set(chat.id, chat);
+  const known = state.chats.get(chat.id);
+  if (known) {
+    known.name = chat.name;
+    known.participants = chat.participants;
     emit('chat', chat.id);
     emit('list');
   }
@@ -182,8 +414,11 @@ export function dropChat(id, why) {
     return;
   }
   changedAt.set(id, ++changes);
-  bus.drop(address(id));
-  removeChat(id);
+  bus.drop(chatAddress(id));
+  state.chats.delete(id);
+  state.convs.delete(id);
+  state.order = state.order.filter(c => c !== id);
+  emit('list');
   if (state.current === id) {
     state.current = null;
     emit('closed', id);
@@ -199,85 +434,133 @@ export function forget() {
 
 // ---- messages --------------------------------------------------------------------------
 
-/** Fetches the newest page of a chat once (the first time it is opened). */
-export function loadNewest(id) {
+/** Fetches the newest page of a chat once (the first time it is opened), and its receipts. */
+export async function loadNewest(id) {
   const c = conv(id);
-  if (!c.loading) {
-    c.loading = (async () => {
-      try {
-        const page = await api('GET', '/api/chats/' + id + '/messages?limit=' + PAGE);
-        if (state.convs.get(id) !== c) {
-          return;
-        }
-        c.loaded = true;
-        c.hasOlder = page.has_more;
-        addMessages(id, page.messages);
-        emit('messages', id);
-        // A registration confirmed before this page was read may have missed nothing, or not:
-        // ask for anything newer than what the page had.
-        if (c.subscribed) {
-          catchUp(id);
-        }
-      } catch (e) {
-        showError(e);
-        if (e.status === 404) {
-          dropChat(id);
-        }
-      } finally {
-        c.loading = null;
-      }
-    })();
+  if (c.loaded || c.loading) {
+    return;
   }
-  return c.loading;
+  c.loading = true;
+  c.replay = [];
+  try {
+    const [page] = await Promise.all([
+      api('GET', '/api/chats/' + id + '/messages?limit=' + PAGE),
+      loadReads(id)
+    ]);
+    if (state.convs.get(id) !== c) {
+      return;
+    }
+    for (const m of page.messages) {
+      c.messages.set(m.id, m);
+    }
+    c.hasOlder = page.has_more;
+    c.loaded = true;
+    c.loading = false;
+    // Events applied while the page was on its way may be newer than it: apply them again.
+    const replay = c.replay;
+    c.replay = [];
+    replay.forEach(e => onMessages(id, e));
+    emit('messages', id);
+    markRead(id);
+  } catch (e) {
+    showError(e);
+    if (e.status === 404) {
+      dropChat(id);
+    }
+  } finally {
+    c.loading = false;
+  }
+}
+
+async function loadReads(id) {
+  try {
+    const answer = await api('GET', '/api/chats/' + id + '/reads');
+    const c = state.convs.get(id);
+    if (c) {
+      for (const r of answer.reads) {
+        if (r.last_read_message_id) {
+          c.reads.set(r.user_id, Math.max(c.reads.get(r.user_id) || 0, r.last_read_message_id));
+        }
+      }
+      emit('reads', id);
+    }
+  } catch (e) {
+    // receipts are an extra: the conversation works without them
+  }
 }
 
 /** The page before the oldest message loaded. */
 export async function loadOlder(id) {
   const c = state.convs.get(id);
-  if (!c || c.oldest === null) {
+  const oldest = c && oldestId(c);
+  if (!oldest) {
     return;
   }
-  const page = await api('GET', '/api/chats/' + id + '/messages?before=' + c.oldest + '&limit=' + PAGE);
+  const page = await api('GET', '/api/chats/' + id + '/messages?before=' + oldest + '&limit=' + PAGE);
   if (state.convs.get(id) !== c) {
     return;
   }
   c.hasOlder = page.has_more;
-  addMessages(id, page.messages);
+  for (const m of page.messages) {
+    if (!c.messages.has(m.id)) {
+      putMessage(id, m);
+    }
+  }
 }
 
-/** Fetches every message after the newest one seen, page by page (after a (re)subscription). */
-async function catchUp(id) {
-  const c = state.convs.get(id);
-  if (!c || !c.loaded) {
+/** A message this page sent or changed (the answer of the send, edit or reaction). */
+export function messageAnswer(chatId, message) {
+  const c = conv(chatId);
+  if (!state.chats.has(chatId)) {
     return;
   }
-  if (c.catchingUp) {
-    c.again = true;
+  if (isMine(message) && !c.messages.has(message.id) && message.seq > c.applied) {
+    // My new message, before its event: my marker is on it now.
+    bump(chatId);
+    putRead(chatId, message.sender.id, message.id);
+  }
+  if (c.loaded) {
+    putMessage(chatId, message);
+  }
+}
+
+/**
+ * Marks the newest message read when the conversation is open and the page is visible;
+ * one PUT at a time, again if more arrived meanwhile.
+ */
+export async function markRead(chatId) {
+  const c = state.convs.get(chatId);
+  const chat = state.chats.get(chatId);
+  if (!c || !chat || !c.loaded || c.marking || state.current !== chatId || document.visibilityState !== 'visible') {
     return;
   }
-  c.catchingUp = true;
+  const newest = newestId(c);
+  if (!newest || newest <= (chat.last_read_message_id || 0)) {
+    if (chat.unread_count) {
+      chat.unread_count = 0; // nothing newer than my marker is shown: nothing is unread
+      emit('list');
+    }
+    return;
+  }
+  c.marking = true;
   try {
-    do {
-      c.again = false;
-      for (;;) {
-        const query = c.newest ? 'after=' + c.newest + '&limit=' + CATCH_UP_PAGE : 'limit=' + PAGE;
-        const page = await api('GET', '/api/chats/' + id + '/messages?' + query);
-        if (state.convs.get(id) !== c) {
-          return;
-        }
-        addMessages(id, page.messages);
-        if (!c.newest || !page.has_more || !page.messages.length) {
-          break;
-        }
-      }
-    } while (c.again);
+    const answer = await api('PUT', '/api/chats/' + chatId + '/read', { message_id: newest });
+    if (state.chats.get(chatId) === chat && (answer.last_read_message_id || 0) >= (chat.last_read_message_id || 0)) {
+      chat.last_read_message_id = answer.last_read_message_id;
+      chat.unread_count = answer.unread_count;
+      putRead(chatId, state.me.id, answer.last_read_message_id);
+      emit('list');
+    }
   } catch (e) {
     if (e.status === 404) {
-      dropChat(id);
-    } else if (e.status !== 0) {
-      showError(e);
+      dropChat(chatId);
     }
+    // 400: the message went away meanwhile; the next message tries again
   } finally {
-    c.catchingUp = false;
+    c.marking = false;
+  }
+  const now = newestId(c);
+  if (now > newest && now > (chat.last_read_message_id || 0) && state.chats.get(chatId) === chat) {
+    markRead(chatId);
   }
 }
