@@ -143,7 +143,7 @@ function messageNode(m) {
     el('button', {
       type: 'button', className: 'small', dataset: { action: 'react' }, 'aria-label': 'Add a reaction',
       on: { click: () => { picking = picking === m.id ? null : m.id; placeMessage(m.id); } }
-    }, '+\u{1F642}'),
+    }, 'React'),
     mine && !(editing && editing.id === m.id) ? el('button', {
       type: 'button', className: 'small', dataset: { action: 'edit' },
       on: { click: () => { editing = { id: m.id, draft: m.content }; placeMessage(m.id); focusEditor(m.id); } }

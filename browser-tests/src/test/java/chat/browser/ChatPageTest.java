@@ -177,6 +177,31 @@ class ChatPageTest {
   }
 
   @Test
+  void anEventLostOnTheWayIsFetchedFromTheFeedWithoutReconnecting() {
+    TestClient uma = stack.client().signUp("uma", "student");
+    TestClient vic = stack.client().signUp("vic", "student");
+    long chatId = vic.createChat("Lossy", uma.id());
+    first.login(uma.username(), TestClient.PASSWORD);
+    openChat(first, chatId);
+    vic.sendMessage(chatId, "first");
+    waitForMessage(first, "first");
+    int sockets = network.webSocketsOpened();
+    int dropped = network.dropped();
+
+    // The message's frame is lost between the gateway and the browser: its seq never arrives.
+    network.dropNextFrameContaining("lost on the way");
+    vic.sendMessage(chatId, "lost on the way");
+    first.until(d -> network.dropped() == dropped + 1);
+    assertEquals(List.of("first"), contents(first));
+
+    // The next event's seq skips one: the page asks the feed after the seq it applied.
+    vic.sendMessage(chatId, "after the gap");
+    first.until(d -> contents(first).equals(List.of("first", "lost on the way", "after the gap")));
+    assertEquals(sockets, network.webSocketsOpened(), "no reconnect: the gap was filled from the feed");
+    assertEquals("online", first.find(By.id("conn")).getAttribute("data-state"));
+  }
+
+  @Test
   void loadOlderPagesBackThroughHistory() {
     TestClient gina = stack.client().signUp("gina", "student");
     long chatId = gina.createChat("Long history");

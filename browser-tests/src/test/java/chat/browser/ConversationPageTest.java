@@ -219,6 +219,9 @@ class ConversationPageTest {
     first.until(d -> first.find(By.id("send-counter")).getAttribute("class").contains("over"));
     first.find(By.cssSelector("#send-form textarea")).sendKeys(Keys.ENTER);
     first.visible(By.cssSelector("#error .error-message"));
+    assertEquals(8001 * 2 - 1, ((Number) first.js("return document.querySelector('#send-form textarea').value.length")).intValue(),
+      "the refused text stays in the box");
+    fill(first, "");
     say(first, "marker");
     assertEquals(List.of(GRIN.repeat(4001), "marker"), contents(first));
   }
