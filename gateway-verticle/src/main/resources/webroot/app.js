@@ -4,13 +4,18 @@
  * bridge for what happens (events on chat.{id} and the user's own user.{id}) and for sending
  * (chat.{id}.send, REST when the bridge is down).
  *
- *   api.js           REST, CSRF, the error shape        dom.js      text-only DOM building
- *   bus.js           the bridge client                  state.js    what the page knows
- *   sync.js          chat list, events in seq order, recovery from the feed, read markers
+ *   api.js           REST, CSRF, the error shape
+ *   dom.js           text-only DOM building (never innerHTML with data); picker.js picks users
+ *   bus.js           the bridge client: connect, reconnect, registrations, `subscribed`
+ *   state.js         what the page knows: chats, messages by chat, seq applied, read markers
+ *   sync.js          the chat list, events in seq order, recovery from the feed, marking read
  *   feedback.js      error and notice banners
- *   auth.js          login, register, logout            chatlist.js the sidebar's chat list
- *   conversation.js  the open chat's messages           composer.js the message box
- *   people.js        chat head and participants         newchat.js  the New chat form
+ *   auth.js          login, register, logout
+ *   chatlist.js      the sidebar's chat list with unread badges
+ *   conversation.js  the open chat: messages, edit, delete, reactions, Seen by
+ *   composer.js      the message box and its code-point counter
+ *   people.js        the chat head (rename) and participants
+ *   newchat.js       the New chat form
  */
 import { el, clear, byId, userTypeLabel } from './dom.js';
 import { Bus } from './bus.js';
