@@ -7,7 +7,7 @@ import { api, searchUsers } from './api.js';
 import { el, clear, byId, userTypeLabel } from './dom.js';
 import { userPicker } from './picker.js';
 import { state, on } from './state.js';
-import { chatUpdated, dropChat } from './sync.js';
+import { chatUpdated, dropChat, expectLeave } from './sync.js';
 import { showError } from './feedback.js';
 
 const head = {
@@ -103,9 +103,13 @@ function render() {
 }
 
 async function removeParticipant(chatId, user) {
+  const me = state.me && user.id === state.me.id;
+  if (me) {
+    expectLeave(chatId);
+  }
   try {
     const chat = await api('DELETE', '/api/chats/' + chatId + '/participants/' + user.id);
-    if (state.me && user.id === state.me.id) {
+    if (me) {
       dropChat(chatId, 'You left the chat \u201c' + chat.name + '\u201d.');
     } else {
       chatUpdated(chat);

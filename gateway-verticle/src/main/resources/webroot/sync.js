@@ -24,6 +24,8 @@ let bus = null;
 /** Counts local adds and drops of chats; changedAt: chat id -> count at its last one. */
 let changes = 0;
 const changedAt = new Map();
+/** Chats I asked to leave (so their chat_removed says so). */
+const leaving = new Set();
 
 export function useBus(b) {
   bus = b;
@@ -51,7 +53,10 @@ function onUserEvent(event) {
     case 'chat_removed': {
       const chat = state.chats.get(event.chat_id);
       if (chat) {
-        dropChat(chat.id, 'You are no longer in the chat \u201c' + chat.name + '\u201d.');
+        // The event does not say why; chat.{id} may say it too, but in no fixed order.
+        dropChat(chat.id, leaving.has(chat.id)
+          ? 'You left the chat \u201c' + chat.name + '\u201d.'
+          : 'The chat \u201c' + chat.name + '\u201d was deleted, or you were removed from it.');
       }
       break;
     }
@@ -256,7 +261,8 @@ function applyEvent(chatId, event) {
     case 'participant_removed':
       if (event.user) {
         if (state.me && event.user.id === state.me.id) {
-          dropChat(chatId, 'You were removed from the chat \u201c' + chat.name + '\u201d.');
+          dropChat(chatId, (leaving.has(chatId) ? 'You left the chat \u201c' : 'You were removed from the chat \u201c')
+            + chat.name + '\u201d.');
         } else {
           chat.participants = chat.participants.filter(p => p.id !== event.user.id);
           emit('chat', chatId);
@@ -414,6 +420,7 @@ export function dropChat(id, why) {
     return;
   }
   changedAt.set(id, ++changes);
+  leaving.delete(id);
   bus.drop(chatAddress(id));
   state.chats.delete(id);
   state.convs.delete(id);
@@ -430,6 +437,12 @@ export function dropChat(id, why) {
 
 export function forget() {
   changedAt.clear();
+  leaving.clear();
+}
+
+/** I am leaving this chat (its chat_removed may come before the answer). */
+export function expectLeave(id) {
+  leaving.add(id);
 }
 
 // ---- messages --------------------------------------------------------------------------
