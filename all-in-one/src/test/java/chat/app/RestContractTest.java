@@ -16,6 +16,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -428,6 +429,29 @@ class RestContractTest {
     assertEquals(200, r.statusCode());
     assertEquals("UP", r.bodyAsJsonObject().getString("status"));
     assertNull(r.bodyAsJsonObject().getJsonObject("error"));
+  }
+
+  @Test
+  void everyBadFieldOfARequestIsNamedInOneAnswer() {
+    TestClient alice = stack.client().signUp("fields", "student");
+    long chatId = alice.createChat("fields");
+
+    HttpResponse<Buffer> create = alice.post("/api/chats", new JsonObject().put("name", " ").put("participant_ids", "all"));
+    assertError(create, 400, "validation");
+    assertEquals(Set.of("name", "participant_ids"),
+      create.bodyAsJsonObject().getJsonObject("error").getJsonObject("fields").fieldNames());
+
+    HttpResponse<Buffer> history = alice.get("/api/chats/" + chatId + "/messages?limit=0&before=01&after=x");
+    assertError(history, 400, "validation");
+    assertEquals(Set.of("limit", "before", "after"),
+      history.bodyAsJsonObject().getJsonObject("error").getJsonObject("fields").fieldNames());
+
+    HttpResponse<Buffer> search = alice.get("/api/users?search=" + "s".repeat(255) + "&limit=101");
+    assertError(search, 400, "validation");
+    assertEquals(Set.of("search", "limit"), search.bodyAsJsonObject().getJsonObject("error").getJsonObject("fields").fieldNames());
+
+    // An empty query parameter of the history is "not given".
+    assertEquals(200, alice.get("/api/chats/" + chatId + "/messages?limit=&before=").statusCode());
   }
 
   private static io.netty.handler.codec.http.cookie.Cookie cookie(String name, String value) {

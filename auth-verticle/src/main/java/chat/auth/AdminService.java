@@ -9,13 +9,13 @@ import chat.shared.Paging;
 import chat.shared.ServiceError;
 import chat.shared.Times;
 import chat.shared.UserType;
+import chat.shared.validation.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Objects;
-import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +38,14 @@ final class AdminService {
 
   /** {@code {page?, page_size?, user_type?, search?}} -> a page of users by id. */
   Future<JsonObject> listUsers(JsonObject body) {
-    Inputs in = new Inputs(body);
-    Paging paging = Paging.read(body, in::reject);
-    String typeName = emptyAsNull(in.optionalString("user_type"));
-    UserType type = UserRules.checkUserType(in, "user_type", typeName);
-    String search = in.optionalString("search");
-    if (search != null && search.length() > AuthService.SEARCH_MAX_LENGTH) {
-      in.reject("search", "must be at most " + AuthService.SEARCH_MAX_LENGTH + " characters");
-    }
+    Fields in = new Fields(body);
+    Paging paging = Paging.read(in);
+    String typeName = in.optionalString("user_type");
+    // ?user_type= left empty filters nothing.
+    UserType type = typeName == null || typeName.isEmpty() ? null : UserRules.checkUserType(in, "user_type", typeName);
+    String fragment = in.strippedString("search", AuthService.SEARCH_MAX_LENGTH);
     in.throwIfInvalid();
     String wireType = type == null ? null : type.wireName();
-    String fragment = search == null ? "" : search.trim();
     return admin.countUsers(wireType, fragment)
       .compose(total -> admin.pageUsers(wireType, fragment, paging.pageSize(), paging.offset())
         .map(users -> paging.reply("users", users, total)));
@@ -56,10 +53,10 @@ final class AdminService {
 
   /** {@code {id}} -> user, active or not. */
   Future<JsonObject> getUser(JsonObject body) {
-    Inputs in = new Inputs(body);
-    OptionalLong id = in.requiredLong("id");
+    Fields in = new Fields(body);
+    long id = in.id("id");
     in.throwIfInvalid();
-    return admin.user(id.getAsLong())
+    return admin.user(id)
       .map(user -> {
         if (user == null) {
           throw ServiceError.notFound("User");
@@ -74,25 +71,18 @@ final class AdminService {
    */
   Future<JsonObject> updateUser(JsonObject body) {
     Actor actor = Actor.from(body);
-    Inputs in = new Inputs(body);
-    OptionalLong requestedId = in.requiredLong("id");
-    Object changesValue = body.getValue("changes");
-    JsonObject changes = changesValue instanceof JsonObject ? (JsonObject) changesValue : new JsonObject();
+    Fields in = new Fields(body);
+    long id = in.id("id");
+    Fields changes = in.nested(in.optionalObject("changes"));
     UserType newType = null;
     Boolean newActive = null;
     if (changes.containsKey("user_type")) {
-      Object value = changes.getValue("user_type");
-      if (value instanceof String) {
-        newType = UserRules.checkUserType(in, "user_type", (String) value);
-      } else {
-        in.reject("user_type", "must be a string");
-      }
+      String typeName = changes.requiredString("user_type");
+      newType = UserRules.checkUserType(in, "user_type", typeName);
     }
     if (changes.containsKey("is_active")) {
-      Object value = changes.getValue("is_active");
-      if (value instanceof Boolean) {
-        newActive = (Boolean) value;
-      } else {
+      newActive = changes.optionalBoolean("is_active");
+      if (newActive == null) {
         in.reject("is_active", "must be true or false");
       }
     }
@@ -100,7 +90,7 @@ final class AdminService {
       in.reject("user_type", "give user_type or is_active (or both)");
       in.reject("is_active", "give user_type or is_active (or both)");
     }
-    if (requestedId.isPresent() && requestedId.getAsLong() == actor.id()) {
+    if (id == actor.id()) {
       if (Boolean.FALSE.equals(newActive)) {
         in.reject("is_active", "an owner cannot deactivate itself");
       }
@@ -110,7 +100,6 @@ final class AdminService {
     }
     in.throwIfInvalid();
 
-    long id = requestedId.getAsLong();
     String wantedType = newType == null ? null : newType.wireName();
     Boolean wantedActive = newActive;
     String now = Times.now();
@@ -154,14 +143,10 @@ final class AdminService {
 
   /** {@code {limit}} -> {@code {entries:[..], total}}, newest first. */
   Future<JsonObject> audit(JsonObject body) {
-    Inputs in = new Inputs(body);
+    Fields in = new Fields(body);
     int limit = in.boundedInt("limit", Paging.DEFAULT_PAGE_SIZE, 1, Audit.MAX_LIMIT);
     in.throwIfInvalid();
     return admin.countAudit().compose(total -> admin.newestAudit(limit)
       .map(entries -> new JsonObject().put("entries", new JsonArray(new ArrayList<>(entries))).put("total", total)));
-  }
-
-  private static String emptyAsNull(String value) {
-    return value == null || value.isEmpty() ? null : value;
   }
 }

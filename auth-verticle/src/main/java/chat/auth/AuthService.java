@@ -5,6 +5,7 @@ import chat.shared.ServiceError;
 import chat.shared.Times;
 import chat.shared.UserType;
 import chat.shared.metrics.DomainMetrics;
+import chat.shared.validation.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +57,7 @@ final class AuthService {
    * transaction, so of two concurrent first owners one wins.
    */
   Future<JsonObject> register(JsonObject body) {
-    Inputs in = new Inputs(body);
+    Fields in = new Fields(body);
     String rawUsername = in.requiredString("username");
     String username = rawUsername == null ? null : UserRules.normalizeUsername(rawUsername);
     String email = in.requiredString("email");
@@ -115,7 +115,7 @@ final class AuthService {
    * is counted before its hash is checked and given back when it succeeds.
    */
   Future<JsonObject> login(JsonObject body) {
-    Inputs in = new Inputs(body);
+    Fields in = new Fields(body);
     String rawUsername = in.requiredString("username");
     String password = in.requiredString("password");
     UserRules.checkPasswordLength(in, "password", password);
@@ -170,10 +170,10 @@ final class AuthService {
 
   /** {@code {id}} -> user, active or not. */
   Future<JsonObject> getUser(JsonObject body) {
-    Inputs in = new Inputs(body);
-    OptionalLong id = in.requiredLong("id");
+    Fields in = new Fields(body);
+    long id = in.id("id");
     in.throwIfInvalid();
-    return users.findById(id.getAsLong())
+    return users.findById(id)
       .compose(user -> user == null
         ? Future.failedFuture(ServiceError.notFound("User"))
         : Future.succeededFuture(user));
@@ -181,7 +181,10 @@ final class AuthService {
 
   /** {@code {ids:[..]}} -> {@code {users:[..], missing:[..]}}, both in the order asked, without repeats. */
   Future<JsonObject> lookupUsers(JsonObject body) {
-    Set<Long> ids = requestedIds(body);
+    Fields in = new Fields(body);
+    // Any integer: one that cannot be an id is simply missing.
+    Set<Long> ids = new LinkedHashSet<>(in.integers("ids", 0, LOOKUP_MAX_IDS));
+    in.throwIfInvalid();
     return users.findByIds(ids).map(found -> {
       Map<Long, JsonObject> byId = new HashMap<>();
       for (JsonObject user : found) {
@@ -206,15 +209,12 @@ final class AuthService {
    * username; emails are searched only when {@code match_email} is true (callers that may see them).
    */
   Future<JsonObject> searchUsers(JsonObject body) {
-    Inputs in = new Inputs(body);
-    String search = in.optionalString("search");
-    if (search != null && search.length() > SEARCH_MAX_LENGTH) {
-      in.reject("search", "must be at most " + SEARCH_MAX_LENGTH + " characters");
-    }
+    // The gateway passes ?limit= as given: an empty one is refused, not taken for the default.
+    Fields in = Fields.keepingEmptyStrings(body);
+    String fragment = in.strippedString("search", SEARCH_MAX_LENGTH);
     int limit = in.boundedInt("limit", SEARCH_DEFAULT_LIMIT, 1, SEARCH_MAX_LIMIT);
     boolean matchEmail = Boolean.TRUE.equals(body.getValue("match_email"));
     in.throwIfInvalid();
-    String fragment = search == null ? "" : search.trim();
     return users.searchActive(fragment, matchEmail, limit)
       .map(found -> new JsonObject().put("users", new JsonArray(new ArrayList<>(found))));
   }
@@ -224,31 +224,8 @@ final class AuthService {
     return Future.succeededFuture(new JsonObject().put("status", "UP"));
   }
 
-  private static Set<Long> requestedIds(JsonObject body) {
-    Object value = body.getValue("ids");
-    if (value == null) {
-      throw ServiceError.validation("ids", "is required");
-    }
-    if (!(value instanceof JsonArray)) {
-      throw ServiceError.validation("ids", "must be an array of integers");
-    }
-    JsonArray array = (JsonArray) value;
-    if (array.size() > LOOKUP_MAX_IDS) {
-      throw ServiceError.validation("ids", "must hold at most " + LOOKUP_MAX_IDS + " ids");
-    }
-    Set<Long> ids = new LinkedHashSet<>();
-    for (Object item : array) {
-      OptionalLong id = Inputs.wholeNumber(item);
-      if (id.isEmpty()) {
-        throw ServiceError.validation("ids", "must be an array of integers");
-      }
-      ids.add(id.getAsLong());
-    }
-    return ids;
-  }
-
   /** The caller's client address as a limit key (IPv6 by its /64), or {@link #UNKNOWN_ADDRESS}. */
-  private static String clientAddress(Inputs in) {
+  private static String clientAddress(Fields in) {
     String raw = in.optionalString("client_address");
     return raw == null || raw.isBlank() ? UNKNOWN_ADDRESS : LoginLimits.addressKey(raw);
   }

@@ -1,13 +1,14 @@
 package chat.auth;
 
 import chat.shared.UserType;
+import chat.shared.validation.Fields;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** The rules a new user's fields must follow; problems are recorded on the request's {@link Inputs}. */
+/** The rules a new user's fields must follow; problems are recorded on the request's {@link Fields}. */
 final class UserRules {
 
   static final int USERNAME_MIN = 3;
@@ -55,7 +56,7 @@ final class UserRules {
     return Normalizer.normalize(folded, Normalizer.Form.NFKC);
   }
 
-  static void checkUsername(Inputs inputs, String field, String username) {
+  static void checkUsername(Fields inputs, String field, String username) {
     if (username == null) {
       return;
     }
@@ -67,7 +68,7 @@ final class UserRules {
     }
   }
 
-  static void checkEmail(Inputs inputs, String field, String email) {
+  static void checkEmail(Fields inputs, String field, String email) {
     if (email == null) {
       return;
     }
@@ -79,13 +80,13 @@ final class UserRules {
   }
 
   /** Also used at login, where only the upper bound applies. */
-  static void checkPasswordLength(Inputs inputs, String field, String password) {
+  static void checkPasswordLength(Fields inputs, String field, String password) {
     if (password != null && password.length() > PASSWORD_MAX) {
       inputs.reject(field, "must be at most " + PASSWORD_MAX + " characters");
     }
   }
 
-  static void checkNewPassword(Inputs inputs, String field, String password) {
+  static void checkNewPassword(Fields inputs, String field, String password) {
     if (password == null) {
       return;
     }
@@ -96,7 +97,7 @@ final class UserRules {
   }
 
   /** The user type, or null after recording the problem. */
-  static UserType checkUserType(Inputs inputs, String field, String wireName) {
+  static UserType checkUserType(Fields inputs, String field, String wireName) {
     if (wireName == null) {
       return null;
     }

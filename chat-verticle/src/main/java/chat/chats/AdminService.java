@@ -6,12 +6,11 @@ import chat.shared.ErrorCode;
 import chat.shared.Events;
 import chat.shared.Paging;
 import chat.shared.ServiceError;
+import chat.shared.validation.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,19 +37,24 @@ final class AdminService {
   private final Membership membership;
   private final UserDirectory users;
   private final ChatEvents events;
+  private final ReadMarkers reads;
 
-  AdminService(ChatStore store, AdminStore admin, Membership membership, UserDirectory users, ChatEvents events) {
+  AdminService(ChatStore store, AdminStore admin, Membership membership, UserDirectory users, ChatEvents events,
+               ReadMarkers reads) {
     this.store = store;
     this.admin = admin;
     this.membership = membership;
     this.users = users;
     this.events = events;
+    this.reads = reads;
   }
 
   /** {@code {page?, page_size?, search?}} -> a page of chats, newest first, each with message_count. */
   Future<JsonObject> listChats(JsonObject body) {
-    Paging paging = Paging.from(body);
-    String search = search(body);
+    Fields in = new Fields(body);
+    Paging paging = Paging.read(in);
+    String search = in.strippedString("search", MAX_SEARCH_LENGTH);
+    in.throwIfInvalid();
     return admin.countChats(search).compose(total -> admin.pageChats(search, paging.pageSize(), paging.offset())
       .map(rows -> {
         List<JsonObject> chats = new ArrayList<>(rows.size());
@@ -73,8 +77,10 @@ final class AdminService {
   /** {@code {actor, chat_id, participant_id}} -> chat; adding a present participant changes nothing. */
   Future<JsonObject> addParticipant(JsonObject body) {
     Actor actor = Actor.from(body);
-    long chatId = Validation.chatId(body);
-    long added = Validation.id(body, "participant_id", "user_id", false);
+    Fields in = new Fields(body);
+    long chatId = Validation.chatId(in);
+    long added = Validation.id(in, "participant_id", "user_id", false);
+    in.throwIfInvalid();
     return store.chat(chatId).compose(found -> {
       if (found == null) {
         return Future.failedFuture(ServiceError.notFound("Chat"));
@@ -100,12 +106,9 @@ final class AdminService {
               membership.add(chatId, List.of(added));
               LOG.info("User {} added to chat {} by owner {}", added, chatId, actor.id());
               events.participant(chatId, Events.PARTICIPANT_ADDED, added, seq);
-              // The added user sees the chat as participants do (no emails), not as owners do.
-              store.chat(chatId).onSuccess(row -> {
-                if (row != null) {
-                  events.chatAdded(added, Views.chat(row, new ArrayList<>(users.usersJson(membership.participants(chatId)))));
-                }
-              });
+              // The added user sees the chat as participants do (no emails, its own read marker),
+              // not as owners do; a chat deleted meanwhile is announced by chat_deleted instead.
+              reads.chatFor(chatId, added).onSuccess(chat -> events.chatAdded(added, chat));
             }
             return getChat(new JsonObject().put("chat_id", chatId));
           });
@@ -116,8 +119,10 @@ final class AdminService {
   /** {@code {actor, chat_id, participant_id}} -> chat as it is after the removal. */
   Future<JsonObject> removeParticipant(JsonObject body) {
     Actor actor = Actor.from(body);
-    long chatId = Validation.chatId(body);
-    long removed = Validation.id(body, "participant_id", "user_id", true);
+    Fields in = new Fields(body);
+    long chatId = Validation.chatId(in);
+    long removed = Validation.id(in, "participant_id", "user_id", true);
+    in.throwIfInvalid();
     long now = System.currentTimeMillis();
     return store.inTransaction(tx -> admin.chat(tx, chatId).compose(chat -> {
         if (chat == null) {
@@ -186,14 +191,16 @@ final class AdminService {
    * chats, newest first.
    */
   Future<JsonObject> listMessages(JsonObject body) {
-    Paging paging = Paging.from(body);
-    long chatId = Validation.optionalId(body, "chat_id");
-    long senderId = Validation.optionalId(body, "sender_id");
-    Long from = instant(body, "from");
-    Long to = instant(body, "to");
+    Fields in = new Fields(body);
+    Paging paging = Paging.read(in);
+    long chatId = Validation.optionalId(in, "chat_id");
+    long senderId = Validation.optionalId(in, "sender_id");
+    Long from = ceilMillis(in.instant("from"));
+    Long to = ceilMillis(in.instant("to"));
     if (from != null && to != null && from >= to) {
-      throw ServiceError.validation("to", "must be later than from");
+      in.reject("to", "must be later than from");
     }
+    in.throwIfInvalid();
     AdminStore.MessageFilter filter = new AdminStore.MessageFilter(chatId, senderId, from, to);
     return admin.countMessages(filter).compose(total -> admin.pageMessages(filter, paging.pageSize(), paging.offset())
       .map(rows -> {
@@ -209,7 +216,9 @@ final class AdminService {
    */
   Future<JsonObject> deleteMessages(JsonObject body) {
     Actor actor = Actor.from(body);
-    Set<Long> ids = messageIds(body);
+    Fields in = new Fields(body);
+    Set<Long> ids = new LinkedHashSet<>(in.ids("ids", 1, MAX_DELETE_IDS));
+    in.throwIfInvalid();
     long now = System.currentTimeMillis();
     return store.inTransaction(tx -> admin.existingMessages(tx, ids).compose(found -> {
         List<Long> deleted = new ArrayList<>(found.size());
@@ -234,15 +243,9 @@ final class AdminService {
 
   /** {@code {limit?}} -> {@code {entries:[..], total}}, newest first. */
   Future<JsonObject> audit(JsonObject body) {
-    Object value = body.getValue("limit");
-    int limit = Paging.DEFAULT_PAGE_SIZE;
-    if (value != null) {
-      if (!(value instanceof Integer) || (Integer) value < 1 || (Integer) value > Audit.MAX_LIMIT) {
-        throw ServiceError.validation("limit", "must be an integer from 1 to " + Audit.MAX_LIMIT);
-      }
-      limit = (Integer) value;
-    }
-    int rows = limit;
+    Fields in = new Fields(body);
+    int rows = in.boundedInt("limit", Paging.DEFAULT_PAGE_SIZE, 1, Audit.MAX_LIMIT);
+    in.throwIfInvalid();
     return admin.countAudit().compose(total -> admin.newestAudit(rows)
       .map(entries -> new JsonObject().put("entries", new JsonArray(new ArrayList<>(entries))).put("total", total)));
   }
@@ -262,63 +265,15 @@ final class AdminService {
     return details;
   }
 
-  /** {@code search}: absent, or a string of at most 200 characters (trimmed); "" matches all. */
-  private static String search(JsonObject body) {
-    Object value = body.getValue("search");
-    if (value == null) {
-      return "";
-    }
-    if (!(value instanceof String)) {
-      throw ServiceError.validation("search", "must be a string");
-    }
-    String search = ((String) value).trim();
-    if (search.length() > MAX_SEARCH_LENGTH) {
-      throw ServiceError.validation("search", "must be at most " + MAX_SEARCH_LENGTH + " characters");
-    }
-    return search;
-  }
-
   /**
-   * An optional ISO-8601 instant, as epoch ms rounded up: with whole-ms times stored,
-   * {@code created_at >= ceil(from)} and {@code created_at < ceil(to)} are exact.
+   * An instant as epoch ms rounded up: with whole-ms times stored, {@code created_at >= ceil(from)}
+   * and {@code created_at < ceil(to)} are exact. {@link Fields#instant} keeps it within epoch ms.
    */
-  private static Long instant(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (value == null || "".equals(value)) {
+  private static Long ceilMillis(Instant instant) {
+    if (instant == null) {
       return null;
     }
-    String problem = "must be an ISO-8601 instant such as 2026-11-23T10:15:30.123Z";
-    if (!(value instanceof String) || ((String) value).length() > 64) {
-      throw ServiceError.validation(field, problem);
-    }
-    try {
-      Instant instant = Instant.parse((String) value);
-      long ms = Math.multiplyExact(instant.getEpochSecond(), 1000L);
-      return Math.addExact(ms, (instant.getNano() + 999_999L) / 1_000_000L);
-    } catch (DateTimeParseException | ArithmeticException e) {
-      throw ServiceError.validation(field, problem);
-    }
-  }
-
-  /** {@code ids}: 1 to 500 positive integers (JSON numbers), repeats counted once. */
-  private static Set<Long> messageIds(JsonObject body) {
-    Object value = body.getValue("ids");
-    if (!(value instanceof JsonArray)) {
-      throw ServiceError.validation("ids", "must be an array of message ids");
-    }
-    JsonArray array = (JsonArray) value;
-    if (array.isEmpty() || array.size() > MAX_DELETE_IDS) {
-      throw ServiceError.validation("ids", "must hold 1 to " + MAX_DELETE_IDS + " message ids");
-    }
-    Set<Long> ids = new LinkedHashSet<>();
-    for (Object item : array) {
-      long id = item instanceof Integer || item instanceof Long ? ((Number) item).longValue()
-        : item instanceof BigInteger && ((BigInteger) item).bitLength() < 64 ? ((BigInteger) item).longValue() : 0;
-      if (id <= 0) {
-        throw ServiceError.validation("ids", "must be an array of positive integers");
-      }
-      ids.add(id);
-    }
-    return ids;
+    long floor = instant.toEpochMilli();
+    return instant.getNano() % 1_000_000 == 0 ? floor : floor + 1;
   }
 }

@@ -49,6 +49,16 @@ final class ChatEvents {
     publish(chatId, Views.chatDeletedEvent(chatId));
   }
 
+  /** {@code read}: the user's marker of the chat moved (live only, no seq). */
+  void read(long chatId, long userId, long lastReadMessageId) {
+    publish(chatId, Views.readEvent(chatId, userId, lastReadMessageId));
+  }
+
+  /** {@code unread} on the user's own address: its marker of the chat moved, for its other tabs and devices. */
+  void unread(long userId, long chatId, long unreadCount, long lastReadMessageId) {
+    eventBus.publish(Addresses.userEvents(userId), Views.unreadEvent(chatId, unreadCount, lastReadMessageId));
+  }
+
   /** {@code chat_added} on the user's own address: the chat, as its participants see it. */
   void chatAdded(long userId, JsonObject chat) {
     eventBus.publish(Addresses.userEvents(userId), Views.chatAddedEvent(chat));

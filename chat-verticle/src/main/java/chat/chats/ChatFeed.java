@@ -1,6 +1,7 @@
 package chat.chats;
 
 import chat.shared.ServiceError;
+import chat.shared.validation.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,8 +35,10 @@ final class ChatFeed {
   /** {@code {user_id, chat_id, after_seq?, limit?}} -> {@code {events:[..], has_more, last_seq}}. */
   Future<JsonObject> events(JsonObject body) {
     long caller = Validation.caller(body);
-    long chatId = Validation.chatId(body);
-    Validation.FeedPaging paging = Validation.feedPaging(body);
+    Fields in = new Fields(body);
+    long chatId = Validation.chatId(in);
+    Validation.FeedPaging paging = Validation.feedPaging(in);
+    in.throwIfInvalid();
     if (!membership.isMember(chatId, caller)) {
       throw ServiceError.notFound("Chat");
     }

@@ -4,8 +4,8 @@ import chat.shared.ErrorCode;
 import chat.shared.Events;
 import chat.shared.ServiceError;
 import chat.shared.UserType;
+import chat.shared.validation.Fields;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The chat operations: create, list, get, add and remove participants, membership. Permission
  * checks read the {@link Membership} cache; changes are written in one transaction and the caches
- * and events follow only after COMMIT.
+ * and events follow only after COMMIT. Every chat object answered or published is the one its
+ * recipient sees, with that user's read marker and unread count ({@link ReadMarkers#chatFor}).
  */
 final class ChatService {
 
@@ -27,21 +28,26 @@ final class ChatService {
   private final Membership membership;
   private final UserDirectory users;
   private final ChatEvents events;
+  private final ReadMarkers reads;
 
-  ChatService(ChatStore store, Membership membership, UserDirectory users, ChatEvents events) {
+  ChatService(ChatStore store, Membership membership, UserDirectory users, ChatEvents events, ReadMarkers reads) {
     this.store = store;
     this.membership = membership;
     this.users = users;
     this.events = events;
+    this.reads = reads;
   }
 
   /** {@code {user_id, name, participant_ids}} -> chat; the creator is always a participant. */
   Future<JsonObject> create(JsonObject body) {
     long caller = Validation.caller(body);
-    String name = Validation.chatName(body);
+    Fields in = new Fields(body);
+    String name = Validation.chatName(in);
+    List<Long> others = Validation.participantIds(in);
+    in.throwIfInvalid();
     Set<Long> participants = new LinkedHashSet<>();
     participants.add(caller);
-    participants.addAll(Validation.participantIds(body));
+    participants.addAll(others);
     return users.resolve(participants, "participant_ids").compose(resolved -> {
       long now = System.currentTimeMillis();
       return store.inTransaction(tx -> store.upsertUsers(tx, resolved)
@@ -51,7 +57,8 @@ final class ChatService {
           users.remember(resolved);
           membership.add(chatId, participants);
           LOG.info("Chat {} created by user {} with {} participants", chatId, caller, participants.size());
-          JsonObject chat = view(new ChatRow(chatId, name, caller, now, now, 0));
+          // A new chat has no messages: nothing read, nothing unread, for every participant.
+          JsonObject chat = Views.withReads(view(new ChatRow(chatId, name, caller, now, now, 0)), 0L, 0);
           participants.forEach(p -> events.chatAdded(p, chat));
           return chat;
         });
@@ -61,11 +68,7 @@ final class ChatService {
   /** {@code {user_id}} -> {@code {chats:[chat..]}}, most recent activity first. */
   Future<JsonObject> list(JsonObject body) {
     long caller = Validation.caller(body);
-    return store.chatsOf(caller).map(rows -> {
-      JsonArray chats = new JsonArray();
-      rows.forEach(row -> chats.add(view(row)));
-      return new JsonObject().put("chats", chats);
-    });
+    return reads.chatsOf(caller).map(chats -> new JsonObject().put("chats", chats));
   }
 
   /** {@code {user_id, chat_id}} -> chat; NOT_FOUND alike for a missing chat and a non-participant. */
@@ -73,17 +76,19 @@ final class ChatService {
     long caller = Validation.caller(body);
     long chatId = Validation.chatId(body);
     requireMember(chatId, caller);
-    return chatView(chatId);
+    return reads.chatFor(chatId, caller);
   }
 
   /** {@code {user_id, chat_id, participant_id}} -> chat; adding a present participant changes nothing. */
   Future<JsonObject> addParticipant(JsonObject body) {
     long caller = Validation.caller(body);
-    long chatId = Validation.chatId(body);
-    long added = Validation.id(body, "participant_id", "user_id", false);
+    Fields in = new Fields(body);
+    long chatId = Validation.chatId(in);
+    long added = Validation.id(in, "participant_id", "user_id", false);
+    in.throwIfInvalid();
     requireMember(chatId, caller);
     if (membership.isMember(chatId, added)) {
-      return chatView(chatId);
+      return reads.chatFor(chatId, caller);
     }
     return users.resolve(List.of(added), "user_id").compose(resolved -> {
       long now = System.currentTimeMillis();
@@ -95,9 +100,12 @@ final class ChatService {
             membership.add(chatId, List.of(added));
             LOG.info("User {} added to chat {} by user {}", added, chatId, caller);
             events.participant(chatId, Events.PARTICIPANT_ADDED, added, seq);
-            return chatView(chatId).onSuccess(chat -> events.chatAdded(added, chat));
+            // chat_added shows the chat as the added user sees it; the answer, as the caller does.
+            return reads.chatFor(chatId, added)
+              .onSuccess(chat -> events.chatAdded(added, chat))
+              .transform(published -> reads.chatFor(chatId, caller));
           }
-          return chatView(chatId);
+          return reads.chatFor(chatId, caller);
         });
     });
   }
@@ -108,8 +116,10 @@ final class ChatService {
    */
   Future<JsonObject> removeParticipant(JsonObject body) {
     long caller = Validation.caller(body);
-    long chatId = Validation.chatId(body);
-    long removed = Validation.id(body, "participant_id", "user_id", true);
+    Fields in = new Fields(body);
+    long chatId = Validation.chatId(in);
+    long removed = Validation.id(in, "participant_id", "user_id", true);
+    in.throwIfInvalid();
     requireMember(chatId, caller);
     if (!membership.isMember(chatId, removed)) {
       throw ServiceError.notFound("Participant");
@@ -132,7 +142,8 @@ final class ChatService {
         LOG.info("User {} removed from chat {} by user {}", removed, chatId, caller);
         events.participant(chatId, Events.PARTICIPANT_REMOVED, removed, seq);
         events.chatRemoved(removed, chatId);
-        return chatView(chatId);
+        // A caller that left has no marker any more: last_read_message_id null, unread_count 0.
+        return reads.chatFor(chatId, caller);
       });
     });
   }
@@ -161,15 +172,6 @@ final class ChatService {
       type = known == null ? null : known.userType();
     }
     return UserType.OWNER.wireName().equals(type);
-  }
-
-  private Future<JsonObject> chatView(long chatId) {
-    return store.chat(chatId).map(chat -> {
-      if (chat == null) {
-        throw ServiceError.notFound("Chat");
-      }
-      return view(chat);
-    });
   }
 
   private JsonObject view(ChatRow chat) {

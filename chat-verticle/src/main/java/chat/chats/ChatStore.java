@@ -169,15 +169,6 @@ final class ChatStore {
       .map(rows -> rows.size() == 0 ? null : chat(rows.iterator().next()));
   }
 
-  /** The user's chats, most recent activity first. */
-  Future<List<ChatRow>> chatsOf(long userId) {
-    return reader.preparedQuery("SELECT " + CHAT_COLUMNS
-        + " FROM chats c JOIN participants p ON p.chat_id = c.id WHERE p.user_id = ?"
-        + " ORDER BY c.last_activity_at DESC, c.id DESC")
-      .execute(Tuple.of(userId))
-      .map(rows -> list(rows, ChatStore::chat));
-  }
-
   /** The newest {@code limit} messages of the chat. */
   Future<Page> newest(long chatId, int limit) {
     return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS
@@ -377,7 +368,7 @@ final class ChatStore {
       return Future.succeededFuture(Map.of());
     }
     return client.preparedQuery("SELECT message_id, emoji, user_id FROM reactions WHERE message_id IN ("
-        + placeholders(messageIds.size()) + ") ORDER BY message_id, rowid")
+        + placeholders(messageIds.size()) + ") ORDER BY message_id, id")
       .execute(Tuple.wrap(new ArrayList<Object>(messageIds)))
       .map(rows -> {
         Map<Long, Map<String, JsonArray>> byMessage = new HashMap<>();

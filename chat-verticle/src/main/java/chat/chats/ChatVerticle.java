@@ -59,11 +59,12 @@ public class ChatVerticle extends VerticleBase {
       Membership membership = new Membership();
       ChatEvents events = new ChatEvents(eventBus, users);
       writer = new MessageWriter(vertx, store, membership, users, events, commitWindowMs);
-      ChatService chats = new ChatService(store, membership, users, events);
+      ReadMarkers reads = new ReadMarkers(new ReadStore(readerPool), store, membership, users, events);
+      ChatService chats = new ChatService(store, membership, users, events, reads);
       MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength, sendsPerUser);
       evictionTimer = vertx.setPeriodic(60_000, id -> sendsPerUser.evictFull());
       ChatFeed feed = new ChatFeed(new ChatLog(readerPool), store, membership, users);
-      AdminService admin = new AdminService(store, new AdminStore(readerPool), membership, users, events);
+      AdminService admin = new AdminService(store, new AdminStore(readerPool), membership, users, events, reads);
 
       return Future.all(users.load(), store.allParticipants().map(pairs -> {
           membership.load(pairs);
@@ -79,6 +80,8 @@ public class ChatVerticle extends VerticleBase {
           serve(eventBus, Addresses.CHAT_MESSAGE_SEND, messages::send);
           serve(eventBus, Addresses.CHAT_MESSAGE_HISTORY, messages::history);
           serve(eventBus, Addresses.CHAT_EVENTS_FEED, feed::events);
+          serve(eventBus, Addresses.CHAT_READ_MARK, reads::markRead);
+          serve(eventBus, Addresses.CHAT_READS, reads::receipts);
           // Readiness: DOWN while the database cannot be written (a full disk), until a write succeeds.
           serve(eventBus, Addresses.CHAT_PING, body -> Future.succeededFuture(
             new JsonObject().put("status", health.writable() ? "UP" : "DOWN")));

@@ -3,6 +3,7 @@ package chat.chats;
 import chat.shared.ServiceError;
 import chat.shared.TokenBuckets;
 import chat.shared.metrics.DomainMetrics;
+import chat.shared.validation.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -44,9 +45,11 @@ final class MessageService {
       long waitMs = sendsPerUser.waitMillis(budget);
       throw ServiceError.rateLimited("Too many messages, slow down", (waitMs + 999) / 1000);
     }
-    long chatId = Validation.chatId(body);
-    String content = Validation.content(body, maxMessageLength);
-    String clientId = Validation.clientId(body);
+    Fields in = new Fields(body);
+    long chatId = Validation.chatId(in);
+    String content = Validation.content(in, maxMessageLength);
+    String clientId = Validation.clientId(in);
+    in.throwIfInvalid();
     requireMember(chatId, caller);
     return writer.submit(chatId, caller, content, clientId);
   }
@@ -54,8 +57,10 @@ final class MessageService {
   /** {@code {user_id, chat_id, limit?, before?, after?}} -> {@code {messages:[..], has_more}}. */
   Future<JsonObject> history(JsonObject body) {
     long caller = Validation.caller(body);
-    long chatId = Validation.chatId(body);
-    Validation.Paging paging = Validation.paging(body);
+    Fields in = new Fields(body);
+    long chatId = Validation.chatId(in);
+    Validation.Paging paging = Validation.paging(in);
+    in.throwIfInvalid();
     requireMember(chatId, caller);
     Future<ChatStore.Page> page;
     if (paging.before() > 0) {

@@ -1,7 +1,6 @@
 package chat.chats;
 
 import chat.shared.Addresses;
-import chat.shared.ErrorCode;
 import chat.shared.Events;
 import chat.shared.ServiceBus;
 import chat.shared.ServiceError;
@@ -107,8 +106,7 @@ final class UserDirectory {
         String problem = unusable.size() == 1
           ? "unknown user id " + unusable.get(0)
           : "unknown user ids " + unusable.stream().map(String::valueOf).collect(Collectors.joining(", "));
-        throw new ServiceError(ErrorCode.VALIDATION, "Invalid " + field + ": " + problem,
-          new JsonObject().put(field, problem));
+        throw ServiceError.validation(field, problem);
       }
       return resolved;
     });

@@ -1,6 +1,8 @@
 package chat.chats;
 
+import chat.shared.validation.Ids;
 import io.vertx.core.json.JsonObject;
+import java.util.OptionalLong;
 
 /** One row of the {@code users} projection: what the auth service told us about a user. */
 record UserRecord(long id, String username, String email, String userType, String dateJoined, boolean active) {
@@ -20,13 +22,13 @@ record UserRecord(long id, String username, String email, String userType, Strin
     Object userType = json.getValue("user_type");
     Object dateJoined = json.getValue("date_joined");
     Object active = json.getValue("is_active");
-    if (!(id instanceof Integer || id instanceof Long) || ((Number) id).longValue() <= 0
-      || !(username instanceof String) || !(email instanceof String)
+    OptionalLong userId = Ids.of(id, false);
+    if (userId.isEmpty() || !(username instanceof String) || !(email instanceof String)
       || !(userType instanceof String) || !(dateJoined instanceof String)
       || (active != null && !(active instanceof Boolean))) {
       return null;
     }
-    return new UserRecord(((Number) id).longValue(), (String) username, (String) email, (String) userType,
+    return new UserRecord(userId.getAsLong(), (String) username, (String) email, (String) userType,
       (String) dateJoined, active == null || (Boolean) active);
   }
 }

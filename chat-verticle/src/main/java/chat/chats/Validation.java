@@ -2,16 +2,20 @@ package chat.chats;
 
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
-import io.vertx.core.json.JsonArray;
+import chat.shared.validation.Fields;
+import chat.shared.validation.Ids;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
- * Checks and normalises request bodies. Each method returns the clean value or throws a
- * {@link ServiceError} naming the offending field; nothing here touches state.
+ * The chat service's own field rules (chat name, content, client_id, the paging of history and
+ * of the feed), written with the shared {@link Fields} toolkit; nothing here touches state.
+ *
+ * <p>Each rule comes twice: over a {@link Fields} it records its problem there, so an operation
+ * reads all its fields and then reports every bad one at once ({@link Fields#throwIfInvalid()});
+ * over a {@link JsonObject} it checks that one rule and throws at once (the older calls, kept).
  */
 final class Validation {
 
@@ -20,10 +24,10 @@ final class Validation {
   static final int MAX_CLIENT_ID_LENGTH = 100;
   static final int DEFAULT_PAGE = 50;
   static final int MAX_PAGE = 200;
+  static final int DEFAULT_FEED_PAGE = 100;
+  static final int MAX_FEED_PAGE = 500;
 
-  /** A positive id written as a decimal string (path and query parameters), fits a long. */
-  private static final Pattern ID_TEXT = Pattern.compile("[1-9][0-9]{0,17}");
-  private static final Pattern INT_TEXT = Pattern.compile("-?[0-9]{1,18}");
+  private static final String NOT_A_STRING = "must be a string";
 
   private Validation() {
   }
@@ -32,179 +36,167 @@ final class Validation {
   record Paging(int limit, long before, long after) {
   }
 
-  /** The authenticated caller, put there by the gateway; without it there is nobody to serve. */
+  /** The paging of a feed request: events with seq > afterSeq, at most limit of them. */
+  record FeedPaging(long afterSeq, int limit) {
+  }
+
+  /**
+   * The authenticated caller, put there by the gateway: an id, as a number or a decimal string.
+   * Without it there is nobody to serve (UNAUTHENTICATED, thrown at once, before any field).
+   */
   static long caller(JsonObject body) {
-    Long id = positiveLong(body.getValue("user_id"), true);
-    if (id == null) {
+    OptionalLong id = Ids.of(body.getValue("user_id"), true);
+    if (id.isEmpty()) {
       throw new ServiceError(ErrorCode.UNAUTHENTICATED, "No authenticated user");
     }
-    return id;
+    return id.getAsLong();
   }
 
-  /** {@code chat_id}: a positive integer, as a number or a decimal string (it comes from a path). */
-  static long chatId(JsonObject body) {
-    return id(body, "chat_id", "chat_id", true);
+  /** {@code chat_id}: an id, as a number or a decimal string (it comes from a path). */
+  static long chatId(Fields in) {
+    return in.idOrText("chat_id");
   }
 
-  /** A required positive id under {@code key}; failures name {@code field}. */
-  static long id(JsonObject body, String key, String field, boolean textAllowed) {
-    Long id = positiveLong(body.getValue(key), textAllowed);
-    if (id == null) {
-      throw ServiceError.validation(field, "must be a positive integer");
-    }
-    return id;
+  /** A required id under {@code key}; problems name {@code field} (the name the client used). */
+  static long id(Fields in, String key, String field, boolean textAllowed) {
+    return in.id(key, field, textAllowed);
   }
 
-  /** An optional positive id (number or decimal string; empty string = absent); 0 when absent. */
-  static long optionalId(JsonObject body, String field) {
-    Object value = absentIfEmpty(body.getValue(field));
+  /** An optional id (number or decimal string; empty string = absent); 0 when absent. */
+  static long optionalId(Fields in, String field) {
+    return in.optionalIdOrText(field);
+  }
+
+  /** Chat name: a string, stripped, not blank, at most {@value #MAX_NAME_LENGTH} characters. */
+  static String chatName(Fields in) {
+    String value = string(in, "name");
     if (value == null) {
-      return 0;
+      return null;
     }
-    Long id = positiveLong(value, true);
-    if (id == null) {
-      throw ServiceError.validation(field, "must be a positive integer");
-    }
-    return id;
-  }
-
-  /** Chat name: a string, trimmed, not blank, at most 200 characters. */
-  static String chatName(JsonObject body) {
-    Object value = body.getValue("name");
-    if (!(value instanceof String)) {
-      throw ServiceError.validation("name", "must be a string");
-    }
-    String name = ((String) value).strip();
+    String name = value.strip();
     if (name.isEmpty()) {
-      throw ServiceError.validation("name", "must not be empty");
-    }
-    if (name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
-      throw ServiceError.validation("name", "must be at most " + MAX_NAME_LENGTH + " characters");
+      in.reject("name", "must not be empty");
+    } else if (name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
+      in.reject("name", "must be at most " + MAX_NAME_LENGTH + " characters");
     }
     return name;
   }
 
-  /** {@code participant_ids}: absent, null or an array of at most 500 positive integers. */
-  static List<Long> participantIds(JsonObject body) {
-    Object value = body.getValue("participant_ids");
-    if (value == null) {
-      return List.of();
-    }
-    if (!(value instanceof JsonArray)) {
-      throw ServiceError.validation("participant_ids", "must be an array of user ids");
-    }
-    JsonArray array = (JsonArray) value;
-    if (array.size() > MAX_PARTICIPANT_IDS) {
-      throw ServiceError.validation("participant_ids", "must hold at most " + MAX_PARTICIPANT_IDS + " user ids");
-    }
-    List<Long> ids = new ArrayList<>(array.size());
-    for (Object item : array) {
-      Long id = positiveLong(item, false);
-      if (id == null) {
-        throw ServiceError.validation("participant_ids", "must be an array of positive integers");
-      }
-      ids.add(id);
-    }
-    return ids;
+  /** {@code participant_ids}: absent, null or an array of at most {@value #MAX_PARTICIPANT_IDS} ids. */
+  static List<Long> participantIds(Fields in) {
+    return in.optionalIds("participant_ids", MAX_PARTICIPANT_IDS);
   }
 
   /**
-   * Message content: a string that is not empty or only white space, at most
-   * {@code maxLength} Unicode code points. Returned exactly as given.
+   * Message content: a string that is well-formed Unicode, not empty or only white space, at most
+   * {@code maxLength} code points. Returned exactly as given.
    */
-  static String content(JsonObject body, int maxLength) {
-    Object value = body.getValue("content");
-    if (!(value instanceof String)) {
-      throw ServiceError.validation("content", "must be a string");
+  static String content(Fields in, int maxLength) {
+    String content = string(in, "content");
+    if (content == null) {
+      return null;
     }
-    String content = (String) value;
     if (!wellFormed(content)) {
-      throw ServiceError.validation("content", "must be valid Unicode text");
-    }
-    if (isBlank(content)) {
-      throw ServiceError.validation("content", "must not be empty");
-    }
-    if (content.codePointCount(0, content.length()) > maxLength) {
-      throw ServiceError.validation("content", "must be at most " + maxLength + " characters");
+      in.reject("content", "must be valid Unicode text");
+    } else if (isBlank(content)) {
+      in.reject("content", "must not be empty");
+    } else if (content.codePointCount(0, content.length()) > maxLength) {
+      in.reject("content", "must be at most " + maxLength + " characters");
     }
     return content;
   }
 
-  /** {@code client_id}: absent or null, or a string of 1 to 100 characters. */
-  static String clientId(JsonObject body) {
-    Object value = body.getValue("client_id");
-    if (value == null) {
+  /** {@code client_id}: absent or null, or a string of 1 to {@value #MAX_CLIENT_ID_LENGTH} characters. */
+  static String clientId(Fields in) {
+    String clientId = in.optionalString("client_id");
+    if (clientId == null) {
       return null;
     }
-    if (!(value instanceof String)) {
-      throw ServiceError.validation("client_id", "must be a string");
-    }
-    String clientId = (String) value;
     int length = clientId.codePointCount(0, clientId.length());
     if (length < 1 || length > MAX_CLIENT_ID_LENGTH) {
-      throw ServiceError.validation("client_id", "must be 1 to " + MAX_CLIENT_ID_LENGTH + " characters");
+      in.reject("client_id", "must be 1 to " + MAX_CLIENT_ID_LENGTH + " characters");
     }
     return clientId;
   }
 
   /**
-   * History paging. Values may be JSON numbers or decimal strings (query parameters); an empty
-   * string counts as absent. limit 1..200 (default 50); before/after positive, not both.
+   * History paging: numbers or decimal strings (query parameters), an empty string is absent.
+   * {@code limit} 1..{@value #MAX_PAGE} (default {@value #DEFAULT_PAGE}); {@code before} and
+   * {@code after} ids, not both.
    */
-  static Paging paging(JsonObject body) {
-    Object limitValue = absentIfEmpty(body.getValue("limit"));
-    int limit = DEFAULT_PAGE;
-    if (limitValue != null) {
-      Long parsed = anyLong(limitValue);
-      if (parsed == null || parsed < 1 || parsed > MAX_PAGE) {
-        throw ServiceError.validation("limit", "must be an integer from 1 to " + MAX_PAGE);
-      }
-      limit = parsed.intValue();
-    }
-    long before = optionalId(body, "before");
-    long after = optionalId(body, "after");
+  static Paging paging(Fields in) {
+    int limit = in.boundedInt("limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    long before = in.optionalIdOrText("before");
+    long after = in.optionalIdOrText("after");
     if (before > 0 && after > 0) {
-      throw new ServiceError(ErrorCode.VALIDATION, "Use either before or after, not both",
-        new JsonObject().put("before", "cannot be combined with after").put("after", "cannot be combined with before"));
+      in.reject("before", "cannot be combined with after").reject("after", "cannot be combined with before");
     }
     return new Paging(limit, before, after);
   }
 
-  /** The paging of a feed request: events with seq > afterSeq, at most limit of them. */
-  record FeedPaging(long afterSeq, int limit) {
-  }
-
-  static final int DEFAULT_FEED_PAGE = 100;
-  static final int MAX_FEED_PAGE = 500;
-
   /**
-   * Feed paging: {@code after_seq} a whole number from 0 (default 0, the beginning),
-   * {@code limit} 1..500 (default 100); numbers or decimal strings, an empty string is absent.
+   * Feed paging: {@code after_seq} a whole number (default 0, the beginning), {@code limit}
+   * 1..{@value #MAX_FEED_PAGE} (default {@value #DEFAULT_FEED_PAGE}); numbers or decimal
+   * strings, an empty string is absent.
    */
-  static FeedPaging feedPaging(JsonObject body) {
-    Object afterValue = absentIfEmpty(body.getValue("after_seq"));
-    long afterSeq = 0;
-    if (afterValue != null) {
-      Long parsed = anyLong(afterValue);
-      if (parsed == null || parsed < 0) {
-        throw ServiceError.validation("after_seq", "must be a whole number from 0");
-      }
-      afterSeq = parsed;
-    }
-    Object limitValue = absentIfEmpty(body.getValue("limit"));
-    int limit = DEFAULT_FEED_PAGE;
-    if (limitValue != null) {
-      Long parsed = anyLong(limitValue);
-      if (parsed == null || parsed < 1 || parsed > MAX_FEED_PAGE) {
-        throw ServiceError.validation("limit", "must be an integer from 1 to " + MAX_FEED_PAGE);
-      }
-      limit = parsed.intValue();
-    }
-    return new FeedPaging(afterSeq, limit);
+  static FeedPaging feedPaging(Fields in) {
+    return new FeedPaging(in.wholeNumber("after_seq", 0), in.boundedInt("limit", DEFAULT_FEED_PAGE, 1, MAX_FEED_PAGE));
   }
 
-  private static Object absentIfEmpty(Object value) {
-    return value instanceof String && ((String) value).isEmpty() ? null : value;
+  // ---- the same rules, each thrown at once -------------------------------------------
+
+  static long chatId(JsonObject body) {
+    return checked(body, Validation::chatId);
+  }
+
+  static long id(JsonObject body, String key, String field, boolean textAllowed) {
+    return checked(body, in -> id(in, key, field, textAllowed));
+  }
+
+  static long optionalId(JsonObject body, String field) {
+    return checked(body, in -> optionalId(in, field));
+  }
+
+  static String chatName(JsonObject body) {
+    return checked(body, Validation::chatName);
+  }
+
+  static List<Long> participantIds(JsonObject body) {
+    return checked(body, Validation::participantIds);
+  }
+
+  static String content(JsonObject body, int maxLength) {
+    return checked(body, in -> content(in, maxLength));
+  }
+
+  static String clientId(JsonObject body) {
+    return checked(body, Validation::clientId);
+  }
+
+  static Paging paging(JsonObject body) {
+    return checked(body, Validation::paging);
+  }
+
+  static FeedPaging feedPaging(JsonObject body) {
+    return checked(body, Validation::feedPaging);
+  }
+
+  private static <T> T checked(JsonObject body, Function<Fields, T> rule) {
+    Fields in = new Fields(body);
+    T value = rule.apply(in);
+    in.throwIfInvalid();
+    return value;
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  /** A required string; anything else (absent too) is "must be a string", as the chat API always said. */
+  private static String string(Fields in, String field) {
+    String value = in.optionalString(field);
+    if (value == null && in.isValid(field)) {
+      in.reject(field, NOT_A_STRING);
+    }
+    return value;
   }
 
   /** True when the text has no code point other than white space (including no-break spaces). */
@@ -226,36 +218,5 @@ final class Validation {
       }
     }
     return true;
-  }
-
-  /** A positive integral JSON number (or decimal string when allowed) as a long, else null. */
-  private static Long positiveLong(Object value, boolean textAllowed) {
-    if (value instanceof String) {
-      if (!textAllowed || !ID_TEXT.matcher((String) value).matches()) {
-        return null;
-      }
-      return Long.parseLong((String) value);
-    }
-    Long number = integral(value);
-    return number != null && number > 0 ? number : null;
-  }
-
-  /** Any integral JSON number or decimal string as a long, else null. */
-  private static Long anyLong(Object value) {
-    if (value instanceof String) {
-      String text = (String) value;
-      return INT_TEXT.matcher(text).matches() ? Long.parseLong(text) : null;
-    }
-    return integral(value);
-  }
-
-  private static Long integral(Object value) {
-    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-      return ((Number) value).longValue();
-    }
-    if (value instanceof BigInteger && ((BigInteger) value).bitLength() < 64) {
-      return ((BigInteger) value).longValue();
-    }
-    return null;
   }
 }

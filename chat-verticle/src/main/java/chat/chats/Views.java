@@ -63,6 +63,26 @@ final class Views {
   }
 
   /**
+   * A chat object as one user sees it: adds that user's {@code last_read_message_id} (0 when it
+   * read nothing, null when it is not a participant) and {@code unread_count}.
+   */
+  static JsonObject withReads(JsonObject chat, Long lastReadMessageId, long unreadCount) {
+    return chat.put("unread_count", unreadCount).put("last_read_message_id", lastReadMessageId);
+  }
+
+  /** The answer of a read marker request: {@code {chat_id, user_id, last_read_message_id, unread_count}}. */
+  static JsonObject readState(long chatId, long userId, long lastReadMessageId, long unreadCount) {
+    return new JsonObject().put("chat_id", chatId).put("user_id", userId)
+      .put("last_read_message_id", lastReadMessageId).put("unread_count", unreadCount);
+  }
+
+  /** One entry of {@code /reads}: {@code {user_id, last_read_message_id, read_at}}, read_at null until the marker moved. */
+  static JsonObject receipt(long userId, long lastReadMessageId, Long readAt) {
+    return new JsonObject().put("user_id", userId).put("last_read_message_id", lastReadMessageId)
+      .put("read_at", readAt == null ? null : time(readAt));
+  }
+
+  /**
    * Message object: {@code {id, chat_id, sender:{id, username, user_type}, content, created_at,
    * seq, edited_at, reactions, attachments}}. A deleted message (only the feed shows one, in the
    * events before its {@code message_deleted}) has empty content and reactions and a
@@ -127,6 +147,18 @@ final class Views {
   static JsonObject messageDeletedEvent(long chatId, long messageId, long seq) {
     return new JsonObject().put(Events.TYPE, Events.MESSAGE_DELETED).put("chat_id", chatId).put("message_id", messageId)
       .put(Events.SEQ, seq);
+  }
+
+  /** Published on {@code chat.{id}} when a marker moved: {@code {type:"read", chat_id, user_id, last_read_message_id}} (no seq). */
+  static JsonObject readEvent(long chatId, long userId, long lastReadMessageId) {
+    return new JsonObject().put(Events.TYPE, Events.READ).put("chat_id", chatId).put("user_id", userId)
+      .put("last_read_message_id", lastReadMessageId);
+  }
+
+  /** Published on {@code user.{id}} when its marker moved: {@code {type:"unread", chat_id, unread_count, last_read_message_id}}. */
+  static JsonObject unreadEvent(long chatId, long unreadCount, long lastReadMessageId) {
+    return new JsonObject().put(Events.TYPE, Events.UNREAD).put("chat_id", chatId).put("unread_count", unreadCount)
+      .put("last_read_message_id", lastReadMessageId);
   }
 
   /** Published on {@code user.{id}}: {@code {type:"chat_added", chat}}. */

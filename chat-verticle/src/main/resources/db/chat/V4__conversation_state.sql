@@ -40,8 +40,9 @@ CREATE TABLE chat_events (
   PRIMARY KEY (chat_id, seq)
 ) WITHOUT ROWID;
 
--- One row per (message, emoji, user); the rowid orders emoji by first use.
+-- One row per (message, emoji, user); the id (ascending with insertion) orders emoji by first use.
 CREATE TABLE reactions (
+  id         INTEGER PRIMARY KEY,
   message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
   emoji      TEXT    NOT NULL,
   user_id    INTEGER NOT NULL,

@@ -24,7 +24,8 @@ class ChatOperationsTest extends ChatTestBase {
   void createIncludesCreatorCollapsesDuplicatesAndTrimsName() throws Exception {
     JsonObject chat = createChat(ALICE, "  Study group  ", BOB, BOB, ALICE, CAROL);
 
-    assertEquals(Set.of("id", "name", "created_at", "created_by", "participants", "last_activity_at", "last_seq"),
+    assertEquals(Set.of("id", "name", "created_at", "created_by", "participants", "last_activity_at", "last_seq",
+      "unread_count", "last_read_message_id"),
       chat.fieldNames());
     assertTrue(chat.getLong("id") > 0);
     assertEquals("Study group", chat.getString("name"));

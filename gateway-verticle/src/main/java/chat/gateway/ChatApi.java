@@ -27,6 +27,8 @@ final class ChatApi {
     router.get("/api/chats/:chatId/messages").handler(Handlers.json(200, this::history));
     router.post("/api/chats/:chatId/messages").handler(Handlers.json(201, this::send));
     router.get("/api/chats/:chatId/events").handler(Handlers.json(200, this::events));
+    router.put("/api/chats/:chatId/read").handler(Handlers.json(200, this::markRead));
+    router.get("/api/chats/:chatId/reads").handler(Handlers.json(200, this::reads));
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -75,6 +77,18 @@ final class ChatApi {
   private Future<JsonObject> events(RoutingContext ctx) {
     JsonObject user = SessionUsers.require(ctx);
     return services.request(Addresses.CHAT_EVENTS_FEED, withQuery(ctx, chatCommand(ctx, user), "after_seq", "limit"));
+  }
+
+  private Future<JsonObject> markRead(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    JsonObject command = chatCommand(ctx, user);
+    command.put("message_id", Json.body(ctx).getValue("message_id"));
+    return services.request(Addresses.CHAT_READ_MARK, command);
+  }
+
+  private Future<JsonObject> reads(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    return services.request(Addresses.CHAT_READS, chatCommand(ctx, user));
   }
 
   /** Copies the named query parameters that are present (as strings: the service parses them). */

@@ -1,10 +1,12 @@
 package chat.gateway;
 
 import chat.shared.ServiceError;
+import chat.shared.validation.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /** Adapts an asynchronous operation to a route handler: success is JSON, failure goes to {@link HttpErrors}. */
@@ -62,10 +64,10 @@ final class Handlers {
 
   /** The same, naming {@code what} was not found. */
   static long pathId(RoutingContext ctx, String name, String what) {
-    String raw = ctx.pathParam(name);
-    if (raw == null || !raw.matches("[1-9][0-9]{0,17}")) {
+    OptionalLong id = Ids.parse(ctx.pathParam(name));
+    if (id.isEmpty()) {
       throw ServiceError.notFound(what);
     }
-    return Long.parseLong(raw);
+    return id.getAsLong();
   }
 }

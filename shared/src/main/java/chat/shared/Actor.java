@@ -1,6 +1,8 @@
 package chat.shared;
 
+import chat.shared.validation.Ids;
 import io.vertx.core.json.JsonObject;
+import java.util.OptionalLong;
 
 /**
  * The owner performing an administration request, as the gateway stamps it from the session
@@ -22,8 +24,9 @@ public record Actor(long id, String username) {
       JsonObject json = (JsonObject) value;
       Object id = json.getValue("id");
       Object username = json.getValue("username");
-      if ((id instanceof Integer || id instanceof Long) && ((Number) id).longValue() > 0 && username instanceof String) {
-        return new Actor(((Number) id).longValue(), (String) username);
+      OptionalLong actorId = Ids.of(id, false);
+      if (actorId.isPresent() && username instanceof String) {
+        return new Actor(actorId.getAsLong(), (String) username);
       }
     }
     throw new ServiceError(ErrorCode.UNAUTHENTICATED, "No acting owner in the request");

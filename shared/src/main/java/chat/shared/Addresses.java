@@ -1,5 +1,6 @@
 package chat.shared;
 
+import chat.shared.validation.Ids;
 import java.util.OptionalLong;
 
 /**
@@ -77,7 +78,11 @@ public final class Addresses {
    * participant's {@code user.{id}} (the creator's too). Fails VALIDATION.
    */
   public static final String CHAT_CREATE = "svc.chat.create";
-  /** {@code {user_id}} -> {@code {chats:[chat..]}}, most recent activity first. */
+  /**
+   * {@code {user_id}} -> {@code {chats:[chat..]}}, most recent activity first; each chat carries
+   * the caller's {@code unread_count} and {@code last_read_message_id}, as every chat object of
+   * these addresses does.
+   */
   public static final String CHAT_LIST = "svc.chat.list";
   /** {@code {user_id, chat_id}} -> chat. Fails NOT_FOUND when absent or user is not a participant. */
   public static final String CHAT_GET = "svc.chat.get";
@@ -103,6 +108,18 @@ public final class Addresses {
    * the chat's numbered events after a seq, from the caller's joining on. Fails VALIDATION, NOT_FOUND.
    */
   public static final String CHAT_EVENTS_FEED = "svc.chat.events.feed";
+  /**
+   * {@code {user_id, chat_id, message_id}} -> {@code {chat_id, user_id, last_read_message_id,
+   * unread_count}}: moves the caller's read marker forward to a message of the chat (at or below
+   * it: nothing changes). A move publishes {@code read} on the chat and {@code unread} on the
+   * caller's {@code user.{id}}. Fails VALIDATION (message_id not a message of this chat), NOT_FOUND.
+   */
+  public static final String CHAT_READ_MARK = "svc.chat.reads.mark";
+  /**
+   * {@code {user_id, chat_id}} -> {@code {reads:[{user_id, last_read_message_id, read_at}..]}}:
+   * every participant's marker. Fails NOT_FOUND.
+   */
+  public static final String CHAT_READS = "svc.chat.reads.list";
   /** {@code {}} -> {@code {status:"UP"}}. */
   public static final String CHAT_PING = "svc.chat.ping";
 
@@ -157,8 +174,8 @@ public final class Addresses {
 
   // ---- public bridge addresses -------------------------------------------------------
 
-  /** A chat id as it may appear in a public address: positive, no leading zero, fits a long. */
-  private static final String ID = "[1-9][0-9]{0,17}";
+  /** An id as it may appear in a public address: the code base's one id rule. */
+  private static final String ID = Ids.PATTERN;
   private static final String PREFIX = "chat.";
   private static final String USER_PREFIX = "user.";
   private static final String SEND_SUFFIX = ".send";
@@ -175,7 +192,7 @@ public final class Addresses {
   }
 
   /**
-   * The private address of one user: {@code chat_added}, {@code chat_removed} (see
+   * The private address of one user: {@code chat_added}, {@code chat_removed}, {@code unread} (see
    * {@link Events}); only that user's own bridge sockets may register on it, nobody may send
    * or publish there through the bridge.
    */
@@ -212,24 +229,8 @@ public final class Addresses {
     return id(address, PREFIX.length(), address.length() - SEND_SUFFIX.length());
   }
 
-  /**
-   * The id spelled by {@code address[from, to)} when it matches {@link #ID} exactly (1 to 18
-   * digits, no leading zero), or empty. Hand-written rather than a regex: the gateway runs it
-   * for every event it delivers to every socket.
-   */
+  /** The id spelled by {@code address[from, to)} when it matches {@link #ID} exactly, or empty. */
   private static OptionalLong id(String address, int from, int to) {
-    int length = to - from;
-    if (length < 1 || length > 18 || address.charAt(from) == '0') {
-      return OptionalLong.empty();
-    }
-    long value = 0;
-    for (int i = from; i < to; i++) {
-      char c = address.charAt(i);
-      if (c < '0' || c > '9') {
-        return OptionalLong.empty();
-      }
-      value = value * 10 + (c - '0');
-    }
-    return OptionalLong.of(value);
+    return Ids.parse(address, from, to);
   }
 }

@@ -101,6 +101,15 @@ public final class BenchRun {
     s6.baselineLogins = cli.integer("s6-baseline-logins", s6.baselineLogins);
     s6.capSeconds = cli.longValue("s6-cap-seconds", s6.capSeconds);
 
+    UnreadListScenario s8 = new UnreadListScenario(cfg, vertx);
+    s8.chats = cli.integer("s8-chats", s8.chats);
+    s8.messagesPerChat = cli.integer("s8-messages", s8.messagesPerChat);
+    s8.seconds = cli.integer("s8-seconds", quick ? 2 : s8.seconds);
+    s8.warmupSeconds = cli.integer("s8-warmup-seconds", quick ? 1 : s8.warmupSeconds);
+    s8.repeats = Math.max(1, cli.integer("s8-repeats", quick ? 1 : s8.repeats));
+    s8.concurrency = cli.ints("s8-concurrency", "1,8");
+    s8.capSeconds = cli.longValue("s8-cap-seconds", s8.capSeconds);
+
     String pinning = cli.string("pinning", "none");
     String command = cli.string("command", "");
     cli.rejectUnknown();
@@ -127,6 +136,7 @@ public final class BenchRun {
         case "s4": chosen.add(s4); break;
         case "s5": LOG.warn("S5 (cluster hop) is not implemented yet; skipped"); break;
         case "s6": chosen.add(s6); break;
+        case "s8": chosen.add(s8); break;
         default: throw new IllegalArgumentException("unknown scenario " + id);
       }
     }
