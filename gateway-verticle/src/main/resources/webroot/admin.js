@@ -2,12 +2,13 @@
  * The owner's admin page over /api/admin/*: users, chats, messages, audit log.
  * The server decides who may use it: the page asks the admin API and, for anyone but an
  * owner, shows the API's own 403 answer and nothing else. User data only ever goes into text
- * nodes (Chatbus.el), never into innerHTML.
+ * nodes (dom.js el), never into innerHTML. An ES module, like the chat page's.
  */
-'use strict';
+import { api } from './api.js';
+import { el, clear, renderError, hideBox, notify as notifyIn, formatTime, userTypeLabel, USER_TYPES } from './dom.js';
+import { userPicker } from './picker.js';
 
-(function () {
-  const { api, el, clear, renderError, hideBox, formatTime, userTypeLabel, USER_TYPES, userPicker } = window.Chatbus;
+{
   const $ = id => document.getElementById(id);
 
   const ui = {
@@ -59,7 +60,7 @@
   }
 
   function notify(text) {
-    window.Chatbus.notify(ui.notice, text);
+    notifyIn(ui.notice, text);
   }
 
   /** Shows the gate and no data at all. */
@@ -531,4 +532,4 @@
   }
 
   start();
-})();
+}

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -15,18 +14,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The chat page at / in two headless browsers against the real gateway. */
 class ChatPageTest {
 
   private static final By MESSAGES = By.cssSelector("#message-list .msg");
-  /** A chat someone else adds me to shows up at the page's next chat-list refresh (every 10 s). */
-  private static final Duration NEW_CHAT_WAIT = Duration.ofSeconds(25);
 
   @TempDir
   static Path dataDir;
   static Stack stack;
+  /** The first browser reaches the gateway through it, so a test can cut its network. */
+  static CuttableProxy network;
   static Browser first;
   static Browser second;
 
@@ -34,13 +32,14 @@ class ChatPageTest {
   static void start() throws Exception {
     BrowserTests.requireChromium();
     stack = Stack.deploy(dataDir);
-    first = Browser.open(stack.baseUrl());
+    network = CuttableProxy.start(stack.vertx, stack.port);
+    first = Browser.open(network.baseUrl());
     second = Browser.open(stack.baseUrl());
   }
 
   @AfterAll
   static void stop() {
-    BrowserTests.closeQuietly(first, second, stack);
+    BrowserTests.closeQuietly(first, second, network, stack);
   }
 
   @Test
@@ -70,9 +69,8 @@ class ChatPageTest {
     first.click(By.cssSelector("#new-chat-form button[type=submit]"));
     first.until(d -> "Study group".equals(first.find(By.id("chat-title")).getText()));
 
-    // Bob's page learns of the new chat without a reload.
-    WebElement item = new WebDriverWait(second.driver, NEW_CHAT_WAIT)
-      .until(d -> d.findElements(By.cssSelector(".chat-item")).stream()
+    // Bob's page learns of the new chat without a reload (chat_added on user.{bob}).
+    WebElement item = second.until(d -> d.findElements(By.cssSelector(".chat-item")).stream()
         .filter(e -> e.getText().contains("Study group")).findFirst().orElse(null));
     item.click();
     second.visible(By.id("chat-view"));
@@ -140,7 +138,7 @@ class ChatPageTest {
   }
 
   @Test
-  void reconnectFillsTheGapFromHistoryOnce() {
+  void reconnectShowsWhatChangedMeanwhileOnce() {
     TestClient erin = stack.client().signUp("erin", "student");
     TestClient frank = stack.client().signUp("frank", "student");
     long chatId = frank.createChat("Gap test", erin.id());
@@ -148,22 +146,59 @@ class ChatPageTest {
     first.login(erin.username(), TestClient.PASSWORD);
     openChat(first, chatId);
     frank.sendMessage(chatId, "before the cut");
-    waitForMessage(first, "before the cut");
+    long edited = frank.sendMessage(chatId, "to be edited").getLong("id");
+    long deleted = frank.sendMessage(chatId, "to be deleted").getLong("id");
+    waitForMessage(first, "to be deleted");
 
-    // Cut the page's socket; the client reconnects by itself, here after 4 s.
-    first.js("const eb = window.chatbus.eb;"
-      + "eb.reconnectDelayMin = 4000; eb.reconnectDelayMax = 4000; eb.randomizationFactor = 0;"
-      + "eb.sockJSConn.close();");
-    first.until(d -> "reconnecting".equals(first.find(By.id("conn")).getAttribute("data-state")));
-    frank.sendMessage(chatId, "while away 1");
-    frank.sendMessage(chatId, "while away 2");
-    assertEquals(List.of("before the cut"), contents(first), "nothing can arrive while the socket is down");
+    // Cut the network under the page (its socket included); it reconnects by itself once back.
+    network.cut();
+    try {
+      first.until(d -> "reconnecting".equals(first.find(By.id("conn")).getAttribute("data-state")));
+      frank.editMessage(chatId, edited, "edited while away");
+      frank.deleteMessage(chatId, deleted);
+      frank.sendMessage(chatId, "while away 1");
+      frank.sendMessage(chatId, "while away 2");
+      assertEquals(List.of("before the cut", "to be edited", "to be deleted"), contents(first),
+        "nothing can arrive while the socket is down");
+    } finally {
+      network.restore();
+    }
 
+    // Back: the change feed after the seq the page had applied brings the edit, the delete and
+    // the new messages, each once.
     first.waitConnected();
-    waitForMessage(first, "while away 2");
+    List<String> expected = List.of("before the cut", "edited while away", "while away 1", "while away 2");
+    first.until(d -> contents(first).equals(expected));
+    assertTrue(first.find(By.cssSelector("#message-list .msg[data-id='" + edited + "'] .edited")).isDisplayed());
     frank.sendMessage(chatId, "after the reconnect");
     waitForMessage(first, "after the reconnect");
-    assertEquals(List.of("before the cut", "while away 1", "while away 2", "after the reconnect"), contents(first));
+    assertEquals(List.of("before the cut", "edited while away", "while away 1", "while away 2", "after the reconnect"),
+      contents(first));
+  }
+
+  @Test
+  void anEventLostOnTheWayIsFetchedFromTheFeedWithoutReconnecting() {
+    TestClient uma = stack.client().signUp("uma", "student");
+    TestClient vic = stack.client().signUp("vic", "student");
+    long chatId = vic.createChat("Lossy", uma.id());
+    first.login(uma.username(), TestClient.PASSWORD);
+    openChat(first, chatId);
+    vic.sendMessage(chatId, "first");
+    waitForMessage(first, "first");
+    int sockets = network.webSocketsOpened();
+    int dropped = network.dropped();
+
+    // The message's frame is lost between the gateway and the browser: its seq never arrives.
+    network.dropNextFrameContaining("lost on the way");
+    vic.sendMessage(chatId, "lost on the way");
+    first.until(d -> network.dropped() == dropped + 1);
+    assertEquals(List.of("first"), contents(first));
+
+    // The next event's seq skips one: the page asks the feed after the seq it applied.
+    vic.sendMessage(chatId, "after the gap");
+    first.until(d -> contents(first).equals(List.of("first", "lost on the way", "after the gap")));
+    assertEquals(sockets, network.webSocketsOpened(), "no reconnect: the gap was filled from the feed");
+    assertEquals("online", first.find(By.id("conn")).getAttribute("data-state"));
   }
 
   @Test

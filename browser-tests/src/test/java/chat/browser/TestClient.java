@@ -74,6 +74,23 @@ final class TestClient {
       .bodyAsJsonObject();
   }
 
+  JsonObject editMessage(long chatId, long messageId, String content) {
+    return expect(200, HttpMethod.PATCH, "/api/chats/" + chatId + "/messages/" + messageId,
+      new JsonObject().put("content", content)).bodyAsJsonObject();
+  }
+
+  void deleteMessage(long chatId, long messageId) {
+    expect(204, HttpMethod.DELETE, "/api/chats/" + chatId + "/messages/" + messageId, null);
+  }
+
+  void addParticipant(long chatId, long userId) {
+    expect(200, HttpMethod.POST, "/api/chats/" + chatId + "/participants", new JsonObject().put("user_id", userId));
+  }
+
+  void removeParticipant(long chatId, long userId) {
+    expect(200, HttpMethod.DELETE, "/api/chats/" + chatId + "/participants/" + userId, null);
+  }
+
   JsonObject chat(long chatId) {
     return expect(200, HttpMethod.GET, "/api/chats/" + chatId, null).bodyAsJsonObject();
   }
