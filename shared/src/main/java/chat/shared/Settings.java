@@ -54,6 +54,15 @@ public final class Settings {
 
   // storage
   public static final String DATA_DIR = "CHAT_DATA_DIR";
+  /** {@code sqlite} (default: files in the data directory) or {@code postgresql} (CHAT_PG_URL). */
+  public static final String STORE = "CHAT_STORE";
+  /**
+   * With {@code CHAT_STORE=postgresql}: {@code postgresql://user[:password]@host:port/database}.
+   * Each service keeps its tables in its own schema ({@code auth}, {@code chat}) of that database.
+   */
+  public static final String PG_URL = "CHAT_PG_URL";
+  /** File whose first line is the PostgreSQL password, when CHAT_PG_URL carries none (container secrets). */
+  public static final String PG_PASSWORD_FILE = "CHAT_PG_PASSWORD_FILE";
   /** Maximum message length in characters. */
   public static final String MAX_MESSAGE_LENGTH = "CHAT_MAX_MESSAGE_LENGTH";
   /** PBKDF2 iterations for new password hashes. */
@@ -126,6 +135,9 @@ public final class Settings {
     Map.entry(LOG_FORMAT, "text"),
     Map.entry(ACCESS_LOG, "INFO"),
     Map.entry(DATA_DIR, "data"),
+    Map.entry(STORE, "sqlite"),
+    Map.entry(PG_URL, ""),
+    Map.entry(PG_PASSWORD_FILE, ""),
     Map.entry(MAX_MESSAGE_LENGTH, "8000"),
     Map.entry(PASSWORD_ITERATIONS, "100000"),
     Map.entry(OWNER_SIGNUP, "closed"),
