@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -80,7 +81,8 @@ final class PostgresAuthStore extends AuthStore {
       .addProperty("search_path", SCHEMA)
       .addProperty("application_name", "chatbus-auth");
     return PgBuilder.pool()
-      .with(new PoolOptions().setMaxSize(POOL_SIZE))
+      // A request waits at most 5 s for a connection (then 503), well inside the callers' 10 s.
+      .with(new PoolOptions().setMaxSize(POOL_SIZE).setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
       .connectingTo(options)
       .using(vertx)
       .build();
