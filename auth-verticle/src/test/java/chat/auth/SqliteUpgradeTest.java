@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An auth.db written by the code before the SQLite migrations moved to {@code db/auth/sqlite}
- * (main at e8598dc: {@code upgrade/auth-main-e8598dc.db}, an owner olivia, a university_staff
+ * (main at e8598dc: {@code upgrade/auth-main-e8598dc.sqlite}, an owner olivia, a university_staff
  * Émile she changed, one audit entry, migrations 1-3 applied) starts under this code: Flyway
  * keeps a script's name and checksum, not its location, so it validates and applies nothing.
  */
@@ -34,7 +34,7 @@ class SqliteUpgradeTest extends AuthServiceTestBase {
   void aDatabaseMigratedByTheOlderLayoutStartsAndKeepsItsData() throws Exception {
     Path upgraded = dataDir.resolve("upgraded");
     Files.createDirectories(upgraded);
-    try (InputStream fixture = getClass().getResourceAsStream("/upgrade/auth-main-e8598dc.db")) {
+    try (InputStream fixture = getClass().getResourceAsStream("/upgrade/auth-main-e8598dc.sqlite")) {
       Files.copy(fixture, upgraded.resolve(SqliteAuthStore.DATABASE_FILE));
     }
     await(vertx.undeploy(deploymentId));
