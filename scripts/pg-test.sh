@@ -6,6 +6,8 @@
 #   scripts/pg-test.sh start DIR    initdb into DIR, start, print the admin URL
 #                                   (postgresql://postgres:PASSWORD@127.0.0.1:PORT/postgres)
 #   scripts/pg-test.sh stop DIR     stop the server started in DIR (pg_ctl, by its pid file)
+#   scripts/pg-test.sh restart DIR  start the stopped server of DIR again, same port and data
+#                                   (outage tests: stop, then restart)
 #
 # As root the server runs as the `postgres` system user (initdb refuses root), through runuser.
 # Binaries: CHAT_TEST_PG_BIN, else the newest /usr/lib/postgresql/*/bin, else the PATH.
@@ -14,7 +16,7 @@ set -euo pipefail
 cmd="${1:-}"
 dir="${2:-}"
 if [[ -z "$cmd" || -z "$dir" ]]; then
-  sed -n '2,11p' "$0" >&2
+  sed -n '2,13p' "$0" >&2
   exit 2
 fi
 
@@ -33,6 +35,16 @@ as_owner() {
   else
     "$@"
   fi
+}
+
+# Starts the cluster of $dir on the port in $dir/port.
+run_server() {
+  local port
+  port="$(cat "$dir/port")"
+  # Durability is not under test here: fsync off makes the suites fast.
+  as_owner pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 }
 
 case "$cmd" in
@@ -64,12 +76,17 @@ case "$cmd" in
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
       done
     fi
-    # Durability is not under test here: fsync off makes the suites fast.
-    as_owner pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-      >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     printf '%s\n' "$port" > "$dir/port"
+    run_server
     echo "postgresql://postgres:$password@127.0.0.1:$port/postgres"
+    ;;
+  restart)
+    if [[ ! -f "$dir/port" || ! -d "$dir/data" ]]; then
+      echo "pg-test: no server was started in $dir" >&2
+      exit 1
+    fi
+    dir="$(cd "$dir" && pwd)"
+    run_server
     ;;
   stop)
     if [[ -f "$dir/data/postmaster.pid" ]]; then

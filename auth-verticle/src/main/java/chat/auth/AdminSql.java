@@ -14,31 +14,31 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The SQL of the auth service's administration: paged user lists, user updates and the audit
- * log. The users' own statements are in {@link UserSql}; rows become users the same way.
+ * The queries of the auth service's administration: paged user lists, user updates and the
+ * audit log, in the store's dialect ({@link AuthStore} holds the statements). The users' own
+ * queries are in {@link UserSql}; rows become users the same way.
  */
 final class AdminSql {
 
-  /** user_type filter (NULL = any) and a LIKE pattern on username (as typed or folded) or email. */
-  private static final String FILTER = " WHERE (? IS NULL OR user_type = ?) AND (username LIKE ? ESCAPE '\\'"
-    + " OR username_key LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
-
-  private static final String AUDIT_COLUMNS = "id, actor_id, actor_username, action, target, details, created_at";
-
+  private final AuthStore store;
   private final Pool pool;
 
-  AdminSql(Pool pool) {
-    this.pool = pool;
+  AdminSql(AuthStore store) {
+    this.store = store;
+    this.pool = store.pool();
   }
 
-  /** See {@link UserSql#inTransaction(Pool, Function)}. */
+  /**
+   * See {@link AuthStore#inTransaction}; the transaction first takes {@link AuthStore#lockUsers},
+   * so what it reads about the acting owner still holds when it commits.
+   */
   <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
-    return UserSql.inTransaction(pool, work);
+    return store.inTransaction(tx -> store.lockUsers(tx).compose(locked -> work.apply(tx)));
   }
 
   Future<Long> countUsers(String userType, String fragment) {
     String pattern = like(fragment);
-    return pool.preparedQuery("SELECT COUNT(*) AS n FROM users" + FILTER)
+    return pool.preparedQuery(store.countUsers())
       .execute(Tuple.of(userType, userType, pattern, like(UserRules.usernameKey(fragment)), pattern))
       .map(rows -> rows.iterator().next().getLong("n"));
   }
@@ -46,8 +46,7 @@ final class AdminSql {
   /** Users, active or not, by id. */
   Future<List<JsonObject>> pageUsers(String userType, String fragment, int limit, long offset) {
     String pattern = like(fragment);
-    return pool.preparedQuery("SELECT " + UserSql.USER_COLUMNS + " FROM users" + FILTER
-        + " ORDER BY id LIMIT ? OFFSET ?")
+    return pool.preparedQuery(store.pageUsers())
       .execute(Tuple.of(userType, userType, pattern, like(UserRules.usernameKey(fragment)), pattern, limit, offset))
       .map(UserSql::all);
   }
@@ -59,33 +58,31 @@ final class AdminSql {
 
   /** The user, active or not, or null; {@code tx} inside a transaction. */
   Future<JsonObject> user(SqlClient tx, long id) {
-    return tx.preparedQuery("SELECT " + UserSql.USER_COLUMNS + " FROM users WHERE id = ?")
+    return tx.preparedQuery(store.userById())
       .execute(Tuple.of(id))
       .map(UserSql::single);
   }
 
   Future<JsonObject> updateUser(SqlConnection tx, long id, String userType, boolean active) {
-    return tx.preparedQuery("UPDATE users SET user_type = ?, is_active = ? WHERE id = ? RETURNING "
-        + UserSql.USER_COLUMNS)
+    return tx.preparedQuery(store.updateUser())
       .execute(Tuple.of(userType, active ? 1 : 0, id))
       .map(UserSql::single);
   }
 
   Future<Void> audit(SqlConnection tx, Actor actor, String action, String target, JsonObject details, String now) {
-    return tx.preparedQuery("INSERT INTO audit_log (actor_id, actor_username, action, target, details, created_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?)")
+    return tx.preparedQuery(store.insertAudit())
       .execute(Tuple.of(actor.id(), actor.username(), action, target, details.encode(), now))
       .mapEmpty();
   }
 
   Future<Long> countAudit() {
-    return pool.query("SELECT COUNT(*) AS n FROM audit_log").execute()
+    return pool.query(store.countAudit()).execute()
       .map(rows -> rows.iterator().next().getLong("n"));
   }
 
   /** The newest {@code limit} audit entries. */
   Future<List<JsonObject>> newestAudit(int limit) {
-    return pool.preparedQuery("SELECT " + AUDIT_COLUMNS + " FROM audit_log ORDER BY created_at DESC, id DESC LIMIT ?")
+    return pool.preparedQuery(store.newestAudit())
       .execute(Tuple.of(limit))
       .map(rows -> {
         List<JsonObject> entries = new ArrayList<>(rows.size());

@@ -54,7 +54,8 @@ final class AuthService {
   /**
    * {@code {username,email,password,user_type,client_address?}} -> user. An owner registers
    * only while no owner exists (unless owner sign-up is open); that is decided in the insert's
-   * transaction, so of two concurrent first owners one wins.
+   * transaction, which holds the users lock ({@link UserSql#lockUsers}), so of two concurrent
+   * first owners one wins.
    */
   Future<JsonObject> register(JsonObject body) {
     Fields in = new Fields(body);
@@ -94,11 +95,12 @@ final class AuthService {
         return ownerNeedsBootstrap ? users.countOwners(users.pool()).compose(AuthService::noOwnerYet) : Future.succeededFuture();
       })
       .compose(v -> work.execute(() -> passwords.hash(password)))
-      .compose(hash -> users.inTransaction(tx -> (ownerNeedsBootstrap ? users.countOwners(tx).compose(AuthService::noOwnerYet)
+      .compose(hash -> users.inTransaction(tx -> (ownerNeedsBootstrap
+          ? users.lockUsers(tx).compose(locked -> users.countOwners(tx)).compose(AuthService::noOwnerYet)
           : Future.<Void>succeededFuture())
         .compose(v -> users.insert(tx, username, email, hash, type.wireName(), Times.now()))))
       .recover(err -> {
-        if (UserSql.isDuplicateUsername(err)) {
+        if (users.isDuplicateUsername(err)) {
           LOG.debug("Registration of {} lost a race to the same name", username);
           return Future.failedFuture(usernameTaken());
         }

@@ -10,21 +10,18 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.jdbcclient.JDBCConnectOptions;
-import io.vertx.jdbcclient.JDBCPool;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The auth service: users, registration, login and their administration, served on the
- * {@code svc.auth.*} addresses from its own SQLite database {@code <CHAT_DATA_DIR>/auth.db}.
+ * {@code svc.auth.*} addresses from its own store ({@link AuthStore}): the SQLite database
+ * {@code <CHAT_DATA_DIR>/auth.db} by default, or the schema {@code auth} of a PostgreSQL
+ * database ({@code CHAT_STORE=postgresql}, {@code CHAT_PG_URL}). A failure of the store answers
+ * 503 {@code unavailable}; the next request tries the store again.
  *
  * <p>Deploy it only with {@link #deploymentOptions(JsonObject)}, as a worker verticle: its
  * start runs the migrations and computes a hash, and whatever slow work a change might add
@@ -38,13 +35,10 @@ public class AuthVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
 
-  static final String DATABASE_FILE = "auth.db";
-  private static final String MIGRATIONS = "classpath:db/auth";
-
   /** How often limits that no longer limit anything are dropped. */
   private static final long SWEEP_MS = 60_000;
 
-  private Pool pool;
+  private AuthStore store;
   private PasswordWork work;
   private long sweepTimer = -1;
 
@@ -60,9 +54,11 @@ public class AuthVerticle extends VerticleBase {
         "AuthVerticle hashes passwords on its own context: deploy it with AuthVerticle.deploymentOptions(config)"));
     }
     Settings settings = new Settings(config());
-    Path dataDir = Path.of(settings.string(Settings.DATA_DIR));
-    Path database = dataDir.resolve(DATABASE_FILE);
-    String url = UserSql.jdbcUrl(database);
+    try {
+      store = AuthStore.of(settings);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     int iterations = settings.integer(Settings.PASSWORD_ITERATIONS);
     String ownerSignup = settings.string(Settings.OWNER_SIGNUP).trim();
     if (!"open".equals(ownerSignup) && !"closed".equals(ownerSignup)) {
@@ -79,58 +75,47 @@ public class AuthVerticle extends VerticleBase {
       System::currentTimeMillis);
     sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> limits.sweep());
 
-    pool = JDBCPool.pool(vertx,
-      new JDBCConnectOptions().setJdbcUrl(url),
-      // SQLite has a single writer and auth traffic is small: one connection, no lock contention.
-      new PoolOptions().setMaxSize(1));
-
     return vertx.executeBlocking(() -> {
-        Files.createDirectories(dataDir);
-        migrate(url);
+        store.open(vertx);
         // The dummy hash for unknown users costs one full hash: compute it off the context too.
         return new Passwords(iterations);
       })
       .compose(passwords -> register(
-        new AuthService(new UserSql(pool), passwords, work, limits, "open".equals(ownerSignup)),
-        new AdminService(new AdminSql(pool), vertx.eventBus())))
+        new AuthService(new UserSql(store), passwords, work, limits, "open".equals(ownerSignup)),
+        new AdminService(new AdminSql(store), vertx.eventBus())))
       .onSuccess(v -> LOG.info("Auth service ready on {} (PBKDF2, {} iterations, {} password workers, owner sign-up {})",
-        database, iterations, workers, ownerSignup))
+        store, iterations, workers, ownerSignup))
       .onFailure(err -> {
         vertx.cancelTimer(sweepTimer);
         work.close();
+        store.close();
       });
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
-    return Future.all(pool == null ? Future.succeededFuture() : pool.close(),
+    return Future.all(store == null ? Future.succeededFuture() : store.close(),
       work == null ? Future.succeededFuture() : work.close());
-  }
-
-  private static void migrate(String url) {
-    Flyway.configure()
-      .dataSource(url, null, null)
-      .locations(MIGRATIONS)
-      .javaMigrations(new V3__Username_key())
-      .load()
-      .migrate();
   }
 
   /** Registers every operation; done when each consumer has reached the (clustered) event bus. */
   private Future<?> register(AuthService service, AdminService admin) {
     EventBus eventBus = vertx.eventBus();
+    // Each operation's failures pass through the store: its own storage failures become 503.
+    Function<Function<JsonObject, Future<JsonObject>>, Function<JsonObject, Future<JsonObject>>> guarded =
+      handler -> body -> handler.apply(body).recover(store::answer);
     List<MessageConsumer<Object>> consumers = List.of(
-      ServiceBus.serve(eventBus, Addresses.AUTH_REGISTER, service::register),
-      ServiceBus.serve(eventBus, Addresses.AUTH_LOGIN, service::login),
-      ServiceBus.serve(eventBus, Addresses.AUTH_USER_GET, service::getUser),
-      ServiceBus.serve(eventBus, Addresses.AUTH_USERS_LOOKUP, service::lookupUsers),
-      ServiceBus.serve(eventBus, Addresses.AUTH_USERS_SEARCH, service::searchUsers),
-      ServiceBus.serve(eventBus, Addresses.AUTH_PING, service::ping),
-      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_USERS_LIST, admin::listUsers),
-      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_USER_GET, admin::getUser),
-      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_USER_UPDATE, admin::updateUser),
-      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_AUDIT, admin::audit));
+      ServiceBus.serve(eventBus, Addresses.AUTH_REGISTER, guarded.apply(service::register)),
+      ServiceBus.serve(eventBus, Addresses.AUTH_LOGIN, guarded.apply(service::login)),
+      ServiceBus.serve(eventBus, Addresses.AUTH_USER_GET, guarded.apply(service::getUser)),
+      ServiceBus.serve(eventBus, Addresses.AUTH_USERS_LOOKUP, guarded.apply(service::lookupUsers)),
+      ServiceBus.serve(eventBus, Addresses.AUTH_USERS_SEARCH, guarded.apply(service::searchUsers)),
+      ServiceBus.serve(eventBus, Addresses.AUTH_PING, guarded.apply(service::ping)),
+      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_USERS_LIST, guarded.apply(admin::listUsers)),
+      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_USER_GET, guarded.apply(admin::getUser)),
+      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_USER_UPDATE, guarded.apply(admin::updateUser)),
+      ServiceBus.serve(eventBus, Addresses.AUTH_ADMIN_AUDIT, guarded.apply(admin::audit)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).collect(Collectors.toList()));
   }
 }

@@ -11,15 +11,11 @@ import chat.shared.ServiceError;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.sqlite.SQLiteConfig;
 
 /** The administration operations of the auth service, over the event bus. */
 class AdminOperationsTest extends AuthServiceTestBase {
@@ -51,23 +47,6 @@ class AdminOperationsTest extends AuthServiceTestBase {
     return await(bus.request(Addresses.AUTH_ADMIN_AUDIT, new JsonObject().put("limit", limit)));
   }
 
-  /** What another connection sees: only committed rows. */
-  private List<String> committed(String sql) throws Exception {
-    return await(vertx.executeBlocking(() -> {
-      SQLiteConfig readOnly = new SQLiteConfig();
-      readOnly.setReadOnly(true);
-      try (Connection connection = readOnly.createConnection("jdbc:sqlite:" + databaseFile());
-           Statement statement = connection.createStatement();
-           ResultSet rows = statement.executeQuery(sql)) {
-        List<String> values = new java.util.ArrayList<>();
-        while (rows.next()) {
-          values.add(rows.getString(1));
-        }
-        return values;
-      }
-    }));
-  }
-
   @Test
   void anUpdateCommitsWithItsAuditEntryAndLaterPlainWritesStillCommit() throws Exception {
     JsonObject owner = user("olivia", "owner");
@@ -75,16 +54,16 @@ class AdminOperationsTest extends AuthServiceTestBase {
 
     JsonObject updated = await(update(actor(owner), bob.getLong("id"), new JsonObject().put("is_active", false)));
     assertFalse(updated.getBoolean("is_active"));
-    assertEquals(List.of("0"), committed("SELECT is_active FROM users WHERE username = 'bobby'"));
-    assertEquals(List.of("user.update"), committed("SELECT action FROM audit_log"));
+    assertEquals(List.of("0"), await(committed("SELECT is_active FROM users WHERE username = 'bobby'")));
+    assertEquals(List.of("user.update"), await(committed("SELECT action FROM audit_log")));
     failure(ErrorCode.UNAUTHENTICATED, login("bobby", PASSWORD));
 
     // A rolled back update leaves nothing behind and the connection usable.
     failure(ErrorCode.NOT_FOUND, update(actor(owner), 4242, new JsonObject().put("is_active", false)));
     // Registration runs plain statements on the same single connection after the transactions.
     await(register("carol"));
-    assertEquals(List.of("carol"), committed("SELECT username FROM users WHERE username = 'carol'"));
-    assertEquals(List.of("1"), committed("SELECT COUNT(*) FROM audit_log"));
+    assertEquals(List.of("carol"), await(committed("SELECT username FROM users WHERE username = 'carol'")));
+    assertEquals(List.of("1"), await(committed("SELECT COUNT(*) FROM audit_log")));
 
     await(update(actor(owner), bob.getLong("id"), new JsonObject().put("is_active", true)));
     assertEquals("bobby", await(login("bobby", PASSWORD)).getString("username"));
@@ -192,7 +171,26 @@ class AdminOperationsTest extends AuthServiceTestBase {
       await(update(actor(owner), bob.getLong("id"), new JsonObject().put("is_active", i % 2 == 0)));
     }
     await(register("late_comer"));
-    assertTrue(committed("SELECT username FROM users").contains("late_comer"));
-    assertEquals(List.of("5"), committed("SELECT COUNT(*) FROM audit_log"));
+    assertTrue(await(committed("SELECT username FROM users")).contains("late_comer"));
+    assertEquals(List.of("5"), await(committed("SELECT COUNT(*) FROM audit_log")));
+  }
+
+  @Test
+  void twoOwnersDemotingEachOtherAtOnceLeaveOneOwner() throws Exception {
+    // Each update checks that its actor is still an active owner: of two crossed demotions
+    // the second sees the first's commit (SQLite: one writer; PostgreSQL: the users lock).
+    for (int round = 0; round < 4; round++) {
+      JsonObject ann = user("ann" + round, "owner");
+      JsonObject ben = user("ben" + round, "owner");
+      JsonObject student = new JsonObject().put("user_type", "student");
+      Future<JsonObject> annDemotesBen = update(actor(ann), ben.getLong("id"), student);
+      Future<JsonObject> benDemotesAnn = update(actor(ben), ann.getLong("id"), student);
+      Future.join(annDemotesBen, benDemotesAnn).otherwiseEmpty().await(20, TimeUnit.SECONDS);
+      assertTrue(annDemotesBen.succeeded() != benDemotesAnn.succeeded(), "exactly one demotion wins, round " + round);
+      Future<JsonObject> lost = annDemotesBen.failed() ? annDemotesBen : benDemotesAnn;
+      assertEquals(ErrorCode.FORBIDDEN, ServiceError.from(lost.cause()).code(), lost.cause().getMessage());
+      assertEquals(List.of("owner"), await(committed("SELECT user_type FROM users WHERE id = ?",
+        annDemotesBen.succeeded() ? ann.getLong("id") : ben.getLong("id"))));
+    }
   }
 }

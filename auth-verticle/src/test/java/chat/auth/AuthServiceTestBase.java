@@ -7,12 +7,21 @@ import chat.shared.ErrorCode;
 import chat.shared.ServiceBus;
 import chat.shared.ServiceError;
 import chat.shared.Settings;
+import chat.shared.launch.PostgresUrl;
+import chat.testing.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Deploys the real AuthVerticle, the way every deployer does, on a fresh database per test;
- * tests then speak to it only over the event bus through {@link ServiceBus}.
+ * tests then speak to it only over the event bus through {@link ServiceBus}. The store is the
+ * one the surefire execution names ({@link TestPostgres#selected}): a SQLite file in a
+ * temporary directory, or a fresh database of the test PostgreSQL server.
  */
 @ExtendWith(VertxExtension.class)
 abstract class AuthServiceTestBase {
@@ -42,8 +53,7 @@ abstract class AuthServiceTestBase {
     this.vertx = vertx;
     this.bus = new ServiceBus(vertx.eventBus());
     // A data directory that does not exist yet: the verticle creates it.
-    this.config = new JsonObject()
-      .put(Settings.DATA_DIR, dataDir.resolve("data").toString())
+    this.config = newStore("data")
       .put(Settings.PASSWORD_ITERATIONS, TEST_ITERATIONS)
       // Tests register owners freely and log in in parallel from no address; the classes that
       // check these rules set them back (see extraConfig).
@@ -65,8 +75,52 @@ abstract class AuthServiceTestBase {
     return new JsonObject();
   }
 
+  /** SQLite only: the database file of the deployed service. */
   Path databaseFile() {
-    return dataDir.resolve("data").resolve(AuthVerticle.DATABASE_FILE);
+    return dataDir.resolve("data").resolve(SqliteAuthStore.DATABASE_FILE);
+  }
+
+  /**
+   * The settings of a new, empty store: a data directory {@code name} (not created) under the
+   * test's temporary directory on SQLite, a fresh database on PostgreSQL.
+   */
+  JsonObject newStore(String name) {
+    JsonObject store = new JsonObject().put(Settings.DATA_DIR, dataDir.resolve(name).toString());
+    if (TestPostgres.selected()) {
+      store.put(Settings.STORE, PostgresUrl.POSTGRESQL).put(Settings.PG_URL, TestPostgres.freshDatabase());
+    }
+    return store;
+  }
+
+  /** A JDBC connection of its own (so it sees only committed rows) to the store of {@code settings}. */
+  static Connection connect(JsonObject settings) throws SQLException {
+    Settings read = new Settings(settings);
+    if (PostgresUrl.selected(read)) {
+      PostgresUrl url = PostgresUrl.from(read);
+      return DriverManager.getConnection(url.jdbcUrl() + "?currentSchema=" + PostgresAuthStore.SCHEMA,
+        url.user(), url.password());
+    }
+    return DriverManager.getConnection(
+      SqliteAuthStore.jdbcUrl(Path.of(read.string(Settings.DATA_DIR)).resolve(SqliteAuthStore.DATABASE_FILE)));
+  }
+
+  /** The first column of each row of {@code sql} (with {@code params}), as text, read on a connection of its own. */
+  Future<List<String>> committed(String sql, Object... params) {
+    return vertx.executeBlocking(() -> {
+      try (Connection connection = connect(config);
+           PreparedStatement select = connection.prepareStatement(sql)) {
+        for (int i = 0; i < params.length; i++) {
+          select.setObject(i + 1, params[i]);
+        }
+        List<String> values = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            values.add(rows.getString(1));
+          }
+        }
+        return values;
+      }
+    });
   }
 
   static JsonObject registration(String username) {

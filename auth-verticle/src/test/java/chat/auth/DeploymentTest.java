@@ -13,6 +13,9 @@ import io.vertx.junit5.VertxTestContext;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sqlite.SQLiteConfig;
 
@@ -37,6 +40,7 @@ class DeploymentTest extends AuthServiceTestBase {
   }
 
   @Test
+  @Tag("sqlite-only")
   void databaseIsCreatedInTheDataDirectoryInWalMode(VertxTestContext ctx) {
     vertx.executeBlocking(() -> {
       SQLiteConfig readOnly = new SQLiteConfig();
@@ -62,6 +66,34 @@ class DeploymentTest extends AuthServiceTestBase {
       .compose(id -> login("ALICE", PASSWORD))
       .onComplete(ctx.succeeding(user -> ctx.verify(() -> {
         assertEquals("alice", user.getString("username"));
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Tag("postgresql-only")
+  void onPostgresqlTheTablesAreInTheAuthSchemaOnly() throws Exception {
+    List<String> tables = committed("SELECT table_schema || '.' || table_name FROM information_schema.tables"
+      + " WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1").await(20, TimeUnit.SECONDS);
+    assertEquals(List.of("auth.audit_log", "auth.flyway_schema_history", "auth.users"), tables);
+  }
+
+  @Test
+  void anUnknownStoreIsRefusedAtDeployment(VertxTestContext ctx) {
+    vertx.deployVerticle(new AuthVerticle(), AuthVerticle.deploymentOptions(config.copy().put(Settings.STORE, "mysql")))
+      .onComplete(ctx.failing(err -> ctx.verify(() -> {
+        assertTrue(err.getMessage().contains(Settings.STORE), err.getMessage());
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  void aPostgresqlUrlWithoutPasswordOrPasswordFileIsRefusedAtDeployment(VertxTestContext ctx) {
+    JsonObject noPassword = config.copy().put(Settings.STORE, "postgresql")
+      .put(Settings.PG_URL, "postgresql://chatbus@127.0.0.1:1/chatbus").put(Settings.PG_PASSWORD_FILE, "");
+    vertx.deployVerticle(new AuthVerticle(), AuthVerticle.deploymentOptions(noPassword))
+      .onComplete(ctx.failing(err -> ctx.verify(() -> {
+        assertTrue(err.getMessage().contains(Settings.PG_PASSWORD_FILE), err.getMessage());
         ctx.completeNow();
       })));
   }

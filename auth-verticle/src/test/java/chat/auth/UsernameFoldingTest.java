@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import chat.shared.Addresses;
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import chat.shared.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -19,9 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
-import org.sqlite.SQLiteConfig;
 
 /** Usernames are unique after NFKC and case folding; login accepts any spelling that folds the same. */
 class UsernameFoldingTest extends AuthServiceTestBase {
@@ -81,11 +80,10 @@ class UsernameFoldingTest extends AuthServiceTestBase {
   @Test
   void migrationFillsKeysAndRenamesLaterAccountsThatCollide() throws Exception {
     // A database as migration 2 left it, with names the old ASCII-only index let through.
-    Path oldData = dataDir.resolve("old");
-    java.nio.file.Files.createDirectories(oldData);
-    String url = UserSql.jdbcUrl(oldData.resolve(AuthVerticle.DATABASE_FILE));
-    Flyway.configure().dataSource(url, null, null).locations("classpath:db/auth").target("2").load().migrate();
-    try (Connection c = new SQLiteConfig().createConnection(url);
+    JsonObject oldStore = newStore("old");
+    java.nio.file.Files.createDirectories(Path.of(oldStore.getString(Settings.DATA_DIR)));
+    AuthStore.of(new Settings(oldStore)).flyway().target("2").load().migrate();
+    try (Connection c = connect(oldStore);
          PreparedStatement insert = c.prepareStatement("INSERT INTO users (username, email, password_hash, user_type,"
            + " is_active, date_joined) VALUES (?, 'x@example.com', 'h', 'student', 1, '2026-01-01T00:00:00.000Z')")) {
       for (String name : List.of("Émile", "émile", "ﬁona", "fiona", "zoe")) {
@@ -94,11 +92,10 @@ class UsernameFoldingTest extends AuthServiceTestBase {
       }
     }
     await(vertx.undeploy(deploymentId));
-    await(vertx.deployVerticle(new AuthVerticle(),
-      AuthVerticle.deploymentOptions(config.copy().put("CHAT_DATA_DIR", oldData.toString()))));
+    await(vertx.deployVerticle(new AuthVerticle(), AuthVerticle.deploymentOptions(config.copy().mergeIn(oldStore))));
 
     Map<Long, String> rows = new TreeMap<>();
-    try (Connection c = new SQLiteConfig().createConnection(url);
+    try (Connection c = connect(oldStore);
          Statement s = c.createStatement();
          ResultSet r = s.executeQuery("SELECT id, username, username_key FROM users")) {
       while (r.next()) {

@@ -1,0 +1,201 @@
+package chat.auth;
+
+import chat.shared.Settings;
+import io.vertx.core.Vertx;
+import io.vertx.jdbcclient.JDBCConnectOptions;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Set;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The auth store on SQLite (the default): {@code <CHAT_DATA_DIR>/auth.db}, one pooled
+ * connection (SQLite has a single writer and auth traffic is small), write transactions
+ * {@code BEGIN IMMEDIATE}, which take the database's write lock up front and so also serialise
+ * the owner bootstrap and admin updates. Migrations: {@code db/auth/sqlite} and
+ * {@link V3__Username_key}.
+ */
+final class SqliteAuthStore extends AuthStore {
+
+  static final String DATABASE_FILE = "auth.db";
+  /**
+   * Moved here from {@code db/auth}: Flyway records a script's name and checksum, not its
+   * location, so a database migrated from the old location validates unchanged.
+   */
+  static final String MIGRATIONS = "classpath:db/auth/sqlite";
+
+  /**
+   * PRAGMAs ride on the URL so sqlite-jdbc applies them to every connection it opens (the
+   * pool's and Flyway's). IMMEDIATE transactions take the write lock up front instead of
+   * failing with SQLITE_BUSY when a reader later tries to write.
+   */
+  private static final String URL_PRAGMAS =
+    "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000&foreign_keys=true&transaction_mode=IMMEDIATE";
+
+  /** SQLite's primary result codes of a failing storage: BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL. */
+  private static final Set<Integer> STORAGE_FAILURES = Set.of(5, 6, 7, 8, 10, 13, 14, 15);
+
+  private final Path dataDir;
+  private final Path database;
+
+  SqliteAuthStore(Settings settings) {
+    this.dataDir = Path.of(settings.string(Settings.DATA_DIR));
+    this.database = dataDir.resolve(DATABASE_FILE);
+  }
+
+  static String jdbcUrl(Path databaseFile) {
+    return "jdbc:sqlite:" + databaseFile.toAbsolutePath() + URL_PRAGMAS;
+  }
+
+  @Override
+  void migrate() {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the data directory " + dataDir, e);
+    }
+    flyway().load().migrate();
+  }
+
+  @Override
+  FluentConfiguration flyway() {
+    return Flyway.configure()
+      .dataSource(jdbcUrl(database), null, null)
+      .locations(MIGRATIONS)
+      .javaMigrations(new V3__Username_key());
+  }
+
+  @Override
+  Pool createPool(Vertx vertx) {
+    return JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(jdbcUrl(database)), new PoolOptions().setMaxSize(1));
+  }
+
+  @Override
+  public String toString() {
+    return "SQLite " + database;
+  }
+
+  @Override
+  String begin() {
+    return "BEGIN IMMEDIATE";
+  }
+
+  @Override
+  String lockUsers() {
+    return null;
+  }
+
+  @Override
+  boolean isUniqueViolation(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLiteException
+        && ((SQLiteException) t).getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  boolean isStorageFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException && STORAGE_FAILURES.contains(((SQLException) t).getErrorCode() & 0xff)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  String usernameTaken() {
+    return "SELECT 1 FROM users WHERE username_key = ?";
+  }
+
+  @Override
+  String countOwners() {
+    return "SELECT COUNT(*) AS n FROM users WHERE user_type = 'owner'";
+  }
+
+  @Override
+  String insertUser() {
+    return "INSERT INTO users (username, username_key, email, password_hash, user_type, is_active, date_joined)"
+      + " VALUES (?, ?, ?, ?, ?, 1, ?) RETURNING " + USER_COLUMNS;
+  }
+
+  @Override
+  String userById() {
+    return "SELECT " + USER_COLUMNS + " FROM users WHERE id = ?";
+  }
+
+  @Override
+  String loginCandidate() {
+    return "SELECT " + USER_COLUMNS + ", password_hash FROM users WHERE username_key = ? AND is_active = 1";
+  }
+
+  /** One placeholder per id. */
+  @Override
+  String usersByIds(int count) {
+    return "SELECT " + USER_COLUMNS + " FROM users WHERE id IN (" + String.join(", ", Collections.nCopies(count, "?")) + ")";
+  }
+
+  @Override
+  Tuple idsTuple(Collection<Long> ids) {
+    return Tuple.wrap(new ArrayList<Object>(ids));
+  }
+
+  /** SQLite's LIKE ignores ASCII case. */
+  @Override
+  String searchActive() {
+    return "SELECT " + USER_COLUMNS + " FROM users WHERE is_active = 1"
+      + " AND (username LIKE ? ESCAPE '\\' OR username_key LIKE ? ESCAPE '\\'"
+      + " OR (? = 1 AND email LIKE ? ESCAPE '\\'))"
+      + " ORDER BY username_key, id LIMIT ?";
+  }
+
+  private static final String FILTER = " WHERE (? IS NULL OR user_type = ?) AND (username LIKE ? ESCAPE '\\'"
+    + " OR username_key LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
+
+  @Override
+  String countUsers() {
+    return "SELECT COUNT(*) AS n FROM users" + FILTER;
+  }
+
+  @Override
+  String pageUsers() {
+    return "SELECT " + USER_COLUMNS + " FROM users" + FILTER + " ORDER BY id LIMIT ? OFFSET ?";
+  }
+
+  @Override
+  String updateUser() {
+    return "UPDATE users SET user_type = ?, is_active = ? WHERE id = ? RETURNING " + USER_COLUMNS;
+  }
+
+  @Override
+  String insertAudit() {
+    return "INSERT INTO audit_log (actor_id, actor_username, action, target, details, created_at)"
+      + " VALUES (?, ?, ?, ?, ?, ?)";
+  }
+
+  @Override
+  String countAudit() {
+    return "SELECT COUNT(*) AS n FROM audit_log";
+  }
+
+  @Override
+  String newestAudit() {
+    return "SELECT " + AUDIT_COLUMNS + " FROM audit_log ORDER BY created_at DESC, id DESC LIMIT ?";
+  }
+}
