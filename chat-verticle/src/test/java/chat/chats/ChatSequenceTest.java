@@ -30,6 +30,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -190,6 +191,7 @@ class ChatSequenceTest extends ChatTestBase {
   }
 
   @Test
+  @Tag("sqlite-only")
   void aFailedBatchTakesNoSeqNoGapNoRepeat() throws Exception {
     long chatId = createChat(ALICE, "full", BOB).getLong("id");
     List<Long> stored = new ArrayList<>();
@@ -202,7 +204,7 @@ class ChatSequenceTest extends ChatTestBase {
       s.execute("CREATE TABLE ballast (filler BLOB NOT NULL)");
       s.execute("INSERT INTO ballast (filler) VALUES (zeroblob(200000))");
     }
-    maxBytes = (pageCount() + ROOM_PAGES) * ChatDatabase.PAGE_SIZE;
+    maxBytes = (pageCount() + ROOM_PAGES) * SqliteChatDatabase.PAGE_SIZE;
     restart();
     List<JsonObject> live = recordEvents(chatId);
 
@@ -266,16 +268,17 @@ class ChatSequenceTest extends ChatTestBase {
   }
 
   @Test
+  @Tag("sqlite-only")
   void migrationNumbersMessagesWrittenBeforeTheSequencePerChat() throws Exception {
     // Replace the service's database by one written under V1 to V3.
     await(vertx.undeploy(deploymentId));
     deploymentId = null;
     for (String suffix : List.of("", "-wal", "-shm")) {
-      Files.deleteIfExists(dataDir.resolve(ChatDatabase.FILE_NAME + suffix));
+      Files.deleteIfExists(dataDir.resolve(SqliteChatDatabase.FILE_NAME + suffix));
     }
-    String url = new ChatDatabase(dataDir).url();
-    Flyway.configure(ChatDatabase.class.getClassLoader()).dataSource(url, null, null)
-      .locations(ChatDatabase.MIGRATIONS).target("3").load().migrate();
+    String url = new SqliteChatDatabase(dataDir).url();
+    Flyway.configure(SqliteChatDatabase.class.getClassLoader()).dataSource(url, null, null)
+      .locations(SqliteChatDatabase.MIGRATIONS).target("3").load().migrate();
     long first;
     long second;
     long empty;
@@ -417,7 +420,7 @@ class ChatSequenceTest extends ChatTestBase {
 
   /** A participant's read marker as stored: {@code [last_read_message_id, last_read_n]}. */
   private List<Long> marker(long chatId, long userId) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement();
+    try (Connection c = database(); Statement s = c.createStatement();
          ResultSet rows = s.executeQuery("SELECT last_read_message_id, last_read_n FROM participants WHERE chat_id = "
            + chatId + " AND user_id = " + userId)) {
       assertTrue(rows.next(), "a participant");
@@ -426,11 +429,7 @@ class ChatSequenceTest extends ChatTestBase {
   }
 
   private long countRows(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement();
-         ResultSet rows = s.executeQuery(sql)) {
-      rows.next();
-      return rows.getLong(1);
-    }
+    return queryLong(sql);
   }
 
   private long pageCount() throws Exception {
@@ -438,7 +437,7 @@ class ChatSequenceTest extends ChatTestBase {
   }
 
   private String jdbcUrl() {
-    return "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(ChatDatabase.FILE_NAME);
+    return "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SqliteChatDatabase.FILE_NAME);
   }
 
 }

@@ -1,0 +1,115 @@
+package chat.chats;
+
+import chat.shared.Settings;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The chat service's schema {@value #SCHEMA} in a PostgreSQL database (CHAT_STORE=postgresql,
+ * CHAT_PG_URL): migrated by Flyway over JDBC, served by two vertx-pg-client pools whose
+ * connections have {@code search_path = chat}. Nothing else of the database is read.
+ *
+ * <p>Pool sizes are fixed, not settings: {@value #WRITER_CONNECTIONS} writer connections (the
+ * group commit uses one at a time; chat creation, participant changes, edits and reactions of other
+ * chats run beside it, queueing only on the rows they share) and {@value #READER_CONNECTIONS}
+ * readers, each pipelining its queries.
+ */
+final class PostgresChatDatabase implements ChatDatabase {
+
+  static final String SCHEMA = "chat";
+  static final String MIGRATIONS = "classpath:db/chat/postgresql";
+  static final int WRITER_CONNECTIONS = 8;
+  static final int READER_CONNECTIONS = 8;
+
+  private final PgConnectOptions options;
+
+  PostgresChatDatabase(PgConnectOptions options) {
+    this.options = options;
+  }
+
+  /**
+   * From CHAT_PG_URL ({@code postgresql://user[:password]@host:port/database}); the password from
+   * CHAT_PG_PASSWORD_FILE (its first line) when the URL carries none.
+   */
+  static PostgresChatDatabase from(Settings settings) {
+    String url = settings.string(Settings.PG_URL).trim();
+    if (url.isEmpty()) {
+      throw new IllegalArgumentException(Settings.PG_URL + " is required with " + Settings.STORE + "=postgresql");
+    }
+    PgConnectOptions options;
+    try {
+      options = PgConnectOptions.fromUri(url);
+    } catch (IllegalArgumentException e) {
+      // Not the message: it may hold the password.
+      throw new IllegalArgumentException(Settings.PG_URL + " is not a postgresql://user@host:port/database URL");
+    }
+    String passwordFile = settings.string(Settings.PG_PASSWORD_FILE).trim();
+    if ((options.getPassword() == null || options.getPassword().isEmpty()) && !passwordFile.isEmpty()) {
+      options.setPassword(firstLine(Path.of(passwordFile)));
+    }
+    options.setProperties(Map.of("search_path", SCHEMA, "application_name", "chatbus-chat"));
+    return new PostgresChatDatabase(options);
+  }
+
+  private static String firstLine(Path file) {
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      return text.lines().findFirst().orElse("").strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read " + Settings.PG_PASSWORD_FILE + " " + file, e);
+    }
+  }
+
+  /** The schema {@value #SCHEMA} is created by Flyway when missing, with its history table in it. */
+  @Override
+  public void migrate() {
+    String jdbcUrl = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase()
+      + "?sslmode=" + options.getSslMode().name().toLowerCase(Locale.ROOT).replace('_', '-')
+      + "&ApplicationName=chatbus-chat-migration";
+    Flyway.configure(PostgresChatDatabase.class.getClassLoader())
+      .dataSource(jdbcUrl, options.getUser(), options.getPassword())
+      .schemas(SCHEMA)
+      .defaultSchema(SCHEMA)
+      .locations(MIGRATIONS)
+      .load()
+      .migrate();
+  }
+
+  @Override
+  public Pool writerPool(Vertx vertx) {
+    return pool(vertx, WRITER_CONNECTIONS, "chat-writer");
+  }
+
+  @Override
+  public Pool readerPool(Vertx vertx) {
+    return pool(vertx, READER_CONNECTIONS, "chat-reader");
+  }
+
+  private Pool pool(Vertx vertx, int size, String name) {
+    return PgBuilder.pool()
+      .with(new PoolOptions().setMaxSize(size).setName(name))
+      .connectingTo(new PgConnectOptions(options))
+      .using(vertx)
+      .build();
+  }
+
+  @Override
+  public ChatSql sql() {
+    return new PostgresChatSql();
+  }
+
+  @Override
+  public String describe() {
+    return "postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase() + " schema " + SCHEMA;
+  }
+}
