@@ -6,6 +6,8 @@
 #   scripts/pg-test.sh start DIR    initdb into DIR, start, print the admin URL
 #                                   (postgresql://postgres:PASSWORD@127.0.0.1:PORT/postgres)
 #   scripts/pg-test.sh stop DIR     stop the server started in DIR (pg_ctl, by its pid file)
+#   scripts/pg-test.sh resume DIR   start the stopped server of DIR again, on the same port
+#                                   (fault tests: a server that goes away and comes back)
 #
 # As root the server runs as the `postgres` system user (initdb refuses root), through runuser.
 # Binaries: CHAT_TEST_PG_BIN, else the newest /usr/lib/postgresql/*/bin, else the PATH.
@@ -14,7 +16,7 @@ set -euo pipefail
 cmd="${1:-}"
 dir="${2:-}"
 if [[ -z "$cmd" || -z "$dir" ]]; then
-  sed -n '2,11p' "$0" >&2
+  sed -n '2,13p' "$0" >&2
   exit 2
 fi
 
@@ -33,6 +35,14 @@ as_owner() {
   else
     "$@"
   fi
+}
+
+# Starts the server of $dir on $port (durability is not under test here: fsync off makes the
+# suites fast).
+serve() {
+  as_owner pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 }
 
 case "$cmd" in
@@ -64,12 +74,14 @@ case "$cmd" in
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
       done
     fi
-    # Durability is not under test here: fsync off makes the suites fast.
-    as_owner pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-      >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    serve
     printf '%s\n' "$port" > "$dir/port"
     echo "postgresql://postgres:$password@127.0.0.1:$port/postgres"
+    ;;
+  resume)
+    dir="$(cd "$dir" && pwd)"
+    port="$(cat "$dir/port")"
+    serve
     ;;
   stop)
     if [[ -f "$dir/data/postmaster.pid" ]]; then
