@@ -32,6 +32,9 @@ interface ChatSql {
   /** Whether the failure (or a cause of it) comes from the storage, not from the statement: worth a retry. */
   boolean isStorageFailure(Throwable err);
 
+  /** Whether the failure is the unique key of (chat_id, sender_id, client_id): another writer stored that send. */
+  boolean isDuplicateClientId(Throwable err);
+
   /** Where the group commit's new message ids come from. */
   MessageIds messageIds(Pool reader);
 

@@ -72,7 +72,12 @@ final class MessageWriter {
 
   /** A send accepted by validation and the membership check, waiting for its commit. */
   private record Pending(long chatId, long senderId, String content, String clientId, long acceptedAt,
-                         Promise<JsonObject> reply) {
+                         Promise<JsonObject> reply, boolean retried) {
+
+    /** The same send, queued again once. */
+    Pending again() {
+      return new Pending(chatId, senderId, content, clientId, acceptedAt, reply, true);
+    }
 
     ClientKey key() {
       return clientId == null ? null : new ClientKey(chatId, senderId, clientId);
@@ -95,7 +100,7 @@ final class MessageWriter {
       return Future.failedFuture(new ServiceError(ErrorCode.UNAVAILABLE, "The chat service is stopping"));
     }
     Promise<JsonObject> reply = Promise.promise();
-    queue.add(new Pending(chatId, senderId, content, clientId, System.currentTimeMillis(), reply));
+    queue.add(new Pending(chatId, senderId, content, clientId, System.currentTimeMillis(), reply, false));
     schedule();
     return reply.future();
   }
@@ -313,6 +318,17 @@ final class MessageWriter {
   private Future<Void> failed(Attempt attempt, Throwable err) {
     DomainMetrics.commitFailed();
     ids.failed();
+    if (store.sql().isDuplicateClientId(err) && attempt.sends.stream().noneMatch(Pending::retried)) {
+      // Another writer stored one of the batch's client_ids after this batch looked them up (only
+      // possible with several instances on PostgreSQL). The violation rolled the whole batch back
+      // before COMMIT, so nothing of it is stored: once more, it finds that message and answers it.
+      LOG.info("A batch of {} sends met a client_id stored meanwhile by another writer; trying it again",
+        attempt.sends.size());
+      for (int i = attempt.sends.size() - 1; i >= 0; i--) {
+        queue.addFirst(attempt.sends.get(i).again());
+      }
+      return Future.succeededFuture();
+    }
     ServiceError cause = err instanceof ServiceError ? (ServiceError) err : null;
     ServiceError notStored = cause != null && cause.code() == ErrorCode.UNAVAILABLE
       ? cause

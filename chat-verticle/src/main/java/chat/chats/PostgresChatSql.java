@@ -57,6 +57,20 @@ final class PostgresChatSql implements ChatSql {
     return false;
   }
 
+  /** The unique constraint of V1 on messages (chat_id, sender_id, client_id), by its generated name. */
+  static final String CLIENT_KEY_CONSTRAINT = "messages_chat_id_sender_id_client_id_key";
+
+  @Override
+  public boolean isDuplicateClientId(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof PgException && "23505".equals(((PgException) t).getSqlState())
+        && CLIENT_KEY_CONSTRAINT.equals(((PgException) t).getConstraint())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Taken from the database, so that several chat instances can write at once: one nextval per
    * new message, in one statement per batch, after the batch locked its chats (so within a chat,

@@ -42,6 +42,18 @@ final class SqliteChatSql implements ChatSql {
     return false;
   }
 
+  /** SQLITE_CONSTRAINT_UNIQUE (2067) on the columns of the client key (the single writer never meets it). */
+  @Override
+  public boolean isDuplicateClientId(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException && ((SQLException) t).getErrorCode() == 2067 && t.getMessage() != null
+        && t.getMessage().contains("messages.chat_id, messages.sender_id, messages.client_id")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Assigned in memory: this verticle is the only writer of its file, so the next id is known
    * ({@code MAX(id) + 1} at start, read again inside the next transaction after a failed batch).

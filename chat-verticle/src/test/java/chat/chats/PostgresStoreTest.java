@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.shared.Addresses;
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +25,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * What only the PostgreSQL store has: its own schema in a shared database, and a server that can
- * go away and come back. This class runs its own throw-away server ({@code scripts/pg-test.sh}
+ * What only the PostgreSQL store has: its own schema in a shared database, a server that can go
+ * away and come back, and other writers. This class runs its own throw-away server ({@code scripts/pg-test.sh}
  * in a temporary directory), because it stops it.
  */
 @Tag("postgresql-only")
@@ -102,6 +107,57 @@ class PostgresStoreTest extends ChatTestBase {
       allMessages(BOB, chatId).stream().map(m -> m.getString("content")).toList());
     assertEquals(3, getChat(ALICE, chatId).getLong("last_seq"), "the failed writes took no seq");
     assertEquals(List.of(ALICE, BOB), participantIds(getChat(ALICE, chatId)));
+  }
+
+  /**
+   * Another writer (a second instance, played by a JDBC connection doing what its group commit
+   * does) stores a send with the same client_id after this service's batch looked the key up: the
+   * batch meets the unique key, rolls back whole, tries once more and answers the stored message.
+   */
+  @Test
+  void aClientIdStoredMeanwhileByAnotherWriterIsAnsweredWithThatMessage() throws Exception {
+    long chatId = createChat(ALICE, "race", BOB).getLong("id");
+    send(ALICE, chatId, "first");
+    long theirs;
+    Future<JsonObject> reply;
+    try (Connection other = database(); Statement s = other.createStatement()) {
+      other.setAutoCommit(false);
+      // The other writer's batch: the chat locked and advanced, its message inserted, not committed.
+      s.execute("SELECT id FROM chats WHERE id = " + chatId + " FOR NO KEY UPDATE");
+      s.execute("UPDATE chats SET last_seq = last_seq + 1, message_count = message_count + 1 WHERE id = " + chatId);
+      theirs = single(s, "SELECT nextval('messages_id_seq')");
+      s.execute("INSERT INTO messages (id, chat_id, sender_id, content, created_at, client_id, seq, n) VALUES ("
+        + theirs + ", " + chatId + ", " + BOB + ", 'sent twice', " + System.currentTimeMillis() + ", 'shared-key', 2, 2)");
+      s.execute("INSERT INTO chat_events (chat_id, seq, kind, message_id, created_at) VALUES ("
+        + chatId + ", 2, 1, " + theirs + ", " + System.currentTimeMillis() + ")");
+
+      reply = bus.request(Addresses.CHAT_MESSAGE_SEND, sendRequest(BOB, chatId, "sent twice").put("client_id", "shared-key"));
+      // The service's batch looked the key up (not there yet) and now waits for the chat's lock.
+      waitUntil("the batch waits for the chat's lock", () -> {
+        try {
+          return queryLong("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND application_name = 'chatbus-chat' AND wait_event_type = 'Lock'") > 0;
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      other.commit();
+    }
+
+    JsonObject answered = await(reply);
+    assertEquals(theirs, answered.getLong("id"), "answered with the other writer's message");
+    assertEquals(2, answered.getLong("seq"));
+    assertEquals(1, queryLong("SELECT COUNT(*) FROM messages WHERE client_id = 'shared-key'"));
+    assertEquals(3, send(ALICE, chatId, "next").getLong("seq"), "the seqs go on without a gap");
+    assertEquals(List.of("first", "sent twice", "next"),
+      allMessages(BOB, chatId).stream().map(m -> m.getString("content")).toList());
+  }
+
+  private static long single(Statement s, String sql) throws SQLException {
+    try (ResultSet rows = s.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
   }
 
   private String ping() throws Exception {
