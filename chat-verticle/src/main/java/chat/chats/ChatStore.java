@@ -208,12 +208,15 @@ final class ChatStore {
     return tx.preparedQuery(sql.lockChats(chatIds.size())).execute(sql.ids(chatIds)).mapEmpty();
   }
 
+  /** Stores the users' projection rows, in id order (concurrent transactions lock the rows in one order). */
   Future<Void> upsertUsers(SqlConnection tx, Collection<UserRecord> users) {
     if (users.isEmpty()) {
       return Future.succeededFuture();
     }
+    List<UserRecord> byId = new ArrayList<>(users);
+    byId.sort(java.util.Comparator.comparingLong(UserRecord::id));
     List<Tuple> batch = new ArrayList<>(users.size());
-    for (UserRecord u : users) {
+    for (UserRecord u : byId) {
       batch.add(Tuple.of(u.id(), u.username(), u.email(), u.userType(), u.dateJoined(), u.active() ? 1 : 0));
     }
     return tx.preparedQuery(sql.upsertUser())

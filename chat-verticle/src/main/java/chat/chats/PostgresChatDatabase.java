@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chat service's schema {@value #SCHEMA} in a PostgreSQL database (CHAT_STORE=postgresql,
@@ -26,6 +28,7 @@ import org.flywaydb.core.Flyway;
  */
 final class PostgresChatDatabase implements ChatDatabase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresChatDatabase.class);
   static final String SCHEMA = "chat";
   static final String MIGRATIONS = "classpath:db/chat/postgresql";
   static final int WRITER_CONNECTIONS = 8;
@@ -58,6 +61,9 @@ final class PostgresChatDatabase implements ChatDatabase {
       options.setPassword(firstLine(Path.of(passwordFile)));
     }
     options.setProperties(Map.of("search_path", SCHEMA, "application_name", "chatbus-chat"));
+    if (!"0".equals(settings.string(Settings.CHAT_DB_MAX_BYTES).trim())) {
+      LOG.warn("{} caps the SQLite file only; PostgreSQL's room is the server's", Settings.CHAT_DB_MAX_BYTES);
+    }
     return new PostgresChatDatabase(options);
   }
 
