@@ -56,15 +56,23 @@ final class PostgresChatDatabase implements ChatDatabase {
       // Not the message: it may hold the password.
       throw new IllegalArgumentException(Settings.PG_URL + " is not a postgresql://user@host:port/database URL");
     }
-    String passwordFile = settings.string(Settings.PG_PASSWORD_FILE).trim();
-    if ((options.getPassword() == null || options.getPassword().isEmpty()) && !passwordFile.isEmpty()) {
-      options.setPassword(firstLine(Path.of(passwordFile)));
+    if (!hasPassword(url)) {
+      // Not the client's built-in default password: the file's, or none.
+      String passwordFile = settings.string(Settings.PG_PASSWORD_FILE).trim();
+      options.setPassword(passwordFile.isEmpty() ? "" : firstLine(Path.of(passwordFile)));
     }
     options.setProperties(Map.of("search_path", SCHEMA, "application_name", "chatbus-chat"));
     if (!"0".equals(settings.string(Settings.CHAT_DB_MAX_BYTES).trim())) {
       LOG.warn("{} caps the SQLite file only; PostgreSQL's room is the server's", Settings.CHAT_DB_MAX_BYTES);
     }
     return new PostgresChatDatabase(options);
+  }
+
+  /** Whether the URL's user part carries a password ({@code user:password@}). */
+  private static boolean hasPassword(String url) {
+    int scheme = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    return scheme >= 0 && at > scheme && url.substring(scheme + 3, at).contains(":");
   }
 
   private static String firstLine(Path file) {
@@ -107,6 +115,11 @@ final class PostgresChatDatabase implements ChatDatabase {
       .connectingTo(new PgConnectOptions(options))
       .using(vertx)
       .build();
+  }
+
+  /** The connection options (tests). */
+  PgConnectOptions options() {
+    return new PgConnectOptions(options);
   }
 
   @Override
