@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.IntFunction;
 
 /**
@@ -159,8 +161,22 @@ final class AdminStore {
         .map(chat -> (long) messages.rowCount()));
   }
 
-  /** The (id, chat_id) of the messages among these ids that exist and are not deleted, by chat then id. */
+  /**
+   * The (id, chat_id) of the messages among these ids that exist and are not deleted, by chat then
+   * id, with their chats locked: read, the chats locked (every change of a message locks its chat
+   * first), and read again, so that none of them is deleted meanwhile by another transaction.
+   */
   Future<List<long[]>> existingMessages(SqlConnection tx, Collection<Long> ids) {
+    return findMessages(tx, ids).compose(first -> {
+      Set<Long> chats = new TreeSet<>();
+      first.forEach(pair -> chats.add(pair[1]));
+      return chats.isEmpty()
+        ? Future.succeededFuture(first)
+        : tx.preparedQuery(sql.lockChats(chats.size())).execute(sql.ids(chats)).compose(locked -> findMessages(tx, ids));
+    });
+  }
+
+  private Future<List<long[]>> findMessages(SqlConnection tx, Collection<Long> ids) {
     return tx.preparedQuery(sql.existingMessages(ids.size()))
       .execute(sql.ids(ids))
       .map(rows -> {

@@ -130,6 +130,9 @@ interface ChatSql {
 
   String receipts();
 
+  /** (chat_id, user_id): locks the participant's row (its marker) for the transaction. */
+  String lockParticipant();
+
   // ---- MessageChangeStore ---------------------------------------------------------------
 
   String messageWithCreator();

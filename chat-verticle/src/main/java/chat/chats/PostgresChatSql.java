@@ -307,6 +307,11 @@ final class PostgresChatSql implements ChatSql {
       + " ORDER BY added_at, added_order";
   }
 
+  @Override
+  public String lockParticipant() {
+    return "SELECT user_id FROM participants WHERE chat_id = $1 AND user_id = $2 FOR NO KEY UPDATE";
+  }
+
   // ---- MessageChangeStore ---------------------------------------------------------------
 
   @Override

@@ -51,7 +51,7 @@ final class ReadMarkers {
       }
       long now = System.currentTimeMillis();
       // Decided again inside the transaction: another request may have moved it meanwhile.
-      return store.inTransaction(tx -> reads.position(tx, chatId, caller, messageId).compose(position -> {
+      return store.inTransaction(tx -> reads.lockedPosition(tx, chatId, caller, messageId).compose(position -> {
           checkPosition(position);
           if (messageId <= position.marker().lastReadMessageId()) {
             return Future.succeededFuture(new Move(position.marker(), false));

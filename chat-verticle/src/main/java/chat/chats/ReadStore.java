@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,15 @@ final class ReadStore {
         return new Position(new Marker(row.getLong("last_read_message_id"), row.getLong("last_read_n"),
           row.getLong("unread_count")), row.getLong("n"));
       });
+  }
+
+  /**
+   * The same inside a write transaction, the participant's row locked first, so that concurrent
+   * moves of one marker decide one after the other (on SQLite the write lock does it).
+   */
+  Future<Position> lockedPosition(SqlConnection tx, long chatId, long userId, long messageId) {
+    return tx.preparedQuery(sql.lockParticipant()).execute(Tuple.of(chatId, userId))
+      .compose(locked -> position(tx, chatId, userId, messageId));
   }
 
   /** The same on the reader. */

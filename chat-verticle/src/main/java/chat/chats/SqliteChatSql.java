@@ -278,6 +278,11 @@ final class SqliteChatSql implements ChatSql {
     return "SELECT user_id, last_read_message_id, read_at FROM participants WHERE chat_id = ? ORDER BY added_at, rowid";
   }
 
+  @Override
+  public String lockParticipant() {
+    return "SELECT user_id FROM participants WHERE chat_id = ? AND user_id = ?";
+  }
+
   // ---- MessageChangeStore ---------------------------------------------------------------
 
   @Override
