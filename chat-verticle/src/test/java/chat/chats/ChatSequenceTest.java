@@ -190,6 +190,42 @@ class ChatSequenceTest extends ChatTestBase {
     assertEquals(total, countRows("SELECT COUNT(*) FROM chat_events WHERE chat_id = " + chatId));
   }
 
+  /**
+   * The same messages deleted at once by their sender and by an owner, while others react to them
+   * and send: each deletion happens once (one {@code message_deleted}, one seq), whoever wins, and
+   * the log stays gapless. On PostgreSQL the transactions really run side by side.
+   */
+  @Test
+  void racingDeletesOfOneMessageDeleteItOnceAndTheLogStaysGapless() throws Exception {
+    long chatId = createChat(ALICE, "racing deletes", BOB).getLong("id");
+    List<JsonObject> live = recordEvents(chatId);
+    int rounds = 12;
+    for (int round = 0; round < rounds; round++) {
+      long messageId = send(BOB, chatId, "doomed " + round).getLong("id");
+      List<Supplier<Future<JsonObject>>> together = new ArrayList<>();
+      together.add(() -> bus.request(Addresses.CHAT_MESSAGE_DELETE, new JsonObject().put("user_id", BOB)
+        .put("user_type", "student").put("chat_id", chatId).put("message_id", messageId)));
+      together.add(() -> bus.request(Addresses.CHAT_ADMIN_MESSAGES_DELETE,
+        new JsonObject().put("actor", ACTOR).put("ids", new JsonArray().add(messageId))));
+      together.add(() -> bus.request(Addresses.CHAT_MESSAGE_SEND, sendRequest(ALICE, chatId, "beside " + messageId)));
+      List<Future<JsonObject>> outcomes = fireAll(together);
+      // The sender's delete either won or found the message gone (404); the owner's deleted it or none.
+      long deletedBySender = outcomes.get(0).succeeded() ? 1 : 0;
+      if (!outcomes.get(0).succeeded()) {
+        assertEquals(ErrorCode.NOT_FOUND, ServiceError.from(outcomes.get(0).cause()).code());
+      }
+      long deletedByOwner = outcomes.get(1).result().getLong("deleted");
+      assertEquals(1, deletedBySender + deletedByOwner, "deleted once, round " + round);
+      assertTrue(outcomes.get(2).succeeded());
+    }
+    long total = 3L * rounds;
+    waitUntil("every change was published", () -> live.size() >= total);
+    assertEquals(oneTo(total), seqs(live), "published in seq order, gapless");
+    assertEquals(rounds, ofType(live, Events.MESSAGE_DELETED).size());
+    assertEquals(oneTo(total), seqs(feed(ALICE, chatId, 0, 500)));
+    assertEquals(rounds, countRows("SELECT COUNT(*) FROM chat_events WHERE kind = 3 AND chat_id = " + chatId));
+  }
+
   @Test
   @Tag("sqlite-only")
   void aFailedBatchTakesNoSeqNoGapNoRepeat() throws Exception {
