@@ -12,18 +12,23 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.IntFunction;
 
 /**
- * The SQL of the chat service's administration: lists across every chat, chat and message
- * deletion, the audit log. Reads use the reader pool; writes take the transaction's connection,
- * which only {@link ChatStore#inTransaction} hands out.
+ * The chat service's administration on the store (statements in {@link ChatSql}): lists across
+ * every chat, chat and message deletion, the audit log. Reads use the reader pool; writes take the
+ * transaction's connection, which only {@link ChatStore#inTransaction} hands out.
  */
 final class AdminStore {
 
   private final Pool reader;
+  private final ChatSql sql;
 
-  AdminStore(Pool reader) {
+  AdminStore(Pool reader, ChatSql sql) {
     this.reader = reader;
+    this.sql = sql;
   }
 
   /** A chat of the administration's list and how many messages it holds. */
@@ -33,21 +38,28 @@ final class AdminStore {
   /** Filters of the message list; 0 or null means "any". Times are epoch ms, from inclusive, to exclusive. */
   record MessageFilter(long chatId, long senderId, Long fromMs, Long toMs) {
 
-    String where() {
+    /** The WHERE clause of the filter, its parameters numbered 1, 2, ... as {@code placeholder} writes them. */
+    String where(IntFunction<String> placeholder) {
       StringBuilder sql = new StringBuilder(" WHERE deleted_at IS NULL");
+      int n = 0;
       if (chatId > 0) {
-        sql.append(" AND chat_id = ?");
+        sql.append(" AND chat_id = ").append(placeholder.apply(++n));
       }
       if (senderId > 0) {
-        sql.append(" AND sender_id = ?");
+        sql.append(" AND sender_id = ").append(placeholder.apply(++n));
       }
       if (fromMs != null) {
-        sql.append(" AND created_at >= ?");
+        sql.append(" AND created_at >= ").append(placeholder.apply(++n));
       }
       if (toMs != null) {
-        sql.append(" AND created_at < ?");
+        sql.append(" AND created_at < ").append(placeholder.apply(++n));
       }
       return sql.toString();
+    }
+
+    /** How many parameters {@link #where} takes. */
+    int paramCount() {
+      return (chatId > 0 ? 1 : 0) + (senderId > 0 ? 1 : 0) + (fromMs != null ? 1 : 0) + (toMs != null ? 1 : 0);
     }
 
     Tuple params() {
@@ -71,16 +83,14 @@ final class AdminStore {
   // ---- reads ---------------------------------------------------------------------------
 
   Future<Long> countChats(String fragment) {
-    return reader.preparedQuery("SELECT COUNT(*) AS n FROM chats WHERE name LIKE ? ESCAPE '\\'")
+    return reader.preparedQuery(sql.countChats())
       .execute(Tuple.of(like(fragment)))
       .map(AdminStore::count);
   }
 
   /** Chats whose name contains the fragment, newest first. */
   Future<List<CountedChat>> pageChats(String fragment, int limit, long offset) {
-    return reader.preparedQuery("SELECT " + ChatStore.CHAT_COLUMNS
-        + ", (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id AND m.deleted_at IS NULL) AS message_count"
-        + " FROM chats c WHERE c.name LIKE ? ESCAPE '\\' ORDER BY c.id DESC LIMIT ? OFFSET ?")
+    return reader.preparedQuery(sql.pageChats())
       .execute(Tuple.of(like(fragment), limit, offset))
       .map(rows -> {
         List<CountedChat> chats = new ArrayList<>(rows.size());
@@ -92,21 +102,20 @@ final class AdminStore {
   }
 
   Future<Long> messageCount(long chatId) {
-    return reader.preparedQuery("SELECT COUNT(*) AS n FROM messages WHERE chat_id = ? AND deleted_at IS NULL")
+    return reader.preparedQuery(sql.messageCount())
       .execute(Tuple.of(chatId))
       .map(AdminStore::count);
   }
 
   Future<Long> countMessages(MessageFilter filter) {
-    return reader.preparedQuery("SELECT COUNT(*) AS n FROM messages" + filter.where())
+    return reader.preparedQuery(sql.countMessages(filter))
       .execute(filter.params())
       .map(AdminStore::count);
   }
 
   /** Messages matching the filter, newest (highest id) first. */
   Future<List<StoredMessage>> pageMessages(MessageFilter filter, int limit, long offset) {
-    return reader.preparedQuery("SELECT " + ChatStore.MESSAGE_COLUMNS + " FROM messages" + filter.where()
-        + " ORDER BY id DESC LIMIT ? OFFSET ?")
+    return reader.preparedQuery(sql.pageMessages(filter))
       .execute(filter.params().addInteger(limit).addLong(offset))
       .map(rows -> {
         List<StoredMessage> messages = new ArrayList<>(rows.size());
@@ -116,13 +125,12 @@ final class AdminStore {
   }
 
   Future<Long> countAudit() {
-    return reader.query("SELECT COUNT(*) AS n FROM audit_log").execute().map(AdminStore::count);
+    return reader.query(sql.countAudit()).execute().map(AdminStore::count);
   }
 
   /** The newest {@code limit} audit entries. */
   Future<List<JsonObject>> newestAudit(int limit) {
-    return reader.preparedQuery("SELECT id, actor_id, actor_username, action, target, details, created_at"
-        + " FROM audit_log ORDER BY created_at DESC, id DESC LIMIT ?")
+    return reader.preparedQuery(sql.newestAudit())
       .execute(Tuple.of(limit))
       .map(rows -> {
         List<JsonObject> entries = new ArrayList<>(rows.size());
@@ -137,9 +145,9 @@ final class AdminStore {
 
   // ---- inside a transaction -------------------------------------------------------------
 
-  /** The chat as the writer sees it (the writer is the only one who changes it), or null. */
+  /** The chat, locked for the rest of the transaction (it may be deleted), or null. */
   Future<ChatRow> chat(SqlConnection tx, long chatId) {
-    return tx.preparedQuery("SELECT " + ChatStore.CHAT_COLUMNS + " FROM chats c WHERE c.id = ?")
+    return tx.preparedQuery(sql.lockChat())
       .execute(Tuple.of(chatId))
       .map(rows -> rows.size() == 0 ? null : ChatStore.chat(rows.iterator().next()));
   }
@@ -147,17 +155,30 @@ final class AdminStore {
   /** Deletes the chat with its messages and participants; answers how many messages went. */
   Future<Long> deleteChat(SqlConnection tx, long chatId) {
     Tuple id = Tuple.of(chatId);
-    return tx.preparedQuery("DELETE FROM messages WHERE chat_id = ?").execute(id)
-      .compose(messages -> tx.preparedQuery("DELETE FROM participants WHERE chat_id = ?").execute(id)
-        .compose(participants -> tx.preparedQuery("DELETE FROM chats WHERE id = ?").execute(id))
+    return tx.preparedQuery(sql.deleteMessagesOfChat()).execute(id)
+      .compose(messages -> tx.preparedQuery(sql.deleteParticipantsOfChat()).execute(id)
+        .compose(participants -> tx.preparedQuery(sql.deleteChat()).execute(id))
         .map(chat -> (long) messages.rowCount()));
   }
 
-  /** The (id, chat_id) of the messages among these ids that exist and are not deleted, by chat then id. */
+  /**
+   * The (id, chat_id) of the messages among these ids that exist and are not deleted, by chat then
+   * id, with their chats locked: read, the chats locked (every change of a message locks its chat
+   * first), and read again, so that none of them is deleted meanwhile by another transaction.
+   */
   Future<List<long[]>> existingMessages(SqlConnection tx, Collection<Long> ids) {
-    return tx.preparedQuery("SELECT id, chat_id FROM messages WHERE id IN (" + ChatStore.placeholders(ids.size())
-        + ") AND deleted_at IS NULL ORDER BY chat_id, id")
-      .execute(Tuple.wrap(new ArrayList<Object>(ids)))
+    return findMessages(tx, ids).compose(first -> {
+      Set<Long> chats = new TreeSet<>();
+      first.forEach(pair -> chats.add(pair[1]));
+      return chats.isEmpty()
+        ? Future.succeededFuture(first)
+        : tx.preparedQuery(sql.lockChats(chats.size())).execute(sql.ids(chats)).compose(locked -> findMessages(tx, ids));
+    });
+  }
+
+  private Future<List<long[]>> findMessages(SqlConnection tx, Collection<Long> ids) {
+    return tx.preparedQuery(sql.existingMessages(ids.size()))
+      .execute(sql.ids(ids))
       .map(rows -> {
         List<long[]> found = new ArrayList<>(rows.size());
         rows.forEach(row -> found.add(new long[] {row.getLong("id"), row.getLong("chat_id")}));
@@ -166,8 +187,7 @@ final class AdminStore {
   }
 
   Future<Void> audit(SqlConnection tx, Actor actor, String action, String target, JsonObject details, long now) {
-    return tx.preparedQuery("INSERT INTO audit_log (actor_id, actor_username, action, target, details, created_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?)")
+    return tx.preparedQuery(sql.insertAudit())
       .execute(Tuple.of(actor.id(), actor.username(), action, target, details.encode(), now))
       .mapEmpty();
   }

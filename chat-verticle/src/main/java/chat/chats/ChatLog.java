@@ -18,8 +18,9 @@ import java.util.Map;
  * change, and is kept for as long as the chat exists. An entry names what changed (a message, a
  * user, a new name); the feed shows it in its current state.
  *
- * <p>Seqs are taken under the writer's transaction (SQLite's single write lock, or a row lock on
- * the chat), so concurrent changes of one chat get consecutive seqs in commit order.
+ * <p>Seqs are taken under the writer's transaction (SQLite's single write lock, or PostgreSQL's
+ * row lock on the chat, taken first: {@link ChatSql}), so concurrent changes of one chat get
+ * consecutive seqs in commit order.
  */
 final class ChatLog {
 
@@ -63,20 +64,20 @@ final class ChatLog {
   record FeedStart(long lastSeq, long joinedSeq) {
   }
 
-  private static final String COLUMNS = "chat_id, seq, kind, message_id, user_id, name, created_at";
-
   private final Pool reader;
+  private final ChatSql sql;
 
-  ChatLog(Pool reader) {
+  ChatLog(Pool reader, ChatSql sql) {
     this.reader = reader;
+    this.sql = sql;
   }
 
   // ---- inside a write transaction -----------------------------------------------------
 
   /** Takes the chat's next seq and records one change. Fails when the chat does not exist. */
-  static Future<Entry> append(SqlConnection tx, long chatId, Kind kind, Long messageId, Long userId, String name,
-                              long now) {
-    return tx.preparedQuery("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq")
+  Future<Entry> append(SqlConnection tx, long chatId, Kind kind, Long messageId, Long userId, String name,
+                       long now) {
+    return tx.preparedQuery(sql.nextSeq())
       .execute(Tuple.of(chatId))
       .compose(rows -> {
         if (rows.size() == 0) {
@@ -88,16 +89,15 @@ final class ChatLog {
   }
 
   /**
-   * The counters of these chats, for the group commit, which assigns the seqs of a whole batch
-   * itself and writes them back with the batch ({@link ChatStore#advanceChats}).
+   * The counters of these chats, locked, for the group commit, which assigns the seqs of a whole
+   * batch itself and writes them back with the batch ({@link ChatStore#advanceChats}).
    */
-  static Future<Map<Long, Counters>> counters(SqlConnection tx, Collection<Long> chatIds) {
+  Future<Map<Long, Counters>> counters(SqlConnection tx, Collection<Long> chatIds) {
     if (chatIds.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return tx.preparedQuery("SELECT id, last_seq, message_count FROM chats WHERE id IN ("
-        + ChatStore.placeholders(chatIds.size()) + ")")
-      .execute(Tuple.wrap(new ArrayList<Object>(chatIds)))
+    return tx.preparedQuery(sql.lockCounters(chatIds.size()))
+      .execute(sql.ids(chatIds))
       .map(rows -> {
         Map<Long, Counters> found = new HashMap<>();
         for (Row row : rows) {
@@ -108,7 +108,7 @@ final class ChatLog {
   }
 
   /** Records entries whose seqs are already taken. */
-  static Future<Void> insert(SqlConnection tx, List<Entry> entries) {
+  Future<Void> insert(SqlConnection tx, List<Entry> entries) {
     if (entries.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -116,7 +116,7 @@ final class ChatLog {
     for (Entry e : entries) {
       batch.add(Tuple.of(e.chatId(), e.seq(), e.kind().code, e.messageId(), e.userId(), e.name(), e.createdAt()));
     }
-    return tx.preparedQuery("INSERT INTO chat_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")
+    return tx.preparedQuery(sql.insertEvent())
       .executeBatch(batch)
       .mapEmpty();
   }
@@ -125,8 +125,7 @@ final class ChatLog {
 
   /** The chat's newest seq and where this participant's feed starts; null when it is not a participant. */
   Future<FeedStart> feedStart(long chatId, long userId) {
-    return reader.preparedQuery("SELECT c.last_seq, p.joined_seq FROM chats c"
-        + " JOIN participants p ON p.chat_id = c.id AND p.user_id = ? WHERE c.id = ?")
+    return reader.preparedQuery(sql.feedStart())
       .execute(Tuple.of(userId, chatId))
       .map(rows -> {
         if (rows.size() == 0) {
@@ -139,8 +138,7 @@ final class ChatLog {
 
   /** Up to {@code limit} entries of the chat with {@code fromSeq <= seq <= toSeq}, ascending. */
   Future<List<Entry>> entries(long chatId, long fromSeq, long toSeq, int limit) {
-    return reader.preparedQuery("SELECT " + COLUMNS + " FROM chat_events WHERE chat_id = ? AND seq >= ? AND seq <= ?"
-        + " ORDER BY seq LIMIT ?")
+    return reader.preparedQuery(sql.events())
       .execute(Tuple.of(chatId, fromSeq, toSeq, limit))
       .map(rows -> {
         List<Entry> entries = new ArrayList<>(rows.size());

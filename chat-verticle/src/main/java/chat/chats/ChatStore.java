@@ -10,7 +10,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -24,54 +23,78 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every SQL statement of the chat service's user operations (the administration's are in
- * {@link AdminStore}). Writes run on the single-connection writer pool inside
- * {@link #inTransaction}; reads run on the reader pool and see committed data only.
+ * The chat service's user operations on the store (the administration's are in
+ * {@link AdminStore}; the statements of both, per store, in {@link ChatSql}). Writes run on the
+ * writer pool inside {@link #inTransaction}; reads run on the reader pool and see committed data
+ * only.
  *
  * <p>The writer pool is used through {@link #inTransaction} and nothing else. Its transactions
- * are plain {@code BEGIN IMMEDIATE} / {@code COMMIT} / {@code ROLLBACK} statements on a
+ * are plain {@code BEGIN} ({@code BEGIN IMMEDIATE} on SQLite) / {@code COMMIT} / {@code ROLLBACK} statements on a
  * connection that stays in auto-commit mode, not the JDBC transaction API: with that API
  * sqlite-jdbc issues the next {@code BEGIN} itself right after each commit or rollback, and when
  * SQLite has already rolled a transaction back on its own (SQLITE_FULL, some I/O errors) the
  * driver's rollback fails before that, leaving a connection whose statements each commit alone
  * and whose every COMMIT fails ("cannot commit - no transaction is active"). With plain
  * statements a failed transaction always ends in a ROLLBACK (its "no transaction is active"
- * answer ignored), so the connection is clean for the next one.
+ * answer ignored), so the connection is clean for the next one. On PostgreSQL the same
+ * statements are plain too; a connection that broke is dropped by the pool.
  */
 final class ChatStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatStore.class);
-  private static final String USER_COLUMNS = "id, username, email, user_type, date_joined, is_active";
-  static final String CHAT_COLUMNS = "c.id, c.name, c.created_by, c.created_at, c.last_activity_at, c.last_seq";
-  static final String MESSAGE_COLUMNS =
-    "id, chat_id, sender_id, content, created_at, client_id, seq, n, edited_at, deleted_at";
   /** Bytes the write probe stores (and removes again): a few pages, like a long message. */
   static final int PROBE_BYTES = 8192;
 
-  /**
-   * SQLite primary result codes of failures that come from the storage, not the statement:
-   * BUSY 5, LOCKED 6, NOMEM 7, READONLY 8, IOERR 10, FULL 13, CANTOPEN 14, PROTOCOL 15.
-   */
-  private static final Set<Integer> STORAGE_FAILURES = Set.of(5, 6, 7, 8, 10, 13, 14, 15);
-
   private final Pool writer;
   private final Pool reader;
+  private final ChatSql sql;
   private final StorageHealth health;
+  private final ChatLog log;
 
-  ChatStore(Pool writer, Pool reader, StorageHealth health) {
+  ChatStore(Pool writer, Pool reader, ChatSql sql, StorageHealth health) {
     this.writer = writer;
     this.reader = reader;
+    this.sql = sql;
     this.health = health;
+    this.log = new ChatLog(reader, sql);
     health.probeWith(this::probeWrite);
   }
 
+  /** The statements of this store. */
+  ChatSql sql() {
+    return sql;
+  }
+
+  /** The chats' change log, on the same store. */
+  ChatLog log() {
+    return log;
+  }
+
+  /** Where the group commit's new message ids come from. */
+  MessageIds messageIds() {
+    return sql.messageIds(reader);
+  }
+
+  /** The failure as a client sees it: a failure of the storage (a read's too) is 503 {@code unavailable}. */
+  Throwable clientFailure(Throwable err) {
+    if (err instanceof ServiceError || !sql.isStorageFailure(err)) {
+      return err;
+    }
+    LOG.debug("A query failed on the storage", err);
+    return unavailable();
+  }
+
+  private static ServiceError unavailable() {
+    return new ServiceError(ErrorCode.UNAVAILABLE, "The chat service cannot store data right now, try again shortly");
+  }
+
   /**
-   * Runs {@code work} in one write transaction (BEGIN IMMEDIATE); rolled back if anything fails.
+   * Runs {@code work} in one write transaction ({@link ChatSql#begin}); rolled back if anything fails.
    * A failure of the storage fails {@link ErrorCode#UNAVAILABLE} (nothing the client did, worth
    * a retry) and marks the service unwritable; a {@link ServiceError} of the work passes as is.
    */
   <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
-    return writer.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
+    return writer.withConnection(conn -> conn.query(sql.begin()).execute()
         .compose(begun -> work.apply(conn))
         .compose(result -> conn.query("COMMIT").execute().map(result))
         .recover(err -> conn.query("ROLLBACK").execute()
@@ -86,24 +109,13 @@ final class ChatStore {
         if (err instanceof ServiceError) {
           return Future.failedFuture(err);
         }
-        if (isStorageFailure(err)) {
+        if (sql.isStorageFailure(err)) {
           health.storageFailed(err);
           LOG.debug("A write transaction failed on the storage", err);
-          return Future.failedFuture(new ServiceError(ErrorCode.UNAVAILABLE,
-            "The chat service cannot store data right now, try again shortly"));
+          return Future.failedFuture(unavailable());
         }
         return Future.failedFuture(err);
       });
-  }
-
-  /** Whether the failure (or a cause of it) is SQLite reporting a problem of the storage. */
-  static boolean isStorageFailure(Throwable err) {
-    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SQLException && STORAGE_FAILURES.contains(((SQLException) t).getErrorCode() & 0xff)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -111,9 +123,9 @@ final class ChatStore {
    * transaction, so it needs the room and the working commit a send needs, and leaves nothing.
    */
   Future<Void> probeWrite() {
-    return inTransaction(tx -> tx.preparedQuery("INSERT INTO write_probe (filler) VALUES (zeroblob(?))")
+    return inTransaction(tx -> tx.preparedQuery(sql.probeInsert())
       .execute(Tuple.of(PROBE_BYTES))
-      .compose(inserted -> tx.query("DELETE FROM write_probe").execute())
+      .compose(inserted -> tx.query(sql.probeDelete()).execute())
       .mapEmpty());
   }
 
@@ -124,26 +136,14 @@ final class ChatStore {
   // ---- loading at start ---------------------------------------------------------------
 
   Future<List<UserRecord>> allUsers() {
-    return reader.query("SELECT " + USER_COLUMNS + " FROM users").execute()
+    return reader.query(sql.allUsers()).execute()
       .map(rows -> list(rows, ChatStore::user));
   }
 
   /** Every (chat_id, user_id) pair, each chat's participants in the order they joined. */
   Future<List<long[]>> allParticipants() {
-    return reader.query("SELECT chat_id, user_id FROM participants ORDER BY chat_id, added_at, rowid").execute()
+    return reader.query(sql.allParticipants()).execute()
       .map(rows -> list(rows, row -> new long[] {row.getLong("chat_id"), row.getLong("user_id")}));
-  }
-
-  /** The highest message id ever used (AUTOINCREMENT never reuses one), 0 when none. */
-  Future<Long> lastMessageId() {
-    return lastMessageId(reader);
-  }
-
-  /** The same, inside a write transaction. */
-  Future<Long> lastMessageId(SqlClient client) {
-    return client.query("SELECT MAX(COALESCE((SELECT MAX(id) FROM messages), 0),"
-        + " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)) AS last_id").execute()
-      .map(rows -> rows.iterator().next().getLong("last_id"));
   }
 
   /** The stored (committed) messages having these ids, deleted ones included, by id, read on a reader connection. */
@@ -151,8 +151,8 @@ final class ChatStore {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id IN (" + placeholders(ids.size()) + ")")
-      .execute(Tuple.wrap(new ArrayList<Object>(ids)))
+    return reader.preparedQuery(sql.messagesOf(ids.size()))
+      .execute(sql.ids(ids))
       .map(rows -> {
         Map<Long, StoredMessage> found = new HashMap<>();
         rows.forEach(row -> found.put(row.getLong("id"), message(row)));
@@ -167,58 +167,66 @@ final class ChatStore {
     return chat(reader, chatId);
   }
 
-  /** The same, on a given connection (inside a transaction). */
+  /** The same, on a given connection (inside a transaction; no lock). */
   Future<ChatRow> chat(SqlClient client, long chatId) {
-    return client.preparedQuery("SELECT " + CHAT_COLUMNS + " FROM chats c WHERE c.id = ?")
+    return client.preparedQuery(sql.chat())
       .execute(Tuple.of(chatId))
       .map(rows -> rows.size() == 0 ? null : chat(rows.iterator().next()));
   }
 
   /** The newest {@code limit} messages of the chat. */
   Future<Page> newest(long chatId, int limit) {
-    return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS
-        + " FROM messages WHERE chat_id = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT ?")
+    return reader.preparedQuery(sql.newest())
       .execute(Tuple.of(chatId, limit + 1))
       .map(rows -> page(rows, limit, true));
   }
 
   /** The {@code limit} messages just older than {@code id}. */
   Future<Page> before(long chatId, long id, int limit) {
-    return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS
-        + " FROM messages WHERE chat_id = ? AND id < ? AND deleted_at IS NULL ORDER BY id DESC LIMIT ?")
+    return reader.preparedQuery(sql.before())
       .execute(Tuple.of(chatId, id, limit + 1))
       .map(rows -> page(rows, limit, true));
   }
 
   /** The {@code limit} messages just newer than {@code id}. */
   Future<Page> after(long chatId, long id, int limit) {
-    return reader.preparedQuery("SELECT " + MESSAGE_COLUMNS
-        + " FROM messages WHERE chat_id = ? AND id > ? AND deleted_at IS NULL ORDER BY id ASC LIMIT ?")
+    return reader.preparedQuery(sql.after())
       .execute(Tuple.of(chatId, id, limit + 1))
       .map(rows -> page(rows, limit, false));
   }
 
   // ---- writes, inside inTransaction ----------------------------------------------------
 
+  /**
+   * Locks these chats for the rest of the transaction, in ascending id order (see {@link ChatSql}):
+   * what every transaction that takes seqs of a chat does first.
+   */
+  Future<Void> lockChats(SqlConnection tx, Collection<Long> chatIds) {
+    if (chatIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(sql.lockChats(chatIds.size())).execute(sql.ids(chatIds)).mapEmpty();
+  }
+
+  /** Stores the users' projection rows, in id order (concurrent transactions lock the rows in one order). */
   Future<Void> upsertUsers(SqlConnection tx, Collection<UserRecord> users) {
     if (users.isEmpty()) {
       return Future.succeededFuture();
     }
+    List<UserRecord> byId = new ArrayList<>(users);
+    byId.sort(java.util.Comparator.comparingLong(UserRecord::id));
     List<Tuple> batch = new ArrayList<>(users.size());
-    for (UserRecord u : users) {
+    for (UserRecord u : byId) {
       batch.add(Tuple.of(u.id(), u.username(), u.email(), u.userType(), u.dateJoined(), u.active() ? 1 : 0));
     }
-    return tx.preparedQuery("INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)"
-        + " ON CONFLICT (id) DO UPDATE SET username = excluded.username, email = excluded.email,"
-        + " user_type = excluded.user_type, date_joined = excluded.date_joined, is_active = excluded.is_active")
+    return tx.preparedQuery(sql.upsertUser())
       .executeBatch(batch)
       .mapEmpty();
   }
 
   /** Inserts a chat and returns its id. */
   Future<Long> insertChat(SqlConnection tx, String name, long createdBy, long now) {
-    return tx.preparedQuery("INSERT INTO chats (name, created_by, created_at, last_activity_at)"
-        + " VALUES (?, ?, ?, ?) RETURNING id")
+    return tx.preparedQuery(sql.insertChat())
       .execute(Tuple.of(name, createdBy, now, now))
       .map(rows -> rows.iterator().next().getLong("id"));
   }
@@ -228,7 +236,7 @@ final class ChatStore {
     for (Long userId : userIds) {
       batch.add(Tuple.of(chatId, userId, now));
     }
-    return tx.preparedQuery("INSERT OR IGNORE INTO participants (chat_id, user_id, added_at) VALUES (?, ?, ?)")
+    return tx.preparedQuery(sql.insertParticipant())
       .executeBatch(batch)
       .mapEmpty();
   }
@@ -240,31 +248,27 @@ final class ChatStore {
    * not unread).
    */
   Future<Long> addParticipant(SqlConnection tx, long chatId, long userId, long now) {
-    return tx.preparedQuery("INSERT OR IGNORE INTO participants"
-        + " (chat_id, user_id, added_at, joined_seq, last_read_message_id, last_read_n)"
-        + " SELECT ?, ?, ?, c.last_seq + 1,"
-        + " COALESCE((SELECT MAX(m.id) FROM messages m WHERE m.chat_id = c.id), 0), c.message_count"
-        + " FROM chats c WHERE c.id = ?")
-      .execute(Tuple.of(chatId, userId, now, chatId))
+    return lockChats(tx, List.of(chatId))
+      .compose(locked -> tx.preparedQuery(sql.addParticipant()).execute(Tuple.of(chatId, userId, now, chatId)))
       .compose(result -> result.rowCount() == 1
-        ? ChatLog.append(tx, chatId, ChatLog.Kind.PARTICIPANT_ADDED, null, userId, null, now).map(ChatLog.Entry::seq)
+        ? log.append(tx, chatId, ChatLog.Kind.PARTICIPANT_ADDED, null, userId, null, now).map(ChatLog.Entry::seq)
         : Future.succeededFuture(null));
   }
 
   /** Renames the chat and records {@code chat_renamed}: its seq. */
   Future<Long> renameChat(SqlConnection tx, long chatId, String name, long now) {
-    return tx.preparedQuery("UPDATE chats SET name = ? WHERE id = ?")
-      .execute(Tuple.of(name, chatId))
-      .compose(v -> ChatLog.append(tx, chatId, ChatLog.Kind.CHAT_RENAMED, null, null, name, now))
+    return lockChats(tx, List.of(chatId))
+      .compose(locked -> tx.preparedQuery(sql.renameChat()).execute(Tuple.of(name, chatId)))
+      .compose(v -> log.append(tx, chatId, ChatLog.Kind.CHAT_RENAMED, null, null, name, now))
       .map(ChatLog.Entry::seq);
   }
 
   /** Removes the user and records {@code participant_removed}: its seq, null when the user was not a participant. */
   Future<Long> removeParticipant(SqlConnection tx, long chatId, long userId, long now) {
-    return tx.preparedQuery("DELETE FROM participants WHERE chat_id = ? AND user_id = ?")
-      .execute(Tuple.of(chatId, userId))
+    return lockChats(tx, List.of(chatId))
+      .compose(locked -> tx.preparedQuery(sql.removeParticipant()).execute(Tuple.of(chatId, userId)))
       .compose(result -> result.rowCount() == 1
-        ? ChatLog.append(tx, chatId, ChatLog.Kind.PARTICIPANT_REMOVED, null, userId, null, now).map(ChatLog.Entry::seq)
+        ? log.append(tx, chatId, ChatLog.Kind.PARTICIPANT_REMOVED, null, userId, null, now).map(ChatLog.Entry::seq)
         : Future.succeededFuture(null));
   }
 
@@ -273,17 +277,7 @@ final class ChatStore {
     if (keys.isEmpty()) {
       return Future.succeededFuture(Collections.emptyMap());
     }
-    StringBuilder sql = new StringBuilder("SELECT ").append(MESSAGE_COLUMNS)
-      .append(" FROM messages WHERE (chat_id, sender_id, client_id) IN (VALUES ");
-    Tuple params = Tuple.tuple();
-    boolean first = true;
-    for (ClientKey key : keys) {
-      sql.append(first ? "(?, ?, ?)" : ", (?, ?, ?)");
-      first = false;
-      params.addLong(key.chatId()).addLong(key.senderId()).addString(key.clientId());
-    }
-    sql.append(')');
-    return tx.preparedQuery(sql.toString()).execute(params).map(rows -> {
+    return tx.preparedQuery(sql.messagesByClientKey(keys.size())).execute(sql.clientKeys(keys)).map(rows -> {
       Map<ClientKey, StoredMessage> found = new HashMap<>();
       for (Row row : rows) {
         StoredMessage m = message(row);
@@ -302,8 +296,7 @@ final class ChatStore {
     for (StoredMessage m : messages) {
       batch.add(Tuple.of(m.id(), m.chatId(), m.senderId(), m.content(), m.createdAt(), m.clientId(), m.seq(), m.n()));
     }
-    return tx.preparedQuery("INSERT INTO messages (id, chat_id, sender_id, content, created_at, client_id, seq, n)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    return tx.preparedQuery(sql.insertMessage())
       .executeBatch(batch)
       .mapEmpty();
   }
@@ -311,18 +304,20 @@ final class ChatStore {
   /**
    * Deletes messages (each given as {@code {id, chat_id}}, not deleted yet), in the given order:
    * the content and reactions go, the row stays (its id, seq and place keep the feed and unread
-   * counts exact), and each takes a {@code message_deleted} seq of its chat.
+   * counts exact), and each takes a {@code message_deleted} seq of its chat. Their chats are
+   * locked first.
    */
   Future<List<ChatLog.Entry>> deleteMessages(SqlConnection tx, List<long[]> messages, long now) {
-    Future<List<ChatLog.Entry>> done = Future.succeededFuture(new ArrayList<>(messages.size()));
+    Set<Long> chatIds = new java.util.TreeSet<>();
+    messages.forEach(m -> chatIds.add(m[1]));
+    Future<List<ChatLog.Entry>> done = lockChats(tx, chatIds).map(locked -> new ArrayList<>(messages.size()));
     for (long[] message : messages) {
       long id = message[0];
       long chatId = message[1];
-      done = done.compose(entries -> tx.preparedQuery(
-            "UPDATE messages SET content = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL")
+      done = done.compose(entries -> tx.preparedQuery(sql.deleteMessage())
           .execute(Tuple.of(now, id))
-          .compose(v -> tx.preparedQuery("DELETE FROM reactions WHERE message_id = ?").execute(Tuple.of(id)))
-          .compose(v -> ChatLog.append(tx, chatId, ChatLog.Kind.MESSAGE_DELETED, id, null, null, now))
+          .compose(v -> tx.preparedQuery(sql.deleteReactionsOf()).execute(Tuple.of(id)))
+          .compose(v -> log.append(tx, chatId, ChatLog.Kind.MESSAGE_DELETED, id, null, null, now))
           .map(entry -> {
             entries.add(entry);
             return entries;
@@ -342,8 +337,7 @@ final class ChatStore {
     }
     List<Tuple> batch = new ArrayList<>(byChat.size());
     byChat.forEach((chatId, a) -> batch.add(Tuple.of(a.lastActivityAt(), a.lastSeq(), a.messageCount(), chatId)));
-    return tx.preparedQuery("UPDATE chats SET last_activity_at = MAX(last_activity_at, ?), last_seq = ?,"
-        + " message_count = ? WHERE id = ?")
+    return tx.preparedQuery(sql.advanceChat())
       .executeBatch(batch)
       .mapEmpty();
   }
@@ -361,8 +355,7 @@ final class ChatStore {
     for (Marker m : markers) {
       batch.add(Tuple.of(m.messageId(), m.n(), m.at(), m.chatId(), m.userId(), m.messageId()));
     }
-    return tx.preparedQuery("UPDATE participants SET last_read_message_id = ?, last_read_n = ?, read_at = ?"
-        + " WHERE chat_id = ? AND user_id = ? AND last_read_message_id < ?")
+    return tx.preparedQuery(sql.moveMarker())
       .executeBatch(batch)
       .mapEmpty();
   }
@@ -376,13 +369,12 @@ final class ChatStore {
   }
 
   /** The same, on a given connection (inside a transaction). */
-  static Future<Map<Long, JsonArray>> reactions(SqlClient client, Collection<Long> messageIds) {
+  Future<Map<Long, JsonArray>> reactions(SqlClient client, Collection<Long> messageIds) {
     if (messageIds.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return client.preparedQuery("SELECT message_id, emoji, user_id FROM reactions WHERE message_id IN ("
-        + placeholders(messageIds.size()) + ") ORDER BY message_id, id")
-      .execute(Tuple.wrap(new ArrayList<Object>(messageIds)))
+    return client.preparedQuery(sql.reactionsOf(messageIds.size()))
+      .execute(sql.ids(messageIds))
       .map(rows -> {
         Map<Long, Map<String, JsonArray>> byMessage = new HashMap<>();
         for (Row row : rows) {
@@ -398,11 +390,6 @@ final class ChatStore {
         });
         return result;
       });
-  }
-
-  /** {@code ?, ?, ...} for an IN list of {@code n} values. */
-  static String placeholders(int n) {
-    return String.join(", ", Collections.nCopies(n, "?"));
   }
 
   // ---- row mapping ---------------------------------------------------------------------

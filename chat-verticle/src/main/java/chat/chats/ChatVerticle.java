@@ -10,7 +10,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -19,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The chat service: chats, participants and messages and their administration, served on the
- * event bus, stored in its own SQLite file {@code <CHAT_DATA_DIR>/chat.db}. This class only wires
- * the parts together.
+ * event bus, stored in its own SQLite file {@code <CHAT_DATA_DIR>/chat.db} or, with
+ * {@code CHAT_STORE=postgresql}, in the schema {@code chat} of the database at {@code CHAT_PG_URL}
+ * ({@link ChatDatabase}). This class only wires the parts together.
  */
 public class ChatVerticle extends VerticleBase {
 
@@ -34,41 +34,42 @@ public class ChatVerticle extends VerticleBase {
   private Pool readerPool;
   private MessageWriter writer;
   private StorageHealth health;
+  private ChatStore store;
   private long evictionTimer = -1;
 
   @Override
   public Future<?> start() {
     Settings settings = new Settings(config());
-    Path dataDir = Path.of(settings.string(Settings.DATA_DIR));
     int maxMessageLength = settings.integer(Settings.MAX_MESSAGE_LENGTH);
     int commitWindowMs = settings.integer(Settings.COMMIT_WINDOW_MS);
-    ChatDatabase database = new ChatDatabase(dataDir, Long.parseLong(settings.string(Settings.CHAT_DB_MAX_BYTES).trim()));
+    ChatDatabase database = ChatDatabase.of(settings);
     TokenBuckets sendsPerUser = new TokenBuckets(settings.integer(Settings.MESSAGE_BURST),
       settings.integer(Settings.MESSAGES_PER_SECOND), SEND_BUDGETS_KEPT, System::currentTimeMillis);
 
     return vertx.executeBlocking(() -> {
-      database.migrate(dataDir);
+      database.migrate();
       return null;
     }).compose(v -> {
       writerPool = database.writerPool(vertx);
       readerPool = database.readerPool(vertx);
       health = new StorageHealth(vertx);
-      ChatStore store = new ChatStore(writerPool, readerPool, health);
+      ChatSql sql = database.sql();
+      store = new ChatStore(writerPool, readerPool, sql, health);
       EventBus eventBus = vertx.eventBus();
       UserDirectory users = new UserDirectory(new ServiceBus(eventBus), store);
       Membership membership = new Membership();
       ChatEvents events = new ChatEvents(eventBus, users);
       writer = new MessageWriter(vertx, store, membership, users, events, commitWindowMs);
-      ReadMarkers reads = new ReadMarkers(new ReadStore(readerPool), store, membership, users, events);
+      ReadMarkers reads = new ReadMarkers(new ReadStore(readerPool, sql), store, membership, users, events);
       ChatService chats = new ChatService(store, membership, users, events, reads);
       MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength, sendsPerUser);
-      MessageChangeStore changeStore = new MessageChangeStore();
+      MessageChangeStore changeStore = new MessageChangeStore(store);
       MessageChanges messageChanges = new MessageChanges(store, changeStore, membership, users, events,
         maxMessageLength, sendsPerUser);
       Reactions reactions = new Reactions(store, changeStore, membership, events, sendsPerUser);
       evictionTimer = vertx.setPeriodic(60_000, id -> sendsPerUser.evictFull());
-      ChatFeed feed = new ChatFeed(new ChatLog(readerPool), store, membership, users);
-      AdminService admin = new AdminService(store, new AdminStore(readerPool), membership, users, events, reads);
+      ChatFeed feed = new ChatFeed(store.log(), store, membership, users);
+      AdminService admin = new AdminService(store, new AdminStore(readerPool, sql), membership, users, events, reads);
 
       return Future.all(users.load(), store.allParticipants().map(pairs -> {
           membership.load(pairs);
@@ -108,7 +109,7 @@ public class ChatVerticle extends VerticleBase {
           return Future.all(registered);
         })
         .onSuccess(ok -> LOG.info("Chat service ready: {} chats, {} known users, database {}",
-          membership.chatCount(), users.size(), dataDir.toAbsolutePath().resolve(ChatDatabase.FILE_NAME)));
+          membership.chatCount(), users.size(), database.describe()));
     });
   }
 
@@ -150,7 +151,16 @@ public class ChatVerticle extends VerticleBase {
     return writer == null ? 0 : writer.largestBatch();
   }
 
+  /** Serves the address; a failure of the storage (a read's too: the server went away) answers 503 {@code unavailable}. */
   private void serve(EventBus eventBus, String address, Function<JsonObject, Future<JsonObject>> handler) {
-    consumers.add(ServiceBus.serve(eventBus, address, handler));
+    consumers.add(ServiceBus.serve(eventBus, address, body -> {
+      Future<JsonObject> answer;
+      try {
+        answer = handler.apply(body);
+      } catch (RuntimeException e) {
+        answer = Future.failedFuture(e);
+      }
+      return answer.recover(err -> Future.failedFuture(store.clientFailure(err)));
+    }));
   }
 }

@@ -4,13 +4,22 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 
 /**
- * The SQL of changes to stored messages: edits and reactions (the soft delete is
- * {@link ChatStore#deleteMessages}, shared with the administration). Every method runs inside
- * the caller's write transaction ({@link ChatStore#inTransaction}).
+ * Changes to stored messages on the store (statements in {@link ChatSql}): edits and reactions
+ * (the soft delete is {@link ChatStore#deleteMessages}, shared with the administration). Every
+ * method runs inside the caller's write transaction ({@link ChatStore#inTransaction}).
  */
 final class MessageChangeStore {
+
+  private final ChatStore store;
+  private final ChatSql sql;
+
+  MessageChangeStore(ChatStore store) {
+    this.store = store;
+    this.sql = store.sql();
+  }
 
   /** A message as a change finds it, with the creator of its chat (who may delete it). */
   record Target(StoredMessage message, long chatCreatedBy) {
@@ -20,12 +29,13 @@ final class MessageChangeStore {
   record EmojiState(int distinctEmoji, boolean emojiUsed, boolean mine) {
   }
 
-  /** The message {@code messageId} of chat {@code chatId} (deleted or not), or null: another chat's is null too. */
+  /**
+   * The message {@code messageId} of chat {@code chatId} (deleted or not), or null: another chat's
+   * is null too. The chat is locked first: a change of the message takes a seq of it.
+   */
   Future<Target> message(SqlConnection tx, long chatId, long messageId) {
-    return tx.preparedQuery("SELECT " + ChatStore.MESSAGE_COLUMNS
-        + ", (SELECT c.created_by FROM chats c WHERE c.id = messages.chat_id) AS chat_created_by"
-        + " FROM messages WHERE id = ? AND chat_id = ?")
-      .execute(Tuple.of(messageId, chatId))
+    return store.lockChats(tx, List.of(chatId))
+      .compose(locked -> tx.preparedQuery(sql.messageWithCreator()).execute(Tuple.of(messageId, chatId)))
       .map(rows -> {
         if (rows.size() == 0) {
           return null;
@@ -37,16 +47,14 @@ final class MessageChangeStore {
 
   /** Replaces the content of a (not deleted) message and stamps {@code edited_at}. */
   Future<Void> edit(SqlConnection tx, long messageId, String content, long now) {
-    return tx.preparedQuery("UPDATE messages SET content = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL")
+    return tx.preparedQuery(sql.editMessage())
       .execute(Tuple.of(content, now, messageId))
       .mapEmpty();
   }
 
   /** How many distinct emoji the message has, whether this one is among them, and whether the user gave it. */
   Future<EmojiState> emojiState(SqlConnection tx, long messageId, String emoji, long userId) {
-    return tx.preparedQuery("SELECT COUNT(DISTINCT emoji) AS distinct_emoji,"
-        + " COALESCE(MAX(emoji = ?), 0) AS used, COALESCE(MAX(emoji = ? AND user_id = ?), 0) AS mine"
-        + " FROM reactions WHERE message_id = ?")
+    return tx.preparedQuery(sql.emojiState())
       .execute(Tuple.of(emoji, emoji, userId, messageId))
       .map(rows -> {
         Row row = rows.iterator().next();
@@ -57,26 +65,25 @@ final class MessageChangeStore {
 
   /** Adds the user's reaction; false when it was there already. */
   Future<Boolean> addReaction(SqlConnection tx, long messageId, String emoji, long userId, long now) {
-    return tx.preparedQuery("INSERT OR IGNORE INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?)")
+    return tx.preparedQuery(sql.addReaction())
       .execute(Tuple.of(messageId, emoji, userId, now))
       .map(result -> result.rowCount() == 1);
   }
 
   /**
    * Removes the user's reaction; false when it had none. An emoji others still use keeps its
-   * place: the rowid orders first use ({@link ChatStore#reactions}), so the emoji's earliest
-   * remaining row takes over the removed row's rowid when that was earlier.
+   * place: the id orders first use ({@link ChatStore#reactions}), so the emoji's earliest
+   * remaining row takes over the removed row's id when that was earlier.
    */
   Future<Boolean> removeReaction(SqlConnection tx, long messageId, String emoji, long userId) {
-    return tx.preparedQuery("DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING rowid AS r")
+    return tx.preparedQuery(sql.removeReaction())
       .execute(Tuple.of(messageId, emoji, userId))
       .compose(rows -> {
         if (rows.size() == 0) {
           return Future.succeededFuture(false);
         }
         long removed = rows.iterator().next().getLong("r");
-        return tx.preparedQuery("UPDATE reactions SET rowid = ? WHERE rowid ="
-            + " (SELECT MIN(rowid) FROM reactions WHERE message_id = ? AND emoji = ?) AND rowid > ?")
+        return tx.preparedQuery(sql.moveReactionId())
           .execute(Tuple.of(removed, messageId, emoji, removed))
           .map(true);
       });

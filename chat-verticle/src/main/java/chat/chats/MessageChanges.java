@@ -69,10 +69,10 @@ final class MessageChanges {
         Future<Edited> edited = m.content().equals(content)
           ? Future.succeededFuture(new Edited(m, null, null))
           : changes.edit(tx, messageId, content, now)
-            .compose(v -> ChatLog.append(tx, chatId, ChatLog.Kind.MESSAGE_EDITED, messageId, null, null, now))
+            .compose(v -> store.log().append(tx, chatId, ChatLog.Kind.MESSAGE_EDITED, messageId, null, null, now))
             .map(entry -> new Edited(new StoredMessage(m.id(), m.chatId(), m.senderId(), content, m.createdAt(),
               m.clientId(), m.seq(), m.n(), now, null), entry.seq(), null));
-        return edited.compose(e -> ChatStore.reactions(tx, List.of(messageId))
+        return edited.compose(e -> store.reactions(tx, List.of(messageId))
           .map(reactions -> new Edited(e.message(), e.seq(), reactions.get(messageId))));
       }))
       .map(e -> {

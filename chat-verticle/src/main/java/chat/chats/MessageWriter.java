@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * sender and publishes the new messages in ascending id order. While a batch commits, new sends
  * queue for the next one; an idle writer waits at most the commit window before starting.
  *
- * <p>Message ids are assigned here, in acceptance order: this verticle is the only writer of its
- * database, so the next id is known ({@code MAX(id) + 1} at start). A failed batch rolls back
- * whole; each of its sends is answered with what the database holds (see {@link #failed}) and
- * the next id is read again from the database.
+ * <p>Each batch takes the ids of its new messages inside its transaction, after locking its chats
+ * ({@link MessageIds}: counted in memory on SQLite, where this verticle is the only writer; from
+ * the database's sequence on PostgreSQL), and gives them in acceptance order, so within a chat id
+ * order is seq order. A failed batch rolls back whole; each of its sends is answered with what
+ * the database holds (see {@link #failed}).
  *
  * <p>Used on the verticle's event loop only; the counters may be read from anywhere.
  */
@@ -47,7 +48,7 @@ final class MessageWriter {
   private final long commitWindowMs;
 
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private long nextId = -1;
+  private final MessageIds ids;
   private boolean scheduled;
   private long timerId = -1;
   private boolean committing;
@@ -66,11 +67,17 @@ final class MessageWriter {
     this.membership = membership;
     this.users = users;
     this.commitWindowMs = Math.max(0, commitWindowMs);
+    this.ids = store.messageIds();
   }
 
   /** A send accepted by validation and the membership check, waiting for its commit. */
   private record Pending(long chatId, long senderId, String content, String clientId, long acceptedAt,
-                         Promise<JsonObject> reply) {
+                         Promise<JsonObject> reply, boolean retried) {
+
+    /** The same send, queued again once. */
+    Pending again() {
+      return new Pending(chatId, senderId, content, clientId, acceptedAt, reply, true);
+    }
 
     ClientKey key() {
       return clientId == null ? null : new ClientKey(chatId, senderId, clientId);
@@ -79,15 +86,12 @@ final class MessageWriter {
 
   /** What one batch resolved to: each send's message, and the ones stored by this batch. */
   private record Outcome(List<Pending> sends, List<StoredMessage> results, List<StoredMessage> created,
-                         long nextId) {
+                         long[] ids) {
   }
 
-  /** Loads the next id; must complete before the first submit. */
+  /** Prepares the ids (SQLite: loads the next one); must complete before the first submit. */
   Future<Void> start() {
-    return store.lastMessageId().map(last -> {
-      nextId = last + 1;
-      return null;
-    });
+    return ids.start();
   }
 
   /** Queues a send; the future is the stored message object once its batch committed. */
@@ -96,7 +100,7 @@ final class MessageWriter {
       return Future.failedFuture(new ServiceError(ErrorCode.UNAVAILABLE, "The chat service is stopping"));
     }
     Promise<JsonObject> reply = Promise.promise();
-    queue.add(new Pending(chatId, senderId, content, clientId, System.currentTimeMillis(), reply));
+    queue.add(new Pending(chatId, senderId, content, clientId, System.currentTimeMillis(), reply, false));
     schedule();
     return reply.future();
   }
@@ -194,17 +198,12 @@ final class MessageWriter {
   // ---- one batch ----------------------------------------------------------------------
 
   /**
-   * Inside the transaction: resolves client_id duplicates, gives each new message the next seq
-   * and place of its chat, inserts the messages and their {@code message} events, advances the
-   * chats' counters and moves each sender's read marker to its newest message. The next id is
-   * read again here after a failed batch (whatever that batch left).
+   * Inside the transaction: resolves client_id duplicates, locks the batch's chats and reads their
+   * counters, takes the ids of the new messages, gives each new message the next seq and place of
+   * its chat, inserts the messages and their {@code message} events, advances the chats' counters
+   * and moves each sender's read marker to its newest message.
    */
   private Future<Outcome> write(SqlConnection tx, Attempt attempt) {
-    Future<Long> first = nextId > 0 ? Future.succeededFuture(nextId) : store.lastMessageId(tx).map(last -> last + 1);
-    return first.compose(firstId -> write(tx, attempt, firstId));
-  }
-
-  private Future<Outcome> write(SqlConnection tx, Attempt attempt, long firstId) {
     List<Pending> batch = attempt.sends;
     Set<ClientKey> keys = new LinkedHashSet<>();
     for (Pending send : batch) {
@@ -214,14 +213,15 @@ final class MessageWriter {
     }
     Set<Long> chatIds = new LinkedHashSet<>();
     batch.forEach(send -> chatIds.add(send.chatId()));
-    return store.messagesByClientKey(tx, keys).compose(existing -> ChatLog.counters(tx, chatIds).compose(counters -> {
+    return store.messagesByClientKey(tx, keys).compose(existing -> store.log().counters(tx, chatIds).compose(counters ->
+      ids.take(tx, newMessages(batch, existing, counters)).compose(newIds -> {
       Map<ClientKey, StoredMessage> byKey = new HashMap<>(existing);
       List<StoredMessage> results = new ArrayList<>(batch.size());
       List<StoredMessage> created = new ArrayList<>();
       List<ChatLog.Entry> entries = new ArrayList<>();
       Map<Long, ChatStore.Advance> advances = new LinkedHashMap<>();
       Map<List<Long>, ChatStore.Marker> markers = new LinkedHashMap<>();
-      long id = firstId;
+      int next = 0;
       for (Pending send : batch) {
         ClientKey key = send.key();
         StoredMessage earlier = key == null ? null : byKey.get(key);
@@ -239,7 +239,7 @@ final class MessageWriter {
         ChatStore.Advance before = advances.get(send.chatId());
         long seq = (before == null ? chat.lastSeq() : before.lastSeq()) + 1;
         long n = (before == null ? chat.messageCount() : before.messageCount()) + 1;
-        StoredMessage message = new StoredMessage(id++, send.chatId(), send.senderId(), send.content(),
+        StoredMessage message = new StoredMessage(newIds[next++], send.chatId(), send.senderId(), send.content(),
           send.acceptedAt(), send.clientId(), seq, n, null, null);
         created.add(message);
         results.add(message);
@@ -253,19 +253,33 @@ final class MessageWriter {
         markers.put(List.of(message.chatId(), message.senderId()), new ChatStore.Marker(message.chatId(),
           message.senderId(), message.id(), n, message.createdAt()));
       }
-      Outcome outcome = new Outcome(batch, results, created, id);
+      Outcome outcome = new Outcome(batch, results, created, newIds);
       attempt.outcome = outcome;
       return store.insertMessages(tx, created)
-        .compose(v -> ChatLog.insert(tx, entries))
+        .compose(v -> store.log().insert(tx, entries))
         .compose(v -> store.advanceChats(tx, advances))
         .compose(v -> store.moveMarkers(tx, markers.values()))
         .map(v -> outcome);
-    }));
+    })));
+  }
+
+  /** How many sends of the batch store a new message: not a repeated client_id, and their chat still exists. */
+  private static int newMessages(List<Pending> batch, Map<ClientKey, StoredMessage> existing,
+                                 Map<Long, ChatLog.Counters> counters) {
+    Set<ClientKey> seen = new HashSet<>(existing.keySet());
+    int count = 0;
+    for (Pending send : batch) {
+      ClientKey key = send.key();
+      if ((key == null || seen.add(key)) && counters.containsKey(send.chatId())) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** After COMMIT: reply to every sender, then publish the new messages in id order. */
   private void committed(Outcome outcome) {
-    nextId = outcome.nextId();
+    ids.committed(outcome.ids());
     batchesCommitted.incrementAndGet();
     messagesStored.addAndGet(outcome.created().size());
     largestBatch.accumulateAndGet(outcome.sends().size(), Math::max);
@@ -299,11 +313,22 @@ final class MessageWriter {
    * published as usual; the others fail UNAVAILABLE when the storage failed (a full disk: try
    * again later) or INTERNAL otherwise. When even the look-up fails, the outcome stays unknown
    * and those sends fail UNAVAILABLE saying so: a retry with the same client_id stores once.
-   * The next id is read again inside the next batch's transaction.
+   * The ids start again as {@link MessageIds#failed} says.
    */
   private Future<Void> failed(Attempt attempt, Throwable err) {
     DomainMetrics.commitFailed();
-    nextId = -1;
+    ids.failed();
+    if (store.sql().isDuplicateClientId(err) && attempt.sends.stream().noneMatch(Pending::retried)) {
+      // Another writer stored one of the batch's client_ids after this batch looked them up (only
+      // possible with several instances on PostgreSQL). The violation rolled the whole batch back
+      // before COMMIT, so nothing of it is stored: once more, it finds that message and answers it.
+      LOG.info("A batch of {} sends met a client_id stored meanwhile by another writer; trying it again",
+        attempt.sends.size());
+      for (int i = attempt.sends.size() - 1; i >= 0; i--) {
+        queue.addFirst(attempt.sends.get(i).again());
+      }
+      return Future.succeededFuture();
+    }
     ServiceError cause = err instanceof ServiceError ? (ServiceError) err : null;
     ServiceError notStored = cause != null && cause.code() == ErrorCode.UNAVAILABLE
       ? cause

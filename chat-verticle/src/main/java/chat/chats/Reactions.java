@@ -78,9 +78,9 @@ final class Reactions {
           : changes.removeReaction(tx, messageId, emoji, caller);
         return changed
           .compose(did -> did
-            ? ChatLog.append(tx, chatId, ChatLog.Kind.REACTION_CHANGED, messageId, null, null, now).map(ChatLog.Entry::seq)
+            ? store.log().append(tx, chatId, ChatLog.Kind.REACTION_CHANGED, messageId, null, null, now).map(ChatLog.Entry::seq)
             : Future.succeededFuture((Long) null))
-          .compose(seq -> ChatStore.reactions(tx, List.of(messageId))
+          .compose(seq -> store.reactions(tx, List.of(messageId))
             .map(reactions -> new Change(seq, reactions.getOrDefault(messageId, new JsonArray()))));
       }))
       .map(change -> {

@@ -51,13 +51,13 @@ final class ReadMarkers {
       }
       long now = System.currentTimeMillis();
       // Decided again inside the transaction: another request may have moved it meanwhile.
-      return store.inTransaction(tx -> ReadStore.position(tx, chatId, caller, messageId).compose(position -> {
+      return store.inTransaction(tx -> reads.lockedPosition(tx, chatId, caller, messageId).compose(position -> {
           checkPosition(position);
           if (messageId <= position.marker().lastReadMessageId()) {
             return Future.succeededFuture(new Move(position.marker(), false));
           }
           return store.moveMarkers(tx, List.of(new ChatStore.Marker(chatId, caller, messageId, position.n(), now)))
-            .compose(v -> ReadStore.marker(tx, chatId, caller))
+            .compose(v -> reads.marker(tx, chatId, caller))
             .map(marker -> new Move(marker, true));
         }))
         .map(move -> {

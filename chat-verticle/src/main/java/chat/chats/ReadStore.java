@@ -4,12 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SQL of read markers and unread counts. A participant's marker is the newest message it
+ * Read markers and unread counts on the store (statements in {@link ChatSql}). A participant's marker is the newest message it
  * read ({@code participants.last_read_message_id}, 0 = none) and that message's place in the
  * chat ({@code last_read_n}). Sending moves the sender's marker to its new message (see
  * {@link MessageWriter}), so every message after a marker is someone else's, and
@@ -21,10 +22,6 @@ import java.util.List;
  * list of a user's chats computes every count in one query, whatever the chats hold.
  */
 final class ReadStore {
-
-  /** The caller's unread count of chat {@code c} by its participant row {@code p}. */
-  static final String UNREAD = "c.message_count - p.last_read_n - (SELECT COUNT(*) FROM messages d"
-    + " WHERE d.chat_id = c.id AND d.deleted_at IS NOT NULL AND d.id > p.last_read_message_id)";
 
   /** A chat as one user sees it: the row, and its marker and unread count (null marker: not a participant). */
   record ChatRead(ChatRow chat, Long lastReadMessageId, long unreadCount) {
@@ -43,16 +40,16 @@ final class ReadStore {
   }
 
   private final Pool reader;
+  private final ChatSql sql;
 
-  ReadStore(Pool reader) {
+  ReadStore(Pool reader, ChatSql sql) {
     this.reader = reader;
+    this.sql = sql;
   }
 
   /** The user's chats, most recent activity first, each with the user's marker and unread count: one query. */
   Future<List<ChatRead>> chatsOf(long userId) {
-    return reader.preparedQuery("SELECT " + ChatStore.CHAT_COLUMNS + ", p.last_read_message_id, " + UNREAD
-        + " AS unread_count FROM participants p JOIN chats c ON c.id = p.chat_id WHERE p.user_id = ?"
-        + " ORDER BY c.last_activity_at DESC, c.id DESC")
+    return reader.preparedQuery(sql.chatsOf())
       .execute(Tuple.of(userId))
       .map(rows -> {
         List<ChatRead> chats = new ArrayList<>(rows.size());
@@ -65,9 +62,7 @@ final class ReadStore {
 
   /** The chat as this user sees it, or null when the chat does not exist; a non-participant has no marker. */
   Future<ChatRead> chatOf(long chatId, long userId) {
-    return reader.preparedQuery("SELECT " + ChatStore.CHAT_COLUMNS + ", p.last_read_message_id, "
-        + "CASE WHEN p.user_id IS NULL THEN 0 ELSE " + UNREAD + " END AS unread_count"
-        + " FROM chats c LEFT JOIN participants p ON p.chat_id = c.id AND p.user_id = ? WHERE c.id = ?")
+    return reader.preparedQuery(sql.chatOf())
       .execute(Tuple.of(userId, chatId))
       .map(rows -> rows.size() == 0 ? null : chatRead(rows.iterator().next()));
   }
@@ -78,11 +73,8 @@ final class ReadStore {
    * {@link Position} with a null {@code n} when the message is not one of this chat's (deleted
    * ones count: a client may have read a message before it went).
    */
-  static Future<Position> position(SqlClient client, long chatId, long userId, long messageId) {
-    return client.preparedQuery("SELECT p.last_read_message_id, p.last_read_n, m.n, " + UNREAD + " AS unread_count"
-        + " FROM participants p JOIN chats c ON c.id = p.chat_id"
-        + " LEFT JOIN messages m ON m.id = ? AND m.chat_id = p.chat_id"
-        + " WHERE p.chat_id = ? AND p.user_id = ?")
+  Future<Position> position(SqlClient client, long chatId, long userId, long messageId) {
+    return client.preparedQuery(sql.position())
       .execute(Tuple.of(messageId, chatId, userId))
       .map(rows -> {
         if (rows.size() == 0) {
@@ -94,15 +86,23 @@ final class ReadStore {
       });
   }
 
+  /**
+   * The same inside a write transaction, the participant's row locked first, so that concurrent
+   * moves of one marker decide one after the other (on SQLite the write lock does it).
+   */
+  Future<Position> lockedPosition(SqlConnection tx, long chatId, long userId, long messageId) {
+    return tx.preparedQuery(sql.lockParticipant()).execute(Tuple.of(chatId, userId))
+      .compose(locked -> position(tx, chatId, userId, messageId));
+  }
+
   /** The same on the reader. */
   Future<Position> position(long chatId, long userId, long messageId) {
     return position(reader, chatId, userId, messageId);
   }
 
   /** The participant's marker and unread count, inside a write transaction (after moving it); null when not a participant. */
-  static Future<Marker> marker(SqlClient client, long chatId, long userId) {
-    return client.preparedQuery("SELECT p.last_read_message_id, p.last_read_n, " + UNREAD + " AS unread_count"
-        + " FROM participants p JOIN chats c ON c.id = p.chat_id WHERE p.chat_id = ? AND p.user_id = ?")
+  Future<Marker> marker(SqlClient client, long chatId, long userId) {
+    return client.preparedQuery(sql.marker())
       .execute(Tuple.of(chatId, userId))
       .map(rows -> {
         if (rows.size() == 0) {
@@ -115,8 +115,7 @@ final class ReadStore {
 
   /** Every participant's receipt, in the order they joined (the order of the chat's participants). */
   Future<List<Receipt>> receipts(long chatId) {
-    return reader.preparedQuery("SELECT user_id, last_read_message_id, read_at FROM participants"
-        + " WHERE chat_id = ? ORDER BY added_at, rowid")
+    return reader.preparedQuery(sql.receipts())
       .execute(Tuple.of(chatId))
       .map(rows -> {
         List<Receipt> receipts = new ArrayList<>(rows.size());

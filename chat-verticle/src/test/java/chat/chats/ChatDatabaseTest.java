@@ -11,11 +11,13 @@ import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The connection settings carried in the JDBC URL reach every pooled connection. */
+@Tag("sqlite-only")
 @ExtendWith(VertxExtension.class)
 class ChatDatabaseTest {
 
@@ -25,9 +27,9 @@ class ChatDatabaseTest {
   @Test
   void pooledConnectionsUseWalNormalSyncForeignKeysAndBusyTimeout(Vertx vertx) throws Exception {
     Path nested = dataDir.resolve("not/yet/there");
-    ChatDatabase database = new ChatDatabase(nested);
+    SqliteChatDatabase database = new SqliteChatDatabase(nested);
     vertx.executeBlocking(() -> {
-      database.migrate(nested);
+      database.migrate();
       return null;
     }).await(20, TimeUnit.SECONDS);
     Context context = vertx.getOrCreateContext();

@@ -30,6 +30,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -189,7 +190,44 @@ class ChatSequenceTest extends ChatTestBase {
     assertEquals(total, countRows("SELECT COUNT(*) FROM chat_events WHERE chat_id = " + chatId));
   }
 
+  /**
+   * The same messages deleted at once by their sender and by an owner, while others react to them
+   * and send: each deletion happens once (one {@code message_deleted}, one seq), whoever wins, and
+   * the log stays gapless. On PostgreSQL the transactions really run side by side.
+   */
   @Test
+  void racingDeletesOfOneMessageDeleteItOnceAndTheLogStaysGapless() throws Exception {
+    long chatId = createChat(ALICE, "racing deletes", BOB).getLong("id");
+    List<JsonObject> live = recordEvents(chatId);
+    int rounds = 12;
+    for (int round = 0; round < rounds; round++) {
+      long messageId = send(BOB, chatId, "doomed " + round).getLong("id");
+      List<Supplier<Future<JsonObject>>> together = new ArrayList<>();
+      together.add(() -> bus.request(Addresses.CHAT_MESSAGE_DELETE, new JsonObject().put("user_id", BOB)
+        .put("user_type", "student").put("chat_id", chatId).put("message_id", messageId)));
+      together.add(() -> bus.request(Addresses.CHAT_ADMIN_MESSAGES_DELETE,
+        new JsonObject().put("actor", ACTOR).put("ids", new JsonArray().add(messageId))));
+      together.add(() -> bus.request(Addresses.CHAT_MESSAGE_SEND, sendRequest(ALICE, chatId, "beside " + messageId)));
+      List<Future<JsonObject>> outcomes = fireAll(together);
+      // The sender's delete either won or found the message gone (404); the owner's deleted it or none.
+      long deletedBySender = outcomes.get(0).succeeded() ? 1 : 0;
+      if (!outcomes.get(0).succeeded()) {
+        assertEquals(ErrorCode.NOT_FOUND, ServiceError.from(outcomes.get(0).cause()).code());
+      }
+      long deletedByOwner = outcomes.get(1).result().getLong("deleted");
+      assertEquals(1, deletedBySender + deletedByOwner, "deleted once, round " + round);
+      assertTrue(outcomes.get(2).succeeded());
+    }
+    long total = 3L * rounds;
+    waitUntil("every change was published", () -> live.size() >= total);
+    assertEquals(oneTo(total), seqs(live), "published in seq order, gapless");
+    assertEquals(rounds, ofType(live, Events.MESSAGE_DELETED).size());
+    assertEquals(oneTo(total), seqs(feed(ALICE, chatId, 0, 500)));
+    assertEquals(rounds, countRows("SELECT COUNT(*) FROM chat_events WHERE kind = 3 AND chat_id = " + chatId));
+  }
+
+  @Test
+  @Tag("sqlite-only")
   void aFailedBatchTakesNoSeqNoGapNoRepeat() throws Exception {
     long chatId = createChat(ALICE, "full", BOB).getLong("id");
     List<Long> stored = new ArrayList<>();
@@ -202,7 +240,7 @@ class ChatSequenceTest extends ChatTestBase {
       s.execute("CREATE TABLE ballast (filler BLOB NOT NULL)");
       s.execute("INSERT INTO ballast (filler) VALUES (zeroblob(200000))");
     }
-    maxBytes = (pageCount() + ROOM_PAGES) * ChatDatabase.PAGE_SIZE;
+    maxBytes = (pageCount() + ROOM_PAGES) * SqliteChatDatabase.PAGE_SIZE;
     restart();
     List<JsonObject> live = recordEvents(chatId);
 
@@ -266,16 +304,17 @@ class ChatSequenceTest extends ChatTestBase {
   }
 
   @Test
+  @Tag("sqlite-only")
   void migrationNumbersMessagesWrittenBeforeTheSequencePerChat() throws Exception {
     // Replace the service's database by one written under V1 to V3.
     await(vertx.undeploy(deploymentId));
     deploymentId = null;
     for (String suffix : List.of("", "-wal", "-shm")) {
-      Files.deleteIfExists(dataDir.resolve(ChatDatabase.FILE_NAME + suffix));
+      Files.deleteIfExists(dataDir.resolve(SqliteChatDatabase.FILE_NAME + suffix));
     }
-    String url = new ChatDatabase(dataDir).url();
-    Flyway.configure(ChatDatabase.class.getClassLoader()).dataSource(url, null, null)
-      .locations(ChatDatabase.MIGRATIONS).target("3").load().migrate();
+    String url = new SqliteChatDatabase(dataDir).url();
+    Flyway.configure(SqliteChatDatabase.class.getClassLoader()).dataSource(url, null, null)
+      .locations(SqliteChatDatabase.MIGRATIONS).target("3").load().migrate();
     long first;
     long second;
     long empty;
@@ -417,7 +456,7 @@ class ChatSequenceTest extends ChatTestBase {
 
   /** A participant's read marker as stored: {@code [last_read_message_id, last_read_n]}. */
   private List<Long> marker(long chatId, long userId) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement();
+    try (Connection c = database(); Statement s = c.createStatement();
          ResultSet rows = s.executeQuery("SELECT last_read_message_id, last_read_n FROM participants WHERE chat_id = "
            + chatId + " AND user_id = " + userId)) {
       assertTrue(rows.next(), "a participant");
@@ -426,11 +465,7 @@ class ChatSequenceTest extends ChatTestBase {
   }
 
   private long countRows(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement();
-         ResultSet rows = s.executeQuery(sql)) {
-      rows.next();
-      return rows.getLong(1);
-    }
+    return queryLong(sql);
   }
 
   private long pageCount() throws Exception {
@@ -438,7 +473,7 @@ class ChatSequenceTest extends ChatTestBase {
   }
 
   private String jdbcUrl() {
-    return "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(ChatDatabase.FILE_NAME);
+    return "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SqliteChatDatabase.FILE_NAME);
   }
 
 }

@@ -10,6 +10,7 @@ import chat.shared.ErrorCode;
 import chat.shared.ServiceBus;
 import chat.shared.ServiceError;
 import chat.shared.Settings;
+import chat.testing.TestPostgres;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +18,13 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +38,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Deploys the real {@link ChatVerticle} on a fresh data directory next to a stand-in auth
- * service, and talks to it only over the event bus.
+ * Deploys the real {@link ChatVerticle} on a fresh store next to a stand-in auth service, and
+ * talks to it only over the event bus. The store is SQLite in a fresh data directory, or (the
+ * surefire execution {@code postgresql}, {@link TestPostgres#selected}) a fresh database on the
+ * test PostgreSQL server; a restart within a test keeps its store.
  */
 @ExtendWith(VertxExtension.class)
 abstract class ChatTestBase {
@@ -63,6 +72,8 @@ abstract class ChatTestBase {
   String deploymentId;
   MessageConsumer<JsonObject> auth;
   final List<JsonObject> lookups = new CopyOnWriteArrayList<>();
+  /** This test's PostgreSQL database, created on first use. */
+  private String pgUrl;
 
   @BeforeEach
   void deployChatService(Vertx vertx) throws Exception {
@@ -109,7 +120,37 @@ abstract class ChatTestBase {
   }
 
   JsonObject config() {
-    return new JsonObject().put(Settings.DATA_DIR, dataDir.toString());
+    JsonObject config = new JsonObject().put(Settings.DATA_DIR, dataDir.toString());
+    if (TestPostgres.selected()) {
+      config.put(Settings.STORE, "postgresql").put(Settings.PG_URL, pgUrl());
+    }
+    return config;
+  }
+
+  /** The URL of this test's PostgreSQL database (with user and password). */
+  String pgUrl() {
+    if (pgUrl == null) {
+      pgUrl = TestPostgres.freshDatabase();
+    }
+    return pgUrl;
+  }
+
+  /** A JDBC connection to the service's store, as an operator would open one (close it). */
+  Connection database() throws SQLException {
+    if (!TestPostgres.selected()) {
+      return DriverManager.getConnection("jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SqliteChatDatabase.FILE_NAME));
+    }
+    PgConnectOptions pg = PgConnectOptions.fromUri(pgUrl());
+    return DriverManager.getConnection("jdbc:postgresql://" + pg.getHost() + ":" + pg.getPort() + "/" + pg.getDatabase()
+      + "?currentSchema=" + PostgresChatDatabase.SCHEMA, pg.getUser(), pg.getPassword());
+  }
+
+  /** The first column of the first row of a query on the store. */
+  long queryLong(String sql) throws SQLException {
+    try (Connection c = database(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+      assertTrue(rows.next(), () -> "a row from " + sql);
+      return rows.getLong(1);
+    }
   }
 
   void deploy() throws Exception {

@@ -17,14 +17,17 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A full database, for real: SQLite's own SQLITE_FULL, reached through the operator's size cap
  * ({@code CHAT_DB_MAX_BYTES}, SQLite's {@code max_page_count} on the writer connection), which
  * fails exactly where a full file system fails: when the file must grow. Space is then freed
- * through another connection, as an operator deleting data would.
+ * through another connection, as an operator deleting data would. (PostgreSQL's equivalent, a
+ * server that goes away and comes back: {@code PostgresStoreTest}.)
  */
+@Tag("sqlite-only")
 class DiskFullTest extends ChatTestBase {
 
   private static final String BIG = "y".repeat(7000);
@@ -49,7 +52,7 @@ class DiskFullTest extends ChatTestBase {
       send(ALICE, chatId, "filler " + i + " " + BIG);
     }
     // Cap the file a few pages above its size now.
-    maxBytes = (pageCount() + ROOM_PAGES) * ChatDatabase.PAGE_SIZE;
+    maxBytes = (pageCount() + ROOM_PAGES) * SqliteChatDatabase.PAGE_SIZE;
     restart();
     assertEquals("UP", ping());
     List<JsonObject> events = recordEvents(chatId);
@@ -125,7 +128,7 @@ class DiskFullTest extends ChatTestBase {
   }
 
   private String jdbcUrl() {
-    return "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(ChatDatabase.FILE_NAME);
+    return "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SqliteChatDatabase.FILE_NAME);
   }
 
   private long pageCount() throws Exception {

@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -314,8 +313,7 @@ class ReadMarkersTest extends ChatTestBase {
 
   /** Messages of the chat after the marker, not the user's, not deleted: the definition, counted row by row. */
   private long bruteForceUnread(long chatId, long userId, long marker) throws Exception {
-    String url = "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(ChatDatabase.FILE_NAME);
-    try (Connection c = DriverManager.getConnection(url);
+    try (Connection c = database();
          PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM messages WHERE chat_id = ? AND id > ?"
            + " AND sender_id <> ? AND deleted_at IS NULL")) {
       s.setLong(1, chatId);

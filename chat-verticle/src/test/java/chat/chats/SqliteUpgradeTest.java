@@ -1,0 +1,81 @@
+package chat.chats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import chat.shared.Addresses;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An existing SQLite deployment keeps working after the migrations moved from {@code db/chat} to
+ * {@code db/chat/sqlite}. The fixture {@code fixtures/chat-main-e8598dc.sqlite} is a chat.db written
+ * by main at e8598dc (before the move), through the service itself: chat 1 "before the move" of
+ * alice with bob and carol, messages "one" (client_id k1, bob's 👍), "two" (edited by bob to
+ * "two, edited") and "three", renamed to "renamed on main", dave added; chat 2 of bob with dave,
+ * empty.
+ */
+@Tag("sqlite-only")
+class SqliteUpgradeTest extends ChatTestBase {
+
+  @Test
+  void aChatDbMigratedBeforeTheMoveStartsAndKeepsItsData() throws Exception {
+    await(vertx.undeploy(deploymentId));
+    deploymentId = null;
+    for (String suffix : List.of("", "-wal", "-shm")) {
+      Files.deleteIfExists(dataDir.resolve(SqliteChatDatabase.FILE_NAME + suffix));
+    }
+    try (InputStream fixture = getClass().getResourceAsStream("/fixtures/chat-main-e8598dc.sqlite")) {
+      assertNotNull(fixture);
+      Files.copy(fixture, dataDir.resolve(SqliteChatDatabase.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+    }
+    stopAuth();
+    deploy();
+
+    // Flyway took the history as it was: the same four scripts, nothing run again.
+    assertEquals(List.of("1 V1__schema.sql", "2 V2__audit.sql", "3 V3__write_probe.sql", "4 V4__conversation_state.sql"),
+      history());
+
+    JsonObject chat = getChat(CAROL, 1);
+    assertEquals("renamed on main", chat.getString("name"));
+    assertEquals(List.of(ALICE, BOB, CAROL, DAVE), participantIds(chat));
+    assertEquals(7, chat.getLong("last_seq"));
+    List<JsonObject> messages = allMessages(DAVE, 1);
+    assertEquals(List.of("one", "two, edited", "three"), messages.stream().map(m -> m.getString("content")).toList());
+    assertEquals(List.of(1L, 2L, 3L), ids(messages));
+    assertEquals("👍", messages.get(0).getJsonArray("reactions").getJsonObject(0).getString("emoji"));
+    assertEquals(List.of(BOB, DAVE), participantIds(getChat(DAVE, 2)));
+    assertEquals("UP", call(Addresses.CHAT_PING, new JsonObject()).getString("status"));
+
+    // It goes on where main stopped: the client_id is remembered, ids and seqs continue.
+    assertEquals(1, call(Addresses.CHAT_MESSAGE_SEND, sendRequest(ALICE, 1, "one").put("client_id", "k1")).getLong("id"));
+    JsonObject next = send(BOB, 1, "after the move");
+    assertEquals(4, next.getLong("id"));
+    assertEquals(8, next.getLong("seq"));
+    JsonObject feed = call(Addresses.CHAT_EVENTS_FEED, new JsonObject().put("user_id", ALICE).put("chat_id", 1)
+      .put("after_seq", 0));
+    assertEquals(8, feed.getJsonArray("events").size());
+    assertEquals(8, feed.getLong("last_seq"));
+  }
+
+  private List<String> history() throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = database(); Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("SELECT version, script FROM flyway_schema_history WHERE success = 1"
+           + " ORDER BY installed_rank")) {
+      while (r.next()) {
+        rows.add(r.getString(1) + " " + r.getString(2));
+      }
+    }
+    return rows;
+  }
+}
