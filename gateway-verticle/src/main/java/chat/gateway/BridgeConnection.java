@@ -39,6 +39,8 @@ final class BridgeConnection {
   Future<Boolean> active = Future.succeededFuture(true);
   /** When the client last pinged (or opened), ms. */
   long lastPing = System.currentTimeMillis();
+  /** Counted in this gateway's presence (its user found active); uncounted when it closes. */
+  boolean present;
   /** Set once the socket closed or is being closed: asynchronous decisions then do nothing. */
   boolean closed;
 
