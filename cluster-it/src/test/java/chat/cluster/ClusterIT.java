@@ -957,17 +957,21 @@ class ClusterIT {
 
     socket(walker, port2);
     assertEquals(presenceEvent(chat, walker.id(), true), presenceOf(watcherOn1, chat, walker.id(), 15_000));
+    // The test's socket pings by hand: a socket silent for 30 s is closed, and this test waits long.
+    watcherOn1.ping();
     long killed = System.nanoTime();
     gateway2.kill();
     assertEquals(presenceEvent(chat, walker.id(), false), presenceOf(watcherOn1, chat, walker.id(), 30_000),
       "a killed gateway's user goes offline within the lease");
     LOG.info("A killed gateway's user was offline on the other gateway after {} ms", (System.nanoTime() - killed) / 1_000_000);
     assertEquals(new JsonArray().add(watcher.id()), online(watcher, port1, chat));
+    watcherOn1.ping();
 
     gateway2.start();
     gateway2.awaitLine(READY, START_TIMEOUT_MS);
     awaitHealth(port2, 200, 30_000);
     assertEquals(new JsonArray().add(watcher.id()), online(walker, port2, chat), "nothing stale after the return");
+    watcherOn1.ping();
     socket(walker, port2);
     assertEquals(presenceEvent(chat, walker.id(), true), presenceOf(watcherOn1, chat, walker.id(), 15_000));
     assertEquals(new JsonArray().add(watcher.id()).add(walker.id()), online(walker, port2, chat));
