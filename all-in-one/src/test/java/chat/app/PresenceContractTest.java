@@ -130,12 +130,14 @@ class PresenceContractTest {
     TestClient alice = stack.client().signUp("pl_alice", "student");
     TestClient bob = stack.client().signUp("pl_bob", "student");
     long chatId = alice.createChat("logout presence", bob.id());
-    try (BridgeSocket aliceWs = alice.bridge(); BridgeSocket bobWs = bob.bridge()) {
+    try (BridgeSocket aliceWs = alice.bridge()) {
       aliceWs.subscribe(chatId);
-      bobWs.subscribe(chatId);
+      BridgeSocket bobWs = bob.bridge();
+      assertEquals(presence(chatId, bob.id(), true), presenceOf(aliceWs, chatId, bob.id()));
       assertEquals(new JsonArray().add(alice.id()).add(bob.id()), online(alice, chatId));
       assertEquals(204, bob.post("/api/auth/logout", null).statusCode());
       bobWs.awaitClosed(WAIT_MS);
+      bobWs.close();
       assertEquals(presence(chatId, bob.id(), false), presenceOf(aliceWs, chatId, bob.id()));
       assertEquals(new JsonArray().add(alice.id()), online(alice, chatId));
     }
