@@ -35,6 +35,8 @@ final class BridgeConnection {
    * the validity window is refused there (404 reply) instead of here.
    */
   final Map<Long, Long> sendAllowedAt = new HashMap<>();
+  /** The decision on the socket's last send: the next one is passed on after it, so sends keep their frame order. */
+  Future<Boolean> sendsDecided = Future.succeededFuture(true);
   /** Whether the user was still active when the socket opened (asked of auth once, then kept). */
   Future<Boolean> active = Future.succeededFuture(true);
   /** When the client last pinged (or opened), ms. */

@@ -355,8 +355,11 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
           connection.sendAllowedAt.remove(chatId);
         }
       });
+    // In frame order: a send allowed from the cache must not overtake earlier ones still being checked.
+    Future<Boolean> decided = connection.sendsDecided.transform(previous -> member);
+    connection.sendsDecided = decided;
     Object body = frame.getValue("body");
-    member.onComplete(ar -> {
+    decided.onComplete(ar -> {
       if (connection.closed) {
         return;
       }
