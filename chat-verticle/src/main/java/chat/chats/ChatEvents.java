@@ -54,6 +54,11 @@ final class ChatEvents {
     publish(chatId, Views.readEvent(chatId, userId, lastReadMessageId));
   }
 
+  /** {@code presence}: a participant came online or went offline (live only, no seq). */
+  void presence(long chatId, long userId, boolean online) {
+    publish(chatId, Views.presenceEvent(chatId, userId, online));
+  }
+
   /** {@code unread} on the user's own address: its marker of the chat moved, for its other tabs and devices. */
   void unread(long userId, long chatId, long unreadCount, long lastReadMessageId) {
     eventBus.publish(Addresses.userEvents(userId), Views.unreadEvent(chatId, unreadCount, lastReadMessageId));

@@ -36,6 +36,7 @@ public class ChatVerticle extends VerticleBase {
   private StorageHealth health;
   private ChatStore store;
   private long evictionTimer = -1;
+  private long presenceTimer = -1;
 
   @Override
   public Future<?> start() {
@@ -70,6 +71,9 @@ public class ChatVerticle extends VerticleBase {
       evictionTimer = vertx.setPeriodic(60_000, id -> sendsPerUser.evictFull());
       ChatFeed feed = new ChatFeed(store.log(), store, membership, users);
       AdminService admin = new AdminService(store, new AdminStore(readerPool, sql), membership, users, events, reads);
+      long presenceLeaseMs = settings.integer(Settings.PRESENCE_LEASE_MS);
+      Presence presence = new Presence(membership, events, presenceLeaseMs, System::currentTimeMillis);
+      presenceTimer = vertx.setPeriodic(Math.max(1, presenceLeaseMs / 3), id -> presence.expire());
 
       return Future.all(users.load(), store.allParticipants().map(pairs -> {
           membership.load(pairs);
@@ -92,6 +96,10 @@ public class ChatVerticle extends VerticleBase {
           serve(eventBus, Addresses.CHAT_MESSAGE_DELETE, messageChanges::delete);
           serve(eventBus, Addresses.CHAT_REACTION_ADD, reactions::add);
           serve(eventBus, Addresses.CHAT_REACTION_REMOVE, reactions::remove);
+          serve(eventBus, Addresses.CHAT_PRESENCE, presence::online);
+          serve(eventBus, Addresses.CHAT_PRESENCE_REPORT, presence::report);
+          serve(eventBus, Addresses.CHAT_PRESENCE_HEARTBEAT, presence::heartbeat);
+          serve(eventBus, Addresses.CHAT_PRESENCE_SYNC, presence::sync);
           // Readiness: DOWN while the database cannot be written (a full disk), until a write succeeds.
           serve(eventBus, Addresses.CHAT_PING, body -> Future.succeededFuture(
             new JsonObject().put("status", health.writable() ? "UP" : "DOWN")));
@@ -117,6 +125,7 @@ public class ChatVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(evictionTimer);
+    vertx.cancelTimer(presenceTimer);
     if (health != null) {
       health.close();
     }

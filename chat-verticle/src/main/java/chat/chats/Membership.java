@@ -2,6 +2,7 @@ package chat.chats;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +16,16 @@ import java.util.Set;
 final class Membership {
 
   private final Map<Long, Set<Long>> byChat = new HashMap<>();
+  /** The same pairs by user: the chats a presence change is published to. */
+  private final Map<Long, Set<Long>> byUser = new HashMap<>();
 
   /** Loads (chat_id, user_id) pairs, each chat's participants in the order they joined. */
   void load(List<long[]> pairs) {
     byChat.clear();
+    byUser.clear();
     for (long[] pair : pairs) {
       byChat.computeIfAbsent(pair[0], id -> new LinkedHashSet<>()).add(pair[1]);
+      byUser.computeIfAbsent(pair[1], id -> new HashSet<>()).add(pair[0]);
     }
   }
 
@@ -35,8 +40,17 @@ final class Membership {
     return members == null ? List.of() : List.copyOf(members);
   }
 
+  /** The chats the user is a participant of (a copy); empty for none. */
+  List<Long> chatsOf(long userId) {
+    Set<Long> chats = byUser.get(userId);
+    return chats == null ? List.of() : List.copyOf(chats);
+  }
+
   void add(long chatId, Collection<Long> userIds) {
     byChat.computeIfAbsent(chatId, id -> new LinkedHashSet<>()).addAll(userIds);
+    for (long userId : userIds) {
+      byUser.computeIfAbsent(userId, id -> new HashSet<>()).add(chatId);
+    }
   }
 
   void remove(long chatId, long userId) {
@@ -45,6 +59,13 @@ final class Membership {
       members.remove(userId);
       if (members.isEmpty()) {
         byChat.remove(chatId);
+      }
+    }
+    Set<Long> chats = byUser.get(userId);
+    if (chats != null) {
+      chats.remove(chatId);
+      if (chats.isEmpty()) {
+        byUser.remove(userId);
       }
     }
   }

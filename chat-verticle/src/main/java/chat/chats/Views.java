@@ -155,6 +155,12 @@ final class Views {
       .put("last_read_message_id", lastReadMessageId);
   }
 
+  /** Published on {@code chat.{id}}: {@code {type:"presence", chat_id, user_id, online}} (live only, no seq). */
+  static JsonObject presenceEvent(long chatId, long userId, boolean online) {
+    return new JsonObject().put(Events.TYPE, Events.PRESENCE).put("chat_id", chatId).put("user_id", userId)
+      .put("online", online);
+  }
+
   /** Published on {@code user.{id}} when its marker moved: {@code {type:"unread", chat_id, unread_count, last_read_message_id}}. */
   static JsonObject unreadEvent(long chatId, long unreadCount, long lastReadMessageId) {
     return new JsonObject().put(Events.TYPE, Events.UNREAD).put("chat_id", chatId).put("unread_count", unreadCount)

@@ -922,4 +922,76 @@ class ClusterIT {
       .bodyAsJsonObject();
     assertEquals(event, feed.getJsonArray("events").getJsonObject(0));
   }
+
+  // ---- presence (issue 13) -------------------------------------------------------------
+
+  /**
+   * Presence is cluster-wide: a user opening a socket on gateway 2 is seen online by a socket
+   * and the API of gateway 1, and offline there after its socket closed and the grace passed.
+   * When gateway 2 is killed (SIGKILL of its own process), its users go offline within the
+   * presence lease and a sweep (default 15 s + 5 s, awaited up to 30 s); when it returns,
+   * nothing is stale, and a new socket on it is online again.
+   */
+  @Test
+  @Order(450)
+  void presenceIsClusterWideAndAKilledGatewaysUsersGoOffline() throws Exception {
+    if (!gateway1.isAlive()) {
+      gateway1.start();
+      gateway1.awaitLine(READY, START_TIMEOUT_MS);
+      awaitHealth(port1, 200, 30_000);
+    }
+    HttpUser watcher = user("pr_watcher").signUp(port1);
+    HttpUser walker = user("pr_walker").signUp(port2);
+    long chat = watcher.createChat(port1, "presence across gateways", walker.id());
+    BridgeSocket watcherOn1 = socket(watcher, port1);
+    watcherOn1.subscribe(chat);
+    assertEquals(new JsonArray().add(watcher.id()), online(watcher, port1, chat));
+
+    BridgeSocket walkerOn2 = socket(walker, port2);
+    assertEquals(presenceEvent(chat, walker.id(), true), presenceOf(watcherOn1, chat, walker.id(), 15_000));
+    assertEquals(new JsonArray().add(watcher.id()).add(walker.id()), online(watcher, port1, chat));
+    walkerOn2.close();
+    assertEquals(presenceEvent(chat, walker.id(), false), presenceOf(watcherOn1, chat, walker.id(), 15_000),
+      "offline once the grace passed");
+    assertEquals(new JsonArray().add(watcher.id()), online(watcher, port1, chat));
+
+    socket(walker, port2);
+    assertEquals(presenceEvent(chat, walker.id(), true), presenceOf(watcherOn1, chat, walker.id(), 15_000));
+    // The test's socket pings by hand: a socket silent for 30 s is closed, and this test waits long.
+    watcherOn1.ping();
+    long killed = System.nanoTime();
+    gateway2.kill();
+    assertEquals(presenceEvent(chat, walker.id(), false), presenceOf(watcherOn1, chat, walker.id(), 30_000),
+      "a killed gateway's user goes offline within the lease");
+    LOG.info("A killed gateway's user was offline on the other gateway after {} ms", (System.nanoTime() - killed) / 1_000_000);
+    assertEquals(new JsonArray().add(watcher.id()), online(watcher, port1, chat));
+    watcherOn1.ping();
+
+    gateway2.start();
+    gateway2.awaitLine(READY, START_TIMEOUT_MS);
+    awaitHealth(port2, 200, 30_000);
+    assertEquals(new JsonArray().add(watcher.id()), online(walker, port2, chat), "nothing stale after the return");
+    watcherOn1.ping();
+    socket(walker, port2);
+    assertEquals(presenceEvent(chat, walker.id(), true), presenceOf(watcherOn1, chat, walker.id(), 15_000));
+    assertEquals(new JsonArray().add(watcher.id()).add(walker.id()), online(walker, port2, chat));
+  }
+
+  private static JsonObject presenceEvent(long chatId, long userId, boolean online) {
+    return new JsonObject().put("type", "presence").put("chat_id", chatId).put("user_id", userId).put("online", online);
+  }
+
+  /** The next presence event on the chat about this user. */
+  private static JsonObject presenceOf(BridgeSocket ws, long chatId, long userId, long timeoutMs) throws InterruptedException {
+    String address = Addresses.chatEvents(chatId);
+    return ws.await(f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address"))
+      && f.getValue("body") instanceof JsonObject && "presence".equals(f.getJsonObject("body").getString("type"))
+      && f.getJsonObject("body").getLong("user_id") == userId, timeoutMs).getJsonObject("body");
+  }
+
+  private static JsonArray online(HttpUser user, int port, long chatId) {
+    HttpResponse<Buffer> r = user.get(port, "/api/chats/" + chatId + "/presence");
+    HttpUser.expect(r, 200, "presence");
+    return r.bodyAsJsonObject().getJsonArray("online");
+  }
 }

@@ -49,8 +49,11 @@ final class BridgeConnection {
   /** A permitted {@code send} frame waiting for its admission. */
   record WaitingSend(long chatId, Object body, String replyAddress) {
   }
+
   /** When the client last pinged (or opened), ms. */
   long lastPing = System.currentTimeMillis();
+  /** Counted in this gateway's presence (its user found active); uncounted when it closes. */
+  boolean present;
   /** Set once the socket closed or is being closed: asynchronous decisions then do nothing. */
   boolean closed;
 

@@ -65,11 +65,13 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
   private final BridgeIngress ingress;
   private final SocketWriteQueues writes;
   private final SockJSSessionBindings bindings;
+  private final PresenceReports presence;
   private final int socketsPerAddress;
   private long idleTimer = -1;
 
   BridgeProtocol(Vertx vertx, ServiceBus services, MessageSends messages, UserCache users,
-                 SocketWriteQueues writes, SockJSSessionBindings bindings, int socketsPerAddress) {
+                 SocketWriteQueues writes, SockJSSessionBindings bindings, PresenceReports presence,
+                 int socketsPerAddress) {
     this.vertx = vertx;
     this.services = services;
     this.users = users;
@@ -77,16 +79,19 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
     this.ingress = new BridgeIngress(messages);
     this.writes = writes;
     this.bindings = bindings;
+    this.presence = presence;
     this.socketsPerAddress = socketsPerAddress;
   }
 
   /** Starts closing sockets that stopped pinging. */
   void start() {
     idleTimer = vertx.setPeriodic(PING_TIMEOUT_MS / 3, id -> closeIdle());
+    presence.start();
   }
 
   void stop() {
     vertx.cancelTimer(idleTimer);
+    presence.stop();
   }
 
   /** Consumer of session-ended notices from every gateway: close that session's sockets. */
@@ -151,6 +156,10 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
         if (!active && !connection.closed) {
           LOG.info("Closing a bridge socket of deactivated user {}", connection.userId);
           close(connection);
+        } else if (active && !connection.closed) {
+          // Online from here: a logged-in socket of an active user.
+          connection.present = true;
+          presence.opened(connection.userId);
         }
       });
     }
@@ -174,6 +183,10 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
       fanOut.unsubscribe(subscription);
     }
     connection.subscriptions.clear();
+    if (connection.present) {
+      connection.present = false;
+      presence.closed(connection.userId);
+    }
   }
 
   private void closeIdle() {

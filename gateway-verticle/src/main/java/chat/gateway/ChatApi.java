@@ -29,6 +29,7 @@ final class ChatApi {
     router.get("/api/chats/:chatId/events").handler(Handlers.json(200, this::events));
     router.put("/api/chats/:chatId/read").handler(Handlers.json(200, this::markRead));
     router.get("/api/chats/:chatId/reads").handler(Handlers.json(200, this::reads));
+    router.get("/api/chats/:chatId/presence").handler(Handlers.json(200, this::presence));
     router.patch("/api/chats/:chatId").handler(Handlers.json(200, this::rename));
     router.patch("/api/chats/:chatId/messages/:messageId").handler(Handlers.json(200, this::edit));
     router.delete("/api/chats/:chatId/messages/:messageId").handler(Handlers.noContent(this::delete));
@@ -96,6 +97,12 @@ final class ChatApi {
   private Future<JsonObject> reads(RoutingContext ctx) {
     JsonObject user = SessionUsers.require(ctx);
     return services.request(Addresses.CHAT_READS, chatCommand(ctx, user));
+  }
+
+  /** Participants online now, cluster-wide (the chat service holds every gateway's reports). */
+  private Future<JsonObject> presence(RoutingContext ctx) {
+    JsonObject user = SessionUsers.require(ctx);
+    return services.request(Addresses.CHAT_PRESENCE, chatCommand(ctx, user));
   }
 
   /** The caller's type goes along: owners may rename any chat they are in. */

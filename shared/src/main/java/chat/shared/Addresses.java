@@ -153,6 +153,31 @@ public final class Addresses {
    */
   public static final String CHAT_REACTION_REMOVE = "svc.chat.reactions.remove";
 
+  /**
+   * {@code {user_id, chat_id}} -> {@code {online:[user_id..]}}: the chat's participants online
+   * now (holding a logged-in bridge socket on any gateway), in joining order. Fails NOT_FOUND.
+   */
+  public static final String CHAT_PRESENCE = "svc.chat.presence.get";
+
+  // ---- chat service: presence reports (callers are the gateways) ------------------------
+  //
+  // Each gateway names itself with a random {@code gateway} id per start and tells the chat
+  // service which users hold sockets on it: only transitions, plus a heartbeat every third of
+  // CHAT_PRESENCE_LEASE_MS. A gateway unheard of for a lease has its users dropped (a crash).
+  // A user is online while at least one gateway reports it; the chat service publishes
+  // {@code presence} on each of the user's chats when that starts and when it ends.
+
+  /** Sent (no reply): {@code {gateway, user_id, online}}: the user's first socket on it opened, or its last closed (after the grace). */
+  public static final String CHAT_PRESENCE_REPORT = "svc.chat.presence.report";
+  /**
+   * {@code {gateway, count, sum}} -> {@code {in_sync: bool}}: count and sum of the user ids the
+   * gateway reports online; false when the chat service holds another set for it (it restarted,
+   * or a report was lost): the gateway then sends {@link #CHAT_PRESENCE_SYNC}.
+   */
+  public static final String CHAT_PRESENCE_HEARTBEAT = "svc.chat.presence.heartbeat";
+  /** Sent (no reply): {@code {gateway, users:[user_id..]}}: the whole set, replacing the one held; empty when the gateway stops. */
+  public static final String CHAT_PRESENCE_SYNC = "svc.chat.presence.sync";
+
   // ---- chat service: administration (callers are the gateway's owner-only routes) --------
   //
   // No membership is required of the actor. Writes carry {@code actor:{id, username}}, are

@@ -35,12 +35,18 @@ public final class Events {
   public static final String CHAT_RENAMED = "chat_renamed";
   /** {@code {type, chat_id, user_id, last_read_message_id}}: a read marker moved (live only, no seq). */
   public static final String READ = "read";
+  /**
+   * {@code {type, chat_id, user_id, online}}: a participant came online (its first logged-in
+   * bridge socket on any gateway) or went offline (its last one closed, after the grace). Live
+   * only, no seq.
+   */
+  public static final String PRESENCE = "presence";
   /** {@code {type, chat_id}}: an owner deleted the chat (it has no seq: the chat and its feed are gone). */
   public static final String CHAT_DELETED = "chat_deleted";
 
   /**
    * The field of every durable event on {@code chat.{id}} holding the chat's sequence number of
-   * the change (1, 2, 3, ... without gaps); {@code read} events have none.
+   * the change (1, 2, 3, ... without gaps); {@code read} and {@code presence} events have none.
    */
   public static final String SEQ = "seq";
 

@@ -41,6 +41,13 @@ public final class Settings {
   public static final String BRIDGE_MAX_FRAME_BYTES = "CHAT_BRIDGE_MAX_FRAME_BYTES";
   /** Bridge sockets one client address may hold open on a gateway at once. */
   public static final String BRIDGE_SOCKETS_PER_ADDRESS = "CHAT_BRIDGE_SOCKETS_PER_ADDRESS";
+  /** How long, ms, a user's last bridge socket on a gateway may be gone before it is reported offline (a quick reconnect is no flap). */
+  public static final String PRESENCE_GRACE_MS = "CHAT_PRESENCE_GRACE_MS";
+  /**
+   * Presence lease, ms, read by gateways and the chat service alike: gateways heartbeat every
+   * third of it; a gateway unheard of for a lease (killed) has its users offline within 4/3 of it.
+   */
+  public static final String PRESENCE_LEASE_MS = "CHAT_PRESENCE_LEASE_MS";
   /** Secret (at least 32 characters) signing XSRF tokens; the same on every gateway. Unset: one random secret agreed in the cluster. */
   public static final String CSRF_SECRET = "CHAT_CSRF_SECRET";
   /** File whose content (trimmed) is the CSRF secret, when CHAT_CSRF_SECRET is unset (container secrets). */
@@ -130,6 +137,8 @@ public final class Settings {
     Map.entry(SOCKET_WRITE_QUEUE_BYTES, "1048576"),
     Map.entry(BRIDGE_MAX_FRAME_BYTES, "65536"),
     Map.entry(BRIDGE_SOCKETS_PER_ADDRESS, "100"),
+    Map.entry(PRESENCE_GRACE_MS, "5000"),
+    Map.entry(PRESENCE_LEASE_MS, "15000"),
     Map.entry(CSRF_SECRET, ""),
     Map.entry(CSRF_SECRET_FILE, ""),
     Map.entry(LOG_FORMAT, "text"),

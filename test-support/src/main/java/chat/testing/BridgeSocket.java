@@ -167,7 +167,12 @@ public final class BridgeSocket implements AutoCloseable {
       && f.getJsonObject("body") != null && type.equals(f.getJsonObject("body").getString("type")), WAIT_MS);
   }
 
-  /** Frames received on an address within the wait, without consuming others. */
+  /**
+   * Frames received on an address within the wait, without consuming others. {@code presence}
+   * events are left in place, not returned: they come whenever a participant's socket opens or
+   * closes (its own check may finish after another socket registered), so "nothing more
+   * arrived" means nothing but presence; {@link #await} still finds them.
+   */
   public List<JsonObject> drain(String address, long waitMs) throws InterruptedException {
     Thread.sleep(waitMs);
     List<JsonObject> all = new ArrayList<>(held);
@@ -175,13 +180,18 @@ public final class BridgeSocket implements AutoCloseable {
     frames.drainTo(all);
     List<JsonObject> matching = new ArrayList<>();
     for (JsonObject f : all) {
-      if (address.equals(f.getString("address"))) {
+      if (address.equals(f.getString("address")) && !isPresence(f)) {
         matching.add(f);
       } else {
         held.addLast(f);
       }
     }
     return matching;
+  }
+
+  private static boolean isPresence(JsonObject frame) {
+    Object body = frame.getValue("body");
+    return body instanceof JsonObject && "presence".equals(((JsonObject) body).getString("type"));
   }
 
   public void ping() {

@@ -119,6 +119,15 @@ public final class BenchRun {
     s8.concurrency = cli.ints("s8-concurrency", "1,8");
     s8.capSeconds = cli.longValue("s8-cap-seconds", s8.capSeconds);
 
+    PresenceScenario s9 = new PresenceScenario(cfg, vertx);
+    s9.sockets = cli.integer("s9-sockets", quick ? 1_000 : s9.sockets);
+    s9.chatSize = cli.integer("s9-chat-size", s9.chatSize);
+    s9.churnPercentPerMinute = cli.integer("s9-churn-percent", s9.churnPercentPerMinute);
+    s9.seconds = cli.integer("s9-seconds", quick ? 20 : s9.seconds);
+    s9.idleSeconds = cli.integer("s9-idle-seconds", quick ? 5 : s9.idleSeconds);
+    s9.awayMs = cli.longValue("s9-away-ms", s9.awayMs);
+    s9.capSeconds = cli.longValue("s9-cap-seconds", s9.capSeconds);
+
     String pinning = cli.string("pinning", "none");
     String command = cli.string("command", "");
     cli.rejectUnknown();
@@ -147,6 +156,7 @@ public final class BenchRun {
         case "s6": chosen.add(s6); break;
         case "s7": chosen.add(s7); break;
         case "s8": chosen.add(s8); break;
+        case "s9": chosen.add(s9); break;
         default: throw new IllegalArgumentException("unknown scenario " + id);
       }
     }

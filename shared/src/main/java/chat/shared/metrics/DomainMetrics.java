@@ -40,6 +40,10 @@ public final class DomainMetrics {
   public static final String RATE_LIMITED = "chat.rate.limited";
   /** Failed logins, by {@code reason}. */
   public static final String LOGIN_FAILURES = "auth.login.failures";
+  /** Presence messages a gateway sent to the chat service, by {@code kind} (report, heartbeat, sync). */
+  public static final String PRESENCE_MESSAGES = "gateway.presence.messages";
+  /** Presence events the chat service published on chats, by {@code online} (true, false). */
+  public static final String PRESENCE_EVENTS = "chat.presence.events";
 
   private static final double[] BATCH_BUCKETS = {1, 2, 5, 10, 20, 50, 100, 200, 300, 400, 500};
   private static final Duration[] TIME_BUCKETS = Stream.of(1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000)
@@ -47,6 +51,8 @@ public final class DomainMetrics {
 
   public static final String REASON = "reason";
   public static final String LIMIT = "limit";
+  public static final String KIND = "kind";
+  public static final String ONLINE = "online";
 
   private DomainMetrics() {
   }
@@ -100,5 +106,15 @@ public final class DomainMetrics {
   public static void loginFailed(String reason) {
     Counter.builder(LOGIN_FAILURES).description("Failed logins").tag(REASON, reason)
       .register(registry()).increment();
+  }
+
+  public static void presenceMessage(String kind) {
+    Counter.builder(PRESENCE_MESSAGES).description("Presence messages sent to the chat service")
+      .tag(KIND, kind).register(registry()).increment();
+  }
+
+  public static void presenceEvents(boolean online, int count) {
+    Counter.builder(PRESENCE_EVENTS).description("Presence events published on chats")
+      .tag(ONLINE, Boolean.toString(online)).register(registry()).increment(count);
   }
 }
