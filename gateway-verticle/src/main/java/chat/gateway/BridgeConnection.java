@@ -19,6 +19,8 @@ final class BridgeConnection {
   final SockJSSocket socket;
   /** The user's id, or null without a logged-in user. */
   final Long userId;
+  /** The user's name (what its typing notices show), or null without a logged-in user. */
+  final String username;
   final String sessionRef;
   /** The client address the socket came from (for the per-address cap). */
   final String clientAddress;
@@ -46,6 +48,7 @@ final class BridgeConnection {
                    SocketWriteQueues.Queue writes) {
     this.socket = socket;
     this.userId = user == null ? null : user.getLong("id");
+    this.username = user == null ? null : user.getString("username");
     this.sessionRef = sessionRef;
     this.clientAddress = clientAddress;
     this.writes = writes;
