@@ -1,5 +1,8 @@
 package chat.app;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -41,14 +44,14 @@ class AccountProtectionTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
   /** The first owner, who bootstrapped this deployment. */
   static TestClient owner;
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
     // null drops the test default (open), so the product default (closed) applies.
-    stack = Stack.deploy(vertx, dataDir, new JsonObject().putNull("CHAT_OWNER_SIGNUP"));
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject().putNull("CHAT_OWNER_SIGNUP"));
     owner = stack.client().signUp("boss", "owner");
   }
 

@@ -1,5 +1,8 @@
 package chat.app;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import chat.testing.BridgeSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,11 +38,11 @@ class BridgeContractTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
-    stack = Stack.deploy(vertx, dataDir, new JsonObject().put("CHAT_MAX_MESSAGE_LENGTH", 100));
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject().put("CHAT_MAX_MESSAGE_LENGTH", 100));
   }
 
   @AfterAll

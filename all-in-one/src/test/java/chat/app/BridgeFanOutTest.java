@@ -1,5 +1,8 @@
 package chat.app;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,11 +30,11 @@ class BridgeFanOutTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
-    stack = Stack.deploy(vertx, dataDir, new JsonObject().put("CHAT_MESSAGES_PER_SECOND", 0));
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject().put("CHAT_MESSAGES_PER_SECOND", 0));
   }
 
   @AfterAll

@@ -1,5 +1,8 @@
 package chat.app;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +59,7 @@ class BridgeHardeningTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
   static HttpClient http;
   static SimpleMeterRegistry meters;
 
@@ -66,7 +69,7 @@ class BridgeHardeningTest {
   static void deploy(Vertx vertx) throws Exception {
     meters = new SimpleMeterRegistry();
     Metrics.globalRegistry.add(meters);
-    stack = Stack.deploy(vertx, dataDir, new JsonObject()
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject()
       .put("CHAT_BRIDGE_SOCKETS_PER_ADDRESS", SOCKETS_PER_ADDRESS)
       .put("CHAT_SOCKET_WRITE_QUEUE_BYTES", WRITE_QUEUE_BYTES)
       .put("CHAT_MESSAGES_PER_SECOND", 0));

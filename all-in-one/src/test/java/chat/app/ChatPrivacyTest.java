@@ -1,5 +1,8 @@
 package chat.app;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import chat.testing.BridgeSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,11 +35,11 @@ class ChatPrivacyTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
-    stack = Stack.deploy(vertx, dataDir, new JsonObject());
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject());
   }
 
   @AfterAll

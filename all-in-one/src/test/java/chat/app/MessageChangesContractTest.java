@@ -1,5 +1,8 @@
 package chat.app;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -39,11 +42,11 @@ class MessageChangesContractTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
-    stack = Stack.deploy(vertx, dataDir, new JsonObject());
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject());
   }
 
   @AfterAll

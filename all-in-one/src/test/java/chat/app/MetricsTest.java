@@ -1,5 +1,8 @@
 package chat.app;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,12 +37,12 @@ class MetricsTest {
   @TempDir
   static Path dataDir;
   static Vertx vertx;
-  static Stack stack;
+  static TestStack stack;
 
   @BeforeAll
   static void deploy() throws Exception {
     vertx = ChatMetrics.builder(new VertxOptions()).build();
-    stack = Stack.deploy(vertx, dataDir, new JsonObject());
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject());
   }
 
   @AfterAll

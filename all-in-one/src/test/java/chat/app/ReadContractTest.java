@@ -1,5 +1,8 @@
 package chat.app;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,11 +34,11 @@ class ReadContractTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
-    stack = Stack.deploy(vertx, dataDir, new JsonObject());
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject());
   }
 
   @AfterAll

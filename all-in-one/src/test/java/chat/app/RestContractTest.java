@@ -1,5 +1,8 @@
 package chat.app;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -33,11 +36,11 @@ class RestContractTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
-    stack = Stack.deploy(vertx, dataDir, new JsonObject()
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject()
       .put("CHAT_MAX_MESSAGE_LENGTH", 100)
       .put("CHAT_MAX_BODY_BYTES", 4096)
       .put("CHAT_LOGIN_ATTEMPTS_PER_MINUTE", 5));

@@ -1,5 +1,8 @@
 package chat.app;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import chat.testing.BridgeSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +40,7 @@ class StorageFullContractTest {
 
   @TempDir
   Path dataDir;
-  Stack stack;
+  TestStack stack;
 
   @AfterEach
   void undeploy() throws Exception {
@@ -48,7 +51,7 @@ class StorageFullContractTest {
 
   @Test
   void fullChatDatabaseAnswers503AndHealthDownUntilSpaceIsFreed(Vertx vertx) throws Exception {
-    stack = Stack.deploy(vertx, dataDir, new JsonObject().put(Settings.CHAT_DB_MAX_BYTES, 400 * 1024));
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject().put(Settings.CHAT_DB_MAX_BYTES, 400 * 1024));
     TestClient alice = stack.client().signUp("full_alice", "student");
     TestClient bob = stack.client().signUp("full_bob", "student");
     long chatId = alice.createChat("filling up", bob.id());

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chat.shared.Addresses;
 import chat.testing.BridgeSocket;
+import chat.testing.TestClient;
+import chat.testing.TestStack;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -31,11 +33,11 @@ class TypingContractTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
-    stack = Stack.deploy(vertx, dataDir, new JsonObject());
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject());
   }
 
   @AfterAll
@@ -73,7 +75,7 @@ class TypingContractTest {
 
   private static JsonObject expectedEvent(long chatId, TestClient typer) {
     return new JsonObject().put("type", "typing").put("chat_id", chatId)
-      .put("user", new JsonObject().put("id", typer.id()).put("username", typer.user.getString("username")));
+      .put("user", new JsonObject().put("id", typer.id()).put("username", typer.username()));
   }
 
   @Test
@@ -103,7 +105,7 @@ class TypingContractTest {
     assertEquals(List.of("message"), feed.getJsonArray("events").stream()
       .map(e -> ((JsonObject) e).getString("type")).collect(Collectors.toList()));
     assertEquals(1L, feed.getLong("last_seq"));
-    assertEquals(1, alice.history(chatId, "").size());
+    assertEquals(1, alice.history(chatId).size());
   }
 
   @Test
@@ -222,6 +224,6 @@ class TypingContractTest {
       typing(aliceWs, chatId);
       assertEquals(expectedEvent(chatId, alice), bobWs.event(Addresses.chatEvents(chatId), "typing").getJsonObject("body"));
     }
-    assertEquals(1, alice.history(chatId, "").size());
+    assertEquals(1, alice.history(chatId).size());
   }
 }

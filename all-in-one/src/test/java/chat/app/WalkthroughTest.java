@@ -1,5 +1,7 @@
 package chat.app;
 
+import chat.testing.TestStack;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,12 +32,12 @@ class WalkthroughTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
     // The defaults a newcomer gets, where the test stack loosens them for other suites.
-    stack = Stack.deploy(vertx, dataDir, new JsonObject().put("CHAT_OWNER_SIGNUP", "closed"));
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject().put("CHAT_OWNER_SIGNUP", "closed"));
   }
 
   @AfterAll

@@ -1,5 +1,8 @@
 package chat.browser;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +31,7 @@ class AdminPageTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
   /** The owner's browser. */
   static Browser admin;
   /** A participant's (or the student's) browser. */
@@ -38,7 +41,7 @@ class AdminPageTest {
   @BeforeAll
   static void start() throws Exception {
     BrowserTests.requireChromium();
-    stack = Stack.deploy(dataDir);
+    stack = TestStack.deploy(dataDir);
     owner = stack.client().signUpAs("olivia", "owner");
     admin = Browser.open(stack.baseUrl());
     user = Browser.open(stack.baseUrl());

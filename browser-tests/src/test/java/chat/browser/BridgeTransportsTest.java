@@ -1,5 +1,8 @@
 package chat.browser;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +36,7 @@ class BridgeTransportsTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
   static Browser browser;
   static HttpServer attacker;
   static HttpClient http;
@@ -41,7 +44,7 @@ class BridgeTransportsTest {
   @BeforeAll
   static void start() throws Exception {
     BrowserTests.requireChromium();
-    stack = Stack.deploy(dataDir);
+    stack = TestStack.deploy(dataDir);
     browser = Browser.open(stack.baseUrl());
     http = stack.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
   }

@@ -1,5 +1,8 @@
 package chat.browser;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +25,7 @@ class ChatPageTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
   /** The first browser reaches the gateway through it, so a test can cut its network. */
   static CuttableProxy network;
   static Browser first;
@@ -31,7 +34,7 @@ class ChatPageTest {
   @BeforeAll
   static void start() throws Exception {
     BrowserTests.requireChromium();
-    stack = Stack.deploy(dataDir);
+    stack = TestStack.deploy(dataDir);
     network = CuttableProxy.start(stack.vertx, stack.port);
     first = Browser.open(network.baseUrl());
     second = Browser.open(stack.baseUrl());

@@ -1,5 +1,8 @@
 package chat.browser;
 
+import chat.testing.TestStack;
+import chat.testing.TestClient;
+
 import static chat.browser.ChatPageTest.contents;
 import static chat.browser.ChatPageTest.openChat;
 import static chat.browser.ChatPageTest.say;
@@ -31,14 +34,14 @@ class ConversationPageTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
   static Browser first;
   static Browser second;
 
   @BeforeAll
   static void start() throws Exception {
     BrowserTests.requireChromium();
-    stack = Stack.deploy(dataDir);
+    stack = TestStack.deploy(dataDir);
     first = Browser.open(stack.baseUrl());
     second = Browser.open(stack.baseUrl());
   }

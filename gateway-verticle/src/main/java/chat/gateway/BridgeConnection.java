@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,6 +40,17 @@ final class BridgeConnection {
   final Map<Long, Long> sendAllowedAt = new HashMap<>();
   /** Whether the user was still active when the socket opened (asked of auth once, then kept). */
   Future<Boolean> active = Future.succeededFuture(true);
+  /**
+   * The socket's sends not yet admitted, in the order the client sent them: each waits for the
+   * one before, so they reach the chat service in that order even while one of them waits for a
+   * membership answer ({@code admittingSend}).
+   */
+  final ArrayDeque<WaitingSend> sendsWaiting = new ArrayDeque<>();
+  boolean admittingSend;
+
+  /** A permitted {@code send} frame waiting for its admission: a message, or a typing notice. */
+  record WaitingSend(long chatId, Object body, String replyAddress, boolean typing) {
+  }
   /** When the client last pinged (or opened), ms. */
   long lastPing = System.currentTimeMillis();
   /** Set once the socket closed or is being closed: asynchronous decisions then do nothing. */

@@ -334,53 +334,93 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
       refuse(connection, Events.INVALID_REPLY_ADDRESS);
       return;
     }
-    String replyAddress = (String) replyValue;
-    long chatId = decision.chatId();
-    // A socket receiving a chat is known to be an active participant, and one allowed to send
-    // there a moment ago still is; others are asked about.
+    if (connection.sendsWaiting.size() >= MAX_HANDLERS_PER_SOCKET) {
+      DomainMetrics.bridgeRejected("max_handlers");
+      refuse(connection, Events.MAX_HANDLERS_REACHED);
+      return;
+    }
+    // In order: a send that overtook one still waiting for its membership answer would be
+    // stored first, so a socket's sends wait in one queue, each for the one before.
+    connection.sendsWaiting.add(new BridgeConnection.WaitingSend(decision.chatId(), frame.getValue("body"),
+      (String) replyValue, decision.typing()));
+    if (!connection.admittingSend) {
+      admitSends(connection);
+    }
+  }
+
+  /**
+   * Admits the socket's waiting sends in order: at once while the membership cache answers, and
+   * when one must ask the chat service, the rest wait for that answer (a loop, not a chain of
+   * callbacks, however many wait).
+   */
+  private void admitSends(BridgeConnection connection) {
+    while (!connection.closed && !connection.sendsWaiting.isEmpty()) {
+      BridgeConnection.WaitingSend next = connection.sendsWaiting.peek();
+      Future<Boolean> member = mayStillSend(connection, next.chatId());
+      if (!member.isComplete()) {
+        connection.admittingSend = true;
+        member.onComplete(ar -> {
+          connection.admittingSend = false;
+          connection.sendsWaiting.poll();
+          admitted(connection, next, ar.succeeded() && ar.result());
+          admitSends(connection);
+        });
+        return;
+      }
+      connection.sendsWaiting.poll();
+      admitted(connection, next, member.succeeded() && member.result());
+    }
+  }
+
+  private void admitted(BridgeConnection connection, BridgeConnection.WaitingSend send, boolean member) {
+    if (connection.closed) {
+      return;
+    }
+    if (!member) {
+      deny(connection);
+      return;
+    }
+    if (send.typing()) {
+      Buffer reply = typing.typed(connection, send.chatId(), send.body(), send.replyAddress());
+      if (reply != null) {
+        connection.write(reply);
+      }
+      return;
+    }
+    if (send.replyAddress() == null) {
+      ingress.send(connection.userId, send.chatId(), send.body(), null);
+      return;
+    }
+    if (connection.handlers() >= MAX_HANDLERS_PER_SOCKET) {
+      DomainMetrics.bridgeRejected("max_handlers");
+      refuse(connection, Events.MAX_HANDLERS_REACHED);
+      return;
+    }
+    connection.pendingReplies++;
+    ingress.send(connection.userId, send.chatId(), send.body(), send.replyAddress()).onComplete(reply -> {
+      connection.pendingReplies--;
+      if (!connection.closed) {
+        connection.write(reply.result());
+      }
+    });
+  }
+
+  /**
+   * A socket receiving a chat is known to be an active participant, and one allowed to send
+   * there a moment ago still is; others are asked about.
+   */
+  private Future<Boolean> mayStillSend(BridgeConnection connection, long chatId) {
     long now = System.currentTimeMillis();
     Long allowedAt = connection.sendAllowedAt.get(chatId);
-    Future<Boolean> member = receives(connection, chatId) || (allowedAt != null && now - allowedAt < SEND_CHECK_VALID_MS)
-      ? Future.succeededFuture(true)
-      : activeMember(connection, chatId).onSuccess(ok -> {
-        if (ok) {
-          connection.sendAllowedAt.put(chatId, now);
-        } else {
-          connection.sendAllowedAt.remove(chatId);
-        }
-      });
-    Object body = frame.getValue("body");
-    member.onComplete(ar -> {
-      if (connection.closed) {
-        return;
+    if (receives(connection, chatId) || (allowedAt != null && now - allowedAt < SEND_CHECK_VALID_MS)) {
+      return Future.succeededFuture(true);
+    }
+    return activeMember(connection, chatId).onSuccess(ok -> {
+      if (ok) {
+        connection.sendAllowedAt.put(chatId, now);
+      } else {
+        connection.sendAllowedAt.remove(chatId);
       }
-      if (!ar.succeeded() || !ar.result()) {
-        deny(connection);
-        return;
-      }
-      if (decision.typing()) {
-        Buffer reply = typing.typed(connection, chatId, body, replyAddress);
-        if (reply != null) {
-          connection.write(reply);
-        }
-        return;
-      }
-      if (replyAddress == null) {
-        ingress.send(connection.userId, chatId, body, null);
-        return;
-      }
-      if (connection.handlers() >= MAX_HANDLERS_PER_SOCKET) {
-        DomainMetrics.bridgeRejected("max_handlers");
-        refuse(connection, Events.MAX_HANDLERS_REACHED);
-        return;
-      }
-      connection.pendingReplies++;
-      ingress.send(connection.userId, chatId, body, replyAddress).onComplete(reply -> {
-        connection.pendingReplies--;
-        if (!connection.closed) {
-          connection.write(reply.result());
-        }
-      });
     });
   }
 
