@@ -114,6 +114,33 @@ class TypingPageTest {
     assertFalse(second.find(LINE).isDisplayed());
   }
 
+  @Test
+  void onlineDotsFollowPresenceInTheChatListAndThePeoplePanel() {
+    TestClient rut = stack.client().signUp("rut", "student");
+    TestClient sam = stack.client().signUp("sam", "student");
+    long chatId = rut.createChat("Who is here", sam.id());
+    second.loginFormFresh(); // nobody of a previous test stays logged in there
+    first.login(rut.username(), TestClient.PASSWORD);
+    openChat(first, chatId);
+    first.click(By.id("toggle-people"));
+    By listDot = By.cssSelector(".chat-item[data-chat-id='" + chatId + "'] .person[data-user-id='" + sam.id() + "'] .presence");
+    By peopleDot = By.cssSelector("#participants li[data-user-id='" + sam.id() + "'] .presence");
+    By myDot = By.cssSelector("#participants li[data-user-id='" + rut.id() + "'] .presence");
+    first.until(d -> "true".equals(first.find(myDot).getAttribute("data-online")));
+    assertEquals("false", first.find(listDot).getAttribute("data-online"), "sam has no socket");
+    assertEquals("false", first.find(peopleDot).getAttribute("data-online"));
+
+    second.login(sam.username(), TestClient.PASSWORD);
+    first.until(d -> "true".equals(first.find(listDot).getAttribute("data-online"))
+      && "true".equals(first.find(peopleDot).getAttribute("data-online")));
+    assertEquals("online", first.find(peopleDot).getAttribute("aria-label"));
+
+    // Sam's page goes (logged out: the server closes its socket); after the grace, offline.
+    second.click(By.id("logout"));
+    first.until(d -> "false".equals(first.find(listDot).getAttribute("data-online"))
+      && "false".equals(first.find(peopleDot).getAttribute("data-online")));
+  }
+
   /** The typing line's text when it is shown, else "". */
   private static String line(Browser b) {
     WebElement line = b.find(LINE);
