@@ -11,10 +11,12 @@
  *   sync.js          the chat list, events in seq order, recovery from the feed, marking read
  *   feedback.js      error and notice banners
  *   auth.js          login, register, logout
- *   chatlist.js      the sidebar's chat list with unread badges
- *   conversation.js  the open chat: messages, edit, delete, reactions, Seen by
+ *   chatlist.js      the sidebar's chat list with unread badges and online dots
+ *   conversation.js  the open chat: messages, edit, delete, reactions, Seen by, the typing line
  *   composer.js      the message box and its code-point counter
- *   people.js        the chat head (rename) and participants
+ *   typing.js        who is typing (live typing events) and my own typing notices
+ *   presence.js      who is online per chat (GET /presence, live presence events)
+ *   people.js        the chat head (rename) and participants, with online dots
  *   newchat.js       the New chat form
  */
 import { el, clear, byId, userTypeLabel } from './dom.js';
@@ -94,7 +96,7 @@ onSessionEnd(() => !!state.me, () => {
 initAuth(enterApp, leaveApp);
 initChatList(openChat);
 initConversation();
-initComposer({ request: (...args) => bus.request(...args) });
+initComposer({ request: (...args) => bus.request(...args), notify: (...args) => bus.notify(...args) });
 initPeople();
 initNewChat(openChat);
 byId('back').addEventListener('click', closeChat);

@@ -105,6 +105,19 @@ export class Bus {
     this.eb.registerHandler(address, handler);
   }
 
+  /** Sends without a reply (a typing notice); false when the bridge is down. */
+  notify(address, body) {
+    if (!this.open) {
+      return false;
+    }
+    try {
+      this.eb.send(address, body);
+      return true;
+    } catch (e) {
+      return false; // the socket went away meanwhile
+    }
+  }
+
   /**
    * Sends with a reply. Resolves with the reply body; rejects with {fallback: true} when the
    * bridge is down, does not answer within timeoutMs or has no handler, and with

@@ -1,9 +1,11 @@
 /*
  * The chat list in the sidebar: my chats, most recent activity first, each with its unread
- * badge (the chat object's unread_count, kept current by sync.js).
+ * badge (the chat object's unread_count, kept current by sync.js) and its other participants,
+ * each with a dot for whether it is online (presence.js).
  */
-import { el, clear, byId } from './dom.js';
+import { el, clear, byId, presenceDot } from './dom.js';
 import { state, on } from './state.js';
+import { isOnline } from './presence.js';
 
 const list = byId('chat-list');
 const noChats = byId('no-chats');
@@ -12,6 +14,7 @@ let open = () => {};
 export function initChatList(onOpen) {
   open = onOpen;
   on('list', render);
+  on('presence', render);
 }
 
 function render() {
@@ -22,7 +25,7 @@ function render() {
       continue;
     }
     const unread = id !== state.current ? (chat.unread_count || 0) : 0;
-    const others = chat.participants.filter(p => !state.me || p.id !== state.me.id).map(p => p.username);
+    const others = chat.participants.filter(p => !state.me || p.id !== state.me.id);
     list.appendChild(el('li', { className: id === state.current ? 'active' : '' },
       el('button', {
         type: 'button', className: 'chat-item', dataset: { chatId: id },
@@ -30,7 +33,10 @@ function render() {
       },
       el('span', { className: 'chat-name' }, chat.name),
       unread ? el('span', { className: 'badge', 'aria-label': unread + ' unread' }, String(unread)) : null,
-      el('span', { className: 'chat-people muted' }, others.length ? others.join(', ') : 'only you'))));
+      el('span', { className: 'chat-people muted' }, others.length
+        ? others.map((p, i) => el('span', { className: 'person', dataset: { userId: p.id } },
+          i ? ', ' : '', presenceDot(isOnline(id, p.id)), p.username))
+        : 'only you'))));
   }
   noChats.hidden = state.order.length > 0;
 }

@@ -1,13 +1,15 @@
 /*
  * The message box: Enter sends, Shift+Enter is a new line. Sends over the bridge
  * (chat.{id}.send); when the bridge is down or does not answer in time, the same body goes
- * over REST, and the shared client_id makes that safe (the server stores it once).
+ * over REST, and the shared client_id makes that safe (the server stores it once). Typing in
+ * it tells the chat's others (typing.js: at most one notice a second).
  */
 import { api, newClientId } from './api.js';
 import { byId, renderError, codePointLength } from './dom.js';
 import { state } from './state.js';
 import { messageAnswer } from './sync.js';
 import { showError, hideError } from './feedback.js';
+import { iTyped } from './typing.js';
 
 const SEND_TIMEOUT_MS = 8000;
 /** The server's default maximum, in code points (CHAT_MAX_MESSAGE_LENGTH); the server has the last word. */
@@ -34,6 +36,11 @@ export function initComposer(b) {
   bus = b;
   form.addEventListener('submit', onSubmit);
   box.addEventListener('input', count);
+  box.addEventListener('input', () => {
+    if (box.value) {
+      iTyped(bus, state.current);
+    }
+  });
   count();
   box.addEventListener('keydown', ev => {
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {

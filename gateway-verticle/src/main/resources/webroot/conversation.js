@@ -10,13 +10,15 @@ import { state, conv, on, emit, isMine } from './state.js';
 import { loadNewest, loadOlder, messageAnswer, markRead } from './sync.js';
 import { showError } from './feedback.js';
 import { MAX_CONTENT } from './composer.js';
+import { typers, typingText } from './typing.js';
 
 /** The reactions offered to add; any other already on a message can be toggled too. */
 export const PALETTE = ['\u{1F44D}', '\u2764\uFE0F', '\u{1F602}', '\u{1F389}', '\u{1F62E}', '\u{1F622}'];
 
 const pane = {
   empty: byId('chat-empty'), view: byId('chat-view'), messages: byId('messages'),
-  loadOlder: byId('load-older'), list: byId('message-list'), composer: byId('send-form')
+  loadOlder: byId('load-older'), list: byId('message-list'), composer: byId('send-form'),
+  typing: byId('typing')
 };
 /** id -> <li> of the chat shown. */
 const nodes = new Map();
@@ -45,6 +47,11 @@ export function initConversation() {
   on('chat', id => {
     if (id === state.current) {
       renderSeen(); // participants changed
+    }
+  });
+  on('typing', id => {
+    if (id === state.current) {
+      renderTyping();
     }
   });
   on('closed', () => showPane(false));
@@ -86,6 +93,7 @@ export async function openChat(id) {
   showPane(true);
   emit('opened', id);
   renderAll();
+  renderTyping();
   if (!c.loaded) {
     await loadNewest(id);
   } else {
@@ -395,6 +403,13 @@ function renderSeen() {
         'Seen by ' + people.map(p => p.username).join(', ')));
     }
   }
+}
+
+/** "X is typing…" under the messages of the chat shown, or nothing. */
+function renderTyping() {
+  const names = state.current ? typers(state.current) : [];
+  pane.typing.textContent = typingText(names);
+  pane.typing.hidden = !names.length;
 }
 
 function updateLoadOlder() {

@@ -117,6 +117,14 @@ export function debounce(fn, ms) {
   };
 }
 
+/** A dot before a name, filled when the user is online (CSS draws it, the label says it; no text). */
+export function presenceDot(online) {
+  return el('span', {
+    className: 'presence' + (online ? ' online' : ''), dataset: { online: online ? 'true' : 'false' },
+    title: online ? 'online' : 'offline', 'aria-label': online ? 'online' : 'offline', role: 'img'
+  });
+}
+
 export const USER_TYPES = { owner: 'Owner', student: 'Student', university_staff: 'University staff' };
 
 export function userTypeLabel(type) {

@@ -1,14 +1,15 @@
 /*
  * The open chat's head: its name (Rename for its creator and owners), and the People panel
- * (participants, leave/remove, adding someone by name). The server decides who may do what;
+ * (participants with a dot for who is online, leave/remove, adding someone by name). The server decides who may do what;
  * a refusal is shown.
  */
 import { api, searchUsers } from './api.js';
-import { el, clear, byId, userTypeLabel } from './dom.js';
+import { el, clear, byId, userTypeLabel, presenceDot } from './dom.js';
 import { userPicker } from './picker.js';
 import { state, on } from './state.js';
 import { chatUpdated, dropChat, expectLeave } from './sync.js';
 import { showError } from './feedback.js';
+import { isOnline } from './presence.js';
 
 const head = {
   title: byId('chat-title'), toggle: byId('toggle-people'), people: byId('people'),
@@ -18,6 +19,11 @@ const head = {
 
 export function initPeople() {
   on('chat', id => {
+    if (id === state.current) {
+      render();
+    }
+  });
+  on('presence', id => {
     if (id === state.current) {
       render();
     }
@@ -92,6 +98,7 @@ function render() {
   for (const p of chat.participants) {
     const me = state.me && p.id === state.me.id;
     head.participants.appendChild(el('li', { dataset: { userId: p.id } },
+      presenceDot(isOnline(chat.id, p.id)),
       el('span', { className: 'who' }, p.username),
       ' ',
       el('span', { className: 'muted' }, userTypeLabel(p.user_type) + (p.id === chat.created_by ? ', creator' : '')),

@@ -12,10 +12,14 @@
  *   messages, edits and deletes made while the socket was down all show, and none twice.
  * - Read markers: the open, visible conversation marks its newest message read
  *   (PUT /api/chats/{id}/read); receipts come from GET /reads and live `read` events.
+ * - Live only, never in the feed: `typing` (typing.js) and `presence` (presence.js, whose
+ *   current state is fetched again on every `subscribed`).
  */
 import { api } from './api.js';
 import { state, conv, emit, bump, putMessage, removeMessage, putRead, isMine, newestId, oldestId } from './state.js';
 import { showError, notify } from './feedback.js';
+import { typingEvent, stoppedTyping, forgetTyping } from './typing.js';
+import { loadPresence, presenceEvent, forgetPresence } from './presence.js';
 
 const PAGE = 50;
 const FEED_PAGE = 500;
@@ -80,6 +84,7 @@ function watchChat(id) {
   bus.want(chatAddress(id), {
     onSubscribed: () => {
       recover(id);
+      loadPresence(id); // presence events are live only: take the current state again
       const c = conv(id);
       if (c.loaded) {
         loadReads(id); // read events are live only: take the current state again
@@ -188,12 +193,18 @@ async function recover(chatId) {
   }
 }
 
-/** Live-only events (no seq): read markers, chat deleted. */
+/** Live-only events (no seq): read markers, typing, presence, chat deleted. */
 function applyLive(chatId, event) {
   const chat = state.chats.get(chatId);
   switch (event.type) {
     case 'read':
       putRead(chatId, event.user_id, event.last_read_message_id);
+      break;
+    case 'typing':
+      typingEvent(chatId, event);
+      break;
+    case 'presence':
+      presenceEvent(chatId, event);
       break;
     case 'chat_deleted':
       dropChat(chatId, 'The chat \u201c' + chat.name + '\u201d was deleted.');
@@ -222,6 +233,7 @@ function applyEvent(chatId, event) {
           chat.unread_count = (chat.unread_count || 0) + 1;
         }
         putRead(chatId, m.sender.id, m.id);
+        stoppedTyping(chatId, m.sender.id); // its message is here: no longer typing it
         emit('list');
       }
       onMessages(chatId, event);
@@ -265,6 +277,7 @@ function applyEvent(chatId, event) {
             + chat.name + '\u201d.');
         } else {
           chat.participants = chat.participants.filter(p => p.id !== event.user.id);
+          stoppedTyping(chatId, event.user.id);
           emit('chat', chatId);
           emit('list');
         }
@@ -424,6 +437,8 @@ export function dropChat(id, why) {
   bus.drop(chatAddress(id));
   state.chats.delete(id);
   state.convs.delete(id);
+  forgetTyping(id);
+  forgetPresence(id);
   state.order = state.order.filter(c => c !== id);
   emit('list');
   if (state.current === id) {
@@ -438,6 +453,8 @@ export function dropChat(id, why) {
 export function forget() {
   changedAt.clear();
   leaving.clear();
+  forgetTyping(null);
+  forgetPresence(null);
 }
 
 /** I am leaving this chat (its chat_removed may come before the answer). */

@@ -1,5 +1,8 @@
 package chat.app;
 
+import chat.testing.TestClient;
+import chat.testing.TestStack;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -32,11 +35,11 @@ class PresenceContractTest {
 
   @TempDir
   static Path dataDir;
-  static Stack stack;
+  static TestStack stack;
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
-    stack = Stack.deploy(vertx, dataDir, new JsonObject().put("CHAT_PRESENCE_GRACE_MS", GRACE_MS));
+    stack = TestStack.deploy(vertx, dataDir, new JsonObject().put("CHAT_PRESENCE_GRACE_MS", GRACE_MS));
   }
 
   @AfterAll

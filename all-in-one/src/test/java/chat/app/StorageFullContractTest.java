@@ -23,6 +23,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * freed, both recover without a restart. SQLITE_FULL is real, through the operator's size cap
  * {@code CHAT_DB_MAX_BYTES} (room for a few dozen long messages above the empty schema).
  */
+@Tag("sqlite-only")
 @ExtendWith(VertxExtension.class)
 class StorageFullContractTest {
 

@@ -20,6 +20,8 @@ final class BridgeConnection {
   final SockJSSocket socket;
   /** The user's id, or null without a logged-in user. */
   final Long userId;
+  /** The user's name (what its typing notices show), or null without a logged-in user. */
+  final String username;
   final String sessionRef;
   /** The client address the socket came from (for the per-address cap). */
   final String clientAddress;
@@ -46,8 +48,8 @@ final class BridgeConnection {
   final ArrayDeque<WaitingSend> sendsWaiting = new ArrayDeque<>();
   boolean admittingSend;
 
-  /** A permitted {@code send} frame waiting for its admission. */
-  record WaitingSend(long chatId, Object body, String replyAddress) {
+  /** A permitted {@code send} frame waiting for its admission: a message, or a typing notice. */
+  record WaitingSend(long chatId, Object body, String replyAddress, boolean typing) {
   }
 
   /** When the client last pinged (or opened), ms. */
@@ -61,6 +63,7 @@ final class BridgeConnection {
                    SocketWriteQueues.Queue writes) {
     this.socket = socket;
     this.userId = user == null ? null : user.getLong("id");
+    this.username = user == null ? null : user.getString("username");
     this.sessionRef = sessionRef;
     this.clientAddress = clientAddress;
     this.writes = writes;

@@ -12,7 +12,8 @@ import java.util.OptionalLong;
  *   <li>{@code register} on {@code chat.{id}}: a logged-in user, if a participant of the chat
  *       (asked of the chat service: {@link Verdict#IF_MEMBER});</li>
  *   <li>{@code register} on {@code user.{id}}: the user whose id it is, and nobody else;</li>
- *   <li>{@code send} to {@code chat.{id}.send}: a logged-in participant; {@code user.{id}},
+ *   <li>{@code send} to {@code chat.{id}.send} (a message) or {@code chat.{id}.typing} (a typing
+ *       notice, {@link Decision#typing}): a logged-in participant; {@code user.{id}},
  *       {@code chat.{id}} and every internal address (service, gateway, reply) never.</li>
  * </ul>
  *
@@ -32,13 +33,24 @@ final class BridgePolicy {
     IF_MEMBER
   }
 
-  /** What to do with a frame; {@code chatId} is set for {@link Verdict#IF_MEMBER}. */
-  record Decision(Verdict verdict, long chatId) {
+  /**
+   * What to do with a frame; {@code chatId} is set for {@link Verdict#IF_MEMBER}, and
+   * {@code typing} tells a send to {@code chat.{id}.typing} from one to {@code chat.{id}.send}.
+   */
+  record Decision(Verdict verdict, long chatId, boolean typing) {
     static final Decision DENIED = new Decision(Verdict.DENY, 0);
     static final Decision ALLOWED = new Decision(Verdict.ALLOW, 0);
 
+    Decision(Verdict verdict, long chatId) {
+      this(verdict, chatId, false);
+    }
+
     static Decision ifMember(long chatId) {
       return new Decision(Verdict.IF_MEMBER, chatId);
+    }
+
+    static Decision typingIfMember(long chatId) {
+      return new Decision(Verdict.IF_MEMBER, chatId, true);
     }
   }
 
@@ -67,7 +79,11 @@ final class BridgePolicy {
       return Decision.DENIED;
     }
     OptionalLong chat = Addresses.parseChatSend(address);
-    return chat.isPresent() ? Decision.ifMember(chat.getAsLong()) : Decision.DENIED;
+    if (chat.isPresent()) {
+      return Decision.ifMember(chat.getAsLong());
+    }
+    OptionalLong typing = Addresses.parseChatTyping(address);
+    return typing.isPresent() ? Decision.typingIfMember(typing.getAsLong()) : Decision.DENIED;
   }
 
   /** A {@code publish}: never, on any address (answered {@code rejected}). */

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * could only be refused with {@code access_denied} through its internal class. Here each frame
  * is decided by {@link BridgePolicy} (plus a membership question to the chat service), events
  * reach sockets through {@link FanOut} (one consumer per address per gateway, one encoding per
- * event), sends go to the chat service through {@link BridgeIngress}, and the sockets are kept
- * in {@link SocketRegistry}.
+ * event), sends go to the chat service through {@link BridgeIngress}, typing notices are
+ * published by the gateway itself through {@link Typing}, and the sockets are kept in
+ * {@link SocketRegistry}.
  *
  * <p>Also: the sockets per client address are capped at the handshake; registrations held or
  * being decided plus replies awaited are capped per socket; a socket whose user was
@@ -63,6 +64,7 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
   private final SocketRegistry sockets = new SocketRegistry();
   private final FanOut fanOut;
   private final BridgeIngress ingress;
+  private final Typing typing;
   private final SocketWriteQueues writes;
   private final SockJSSessionBindings bindings;
   private final PresenceReports presence;
@@ -75,8 +77,9 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
     this.vertx = vertx;
     this.services = services;
     this.users = users;
-    this.fanOut = new FanOut(vertx.eventBus());
+    this.fanOut = new FanOut(vertx.eventBus(), System::currentTimeMillis);
     this.ingress = new BridgeIngress(messages);
+    this.typing = new Typing(vertx.eventBus(), System::currentTimeMillis);
     this.writes = writes;
     this.bindings = bindings;
     this.presence = presence;
@@ -85,7 +88,11 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
 
   /** Starts closing sockets that stopped pinging. */
   void start() {
-    idleTimer = vertx.setPeriodic(PING_TIMEOUT_MS / 3, id -> closeIdle());
+    idleTimer = vertx.setPeriodic(PING_TIMEOUT_MS / 3, id -> {
+      closeIdle();
+      typing.evictIdle();
+      fanOut.evictIdle();
+    });
     presence.start();
   }
 
@@ -348,7 +355,7 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
     // In order: a send that overtook one still waiting for its membership answer would be
     // stored first, so a socket's sends wait in one queue, each for the one before.
     connection.sendsWaiting.add(new BridgeConnection.WaitingSend(decision.chatId(), frame.getValue("body"),
-      (String) replyValue));
+      (String) replyValue, decision.typing()));
     if (!connection.admittingSend) {
       admitSends(connection);
     }
@@ -384,6 +391,13 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
     }
     if (!member) {
       deny(connection);
+      return;
+    }
+    if (send.typing()) {
+      Buffer reply = typing.typed(connection, send.chatId(), send.body(), send.replyAddress());
+      if (reply != null) {
+        connection.write(reply);
+      }
       return;
     }
     if (send.replyAddress() == null) {

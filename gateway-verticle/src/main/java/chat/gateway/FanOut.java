@@ -1,6 +1,7 @@
 package chat.gateway;
 
 import chat.shared.Events;
+import chat.shared.TokenBuckets;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * sockets, then their registrations on the chat are stopped; {@code participant_added} about
  * the user resumes them; {@code chat_deleted} reaches every socket, then stops them all. A
  * stopped registration is still held (the socket may unregister it) but receives nothing.
+ *
+ * <p>{@code typing} events ({@link Typing}) reach every socket of the chat but the typer's own,
+ * and at most one per user per chat per {@value Typing#INTERVAL_MS} ms is delivered by this
+ * gateway whichever gateway published them; extras are dropped here.
  *
  * <p>Used from the gateway verticle's event loop only.
  */
@@ -70,9 +76,12 @@ final class FanOut {
 
   private final EventBus eventBus;
   private final Map<String, Topic> topics = new HashMap<>();
+  /** Typing notices delivered lately, by (chat, user). */
+  private final TokenBuckets typingDelivered;
 
-  FanOut(EventBus eventBus) {
+  FanOut(EventBus eventBus, LongSupplier clock) {
     this.eventBus = eventBus;
+    this.typingDelivered = Typing.limits(clock);
   }
 
   /**
@@ -129,8 +138,12 @@ final class FanOut {
     }
     try {
       Object body = msg.body();
-      Buffer frame = BridgeFrames.rec(topic.address, body, msg.headers());
       Object type = topic.chatId > 0 && body instanceof JsonObject ? ((JsonObject) body).getValue(Events.TYPE) : null;
+      long typer = Events.TYPING.equals(type) ? aboutUser((JsonObject) body) : -1L;
+      if (Events.TYPING.equals(type) && (typer < 0 || !typingDelivered.tryTake(Typing.key(topic.chatId, typer)))) {
+        return; // one of the same user in this chat was delivered within the interval
+      }
+      Buffer frame = BridgeFrames.rec(topic.address, body, msg.headers());
       if (Events.PARTICIPANT_REMOVED.equals(type)) {
         long about = aboutUser((JsonObject) body);
         for (Subscription s : members) {
@@ -149,6 +162,13 @@ final class FanOut {
           }
           deliver(s, frame);
         }
+      } else if (Events.TYPING.equals(type)) {
+        for (Subscription s : members) {
+          // The typer's own sockets (other tabs, other devices) do not show it typing.
+          if (s.connection.userId == null || s.connection.userId != typer) {
+            deliver(s, frame);
+          }
+        }
       } else if (Events.CHAT_DELETED.equals(type)) {
         // Every socket hears that the chat was deleted, then nothing more from it.
         for (Subscription s : members) {
@@ -165,6 +185,11 @@ final class FanOut {
     }
   }
 
+  /** Forgets the typing notices whose interval is over (periodically, to bound memory). */
+  void evictIdle() {
+    typingDelivered.evictFull();
+  }
+
   private static void deliver(Subscription s, Buffer frame) {
     if (!s.stopped) {
       s.connection.deliver(frame);
@@ -176,7 +201,7 @@ final class FanOut {
     s.connection.sendAllowedAt.remove(chatId);
   }
 
-  /** The id of the user a participant event is about; -1 when it names none. */
+  /** The id of the user a participant or typing event is about; -1 when it names none. */
   private static long aboutUser(JsonObject event) {
     Object user = event.getValue("user");
     Object id = user instanceof JsonObject ? ((JsonObject) user).getValue("id") : null;

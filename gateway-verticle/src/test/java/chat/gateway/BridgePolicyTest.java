@@ -27,6 +27,10 @@ class BridgePolicyTest {
     return new Decision(Verdict.IF_MEMBER, chatId);
   }
 
+  private static Decision typing(long chatId) {
+    return new Decision(Verdict.IF_MEMBER, chatId, true);
+  }
+
   private static final Decision DENY = Decision.DENIED;
   private static final Decision ALLOW = Decision.ALLOWED;
 
@@ -36,6 +40,30 @@ class BridgePolicyTest {
     new Row("chat.1.send", DENY, member(1)),
     new Row("chat.123456789012345678", member(123456789012345678L), DENY),
     new Row("chat.123456789012345678.send", DENY, member(123456789012345678L)),
+    // typing notices: exactly chat.{id}.typing, with the same id rule
+    new Row("chat.1.typing", DENY, typing(1)),
+    new Row("chat.123456789012345678.typing", DENY, typing(123456789012345678L)),
+    new Row("chat.1234567890123456789.typing", DENY, DENY),
+    new Row("chat.01.typing", DENY, DENY),
+    new Row("chat.0.typing", DENY, DENY),
+    new Row("chat.-1.typing", DENY, DENY),
+    new Row("chat..typing", DENY, DENY),
+    new Row("chat.typing", DENY, DENY),
+    new Row("chat.1.typing.x", DENY, DENY),
+    new Row("chat.1.typingx", DENY, DENY),
+    new Row("chat.1.Typing", DENY, DENY),
+    new Row("chat.1.TYPING", DENY, DENY),
+    new Row("chat.1.typing ", DENY, DENY),
+    new Row("chat.1.typing\n", DENY, DENY),
+    new Row("chat.1\n.typing", DENY, DENY),
+    new Row("chat.1.send.typing", DENY, DENY),
+    new Row("chat.1.typing.send", DENY, DENY),
+    new Row("chat.1..typing", DENY, DENY),
+    new Row("chat.1a.typing", DENY, DENY),
+    new Row("chat.\uFF11.typing", DENY, DENY),
+    new Row("chatX1.typing", DENY, DENY),
+    new Row("user." + ME + ".typing", DENY, DENY),
+    new Row("chat.1.typing" + " ".repeat(195), DENY, DENY),
     new Row("user." + ME, ALLOW, DENY),
     new Row("user." + ME + ".send", DENY, DENY),
     new Row("user." + OTHER, DENY, DENY),
@@ -112,7 +140,7 @@ class BridgePolicyTest {
   void onlyEventAddressesCanBeUnregistered() {
     assertTrue(BridgePolicy.mayUnregister("chat.1"));
     assertTrue(BridgePolicy.mayUnregister("user." + OTHER), "unregistering holds nothing to protect");
-    assertAll(Stream.of("chat.1.send", "chat.01", "chatX1", " chat.1", "chat.1\n", "chat.\u0661", "x".repeat(201),
+    assertAll(Stream.of("chat.1.send", "chat.1.typing", "chat.01", "chatX1", " chat.1", "chat.1\n", "chat.\u0661", "x".repeat(201),
       "__vertx.reply.1", "svc.chat.membership").map(address -> () ->
       assertFalse(BridgePolicy.mayUnregister(address), printable(address))));
   }
@@ -124,6 +152,19 @@ class BridgePolicyTest {
     assertEquals(OptionalLong.empty(), Addresses.parseUserEvents("chat.42"));
     assertTrue(Addresses.userEvents(42).matches(Addresses.USER_EVENTS_REGEX));
     assertFalse("user.042".matches(Addresses.USER_EVENTS_REGEX));
+  }
+
+  @Test
+  void typingAddressesRoundTrip() {
+    assertEquals("chat.42.typing", Addresses.chatTyping(42));
+    assertEquals(OptionalLong.of(42), Addresses.parseChatTyping(Addresses.chatTyping(42)));
+    assertEquals(OptionalLong.empty(), Addresses.parseChatTyping("chat.42"));
+    assertEquals(OptionalLong.empty(), Addresses.parseChatTyping("chat.42.send"));
+    assertEquals(OptionalLong.empty(), Addresses.parseChatEvents(Addresses.chatTyping(42)));
+    assertEquals(OptionalLong.empty(), Addresses.parseChatSend(Addresses.chatTyping(42)));
+    assertTrue(Addresses.chatTyping(42).matches(Addresses.CHAT_TYPING_REGEX));
+    assertFalse("chat.042.typing".matches(Addresses.CHAT_TYPING_REGEX));
+    assertFalse("chat.42.send".matches(Addresses.CHAT_TYPING_REGEX));
   }
 
   private static String printable(String address) {

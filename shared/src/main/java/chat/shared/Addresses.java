@@ -8,9 +8,9 @@ import java.util.OptionalLong;
  *
  * <p>Internal service addresses start with {@code svc.} or {@code gateway.}; they are never
  * permitted through the SockJS bridge. The public bridge addresses are {@code chat.{id}}
- * (outbound events of a chat), {@code user.{id}} (outbound events for one user only) and
- * {@code chat.{id}.send} (inbound sends), with {@code id} a positive integer without leading
- * zeros. Event bodies are described in {@link Events}.
+ * (outbound events of a chat), {@code user.{id}} (outbound events for one user only),
+ * {@code chat.{id}.send} (inbound sends) and {@code chat.{id}.typing} (inbound typing notices,
+ * never stored), with {@code id} a positive integer without leading zeros. Event bodies are described in {@link Events}.
  *
  * <p>Request and reply bodies are JSON objects with snake_case fields, the same names the REST
  * contract uses. Each constant documents its request and its reply; failures are
@@ -234,12 +234,15 @@ public final class Addresses {
   private static final String PREFIX = "chat.";
   private static final String USER_PREFIX = "user.";
   private static final String SEND_SUFFIX = ".send";
+  private static final String TYPING_SUFFIX = ".typing";
   /** Outbound: events of one chat. */
   public static final String CHAT_EVENTS_REGEX = "chat\\." + ID;
   /** Outbound: events for one user only (its own sockets may register there). */
   public static final String USER_EVENTS_REGEX = "user\\." + ID;
   /** Inbound: sends into one chat. */
   public static final String CHAT_SEND_REGEX = "chat\\." + ID + "\\.send";
+  /** Inbound: typing notices in one chat (passed on live as {@code typing} events, never stored). */
+  public static final String CHAT_TYPING_REGEX = "chat\\." + ID + "\\.typing";
 
   /** The address a chat's events are published on. */
   public static String chatEvents(long chatId) {
@@ -258,6 +261,14 @@ public final class Addresses {
   /** The address bridge clients send a chat's messages to. */
   public static String chatSend(long chatId) {
     return PREFIX + chatId + SEND_SUFFIX;
+  }
+
+  /**
+   * The address bridge clients send {@code {}} to while typing in a chat; the gateway passes it
+   * on as a {@code typing} event on {@link #chatEvents} (see {@link Events#TYPING}).
+   */
+  public static String chatTyping(long chatId) {
+    return PREFIX + chatId + TYPING_SUFFIX;
   }
 
   /** The chat id of a well-formed {@code chat.{id}} address, or empty. */
@@ -282,6 +293,14 @@ public final class Addresses {
       return OptionalLong.empty();
     }
     return id(address, PREFIX.length(), address.length() - SEND_SUFFIX.length());
+  }
+
+  /** The chat id of a well-formed {@code chat.{id}.typing} address, or empty. */
+  public static OptionalLong parseChatTyping(String address) {
+    if (address == null || !address.startsWith(PREFIX) || !address.endsWith(TYPING_SUFFIX)) {
+      return OptionalLong.empty();
+    }
+    return id(address, PREFIX.length(), address.length() - TYPING_SUFFIX.length());
   }
 
   /** The id spelled by {@code address[from, to)} when it matches {@link #ID} exactly, or empty. */

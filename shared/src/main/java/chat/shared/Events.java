@@ -45,6 +45,13 @@ public final class Events {
   public static final String CHAT_DELETED = "chat_deleted";
 
   /**
+   * {@code {type, chat_id, user:{id, username}}}: a participant is typing (published by the
+   * gateway that took its send to {@code chat.{id}.typing}; live only, no seq, never stored). At
+   * most one per user per chat per second reaches a socket, and never the typer's own sockets.
+   */
+  public static final String TYPING = "typing";
+
+  /**
    * The field of every durable event on {@code chat.{id}} holding the chat's sequence number of
    * the change (1, 2, 3, ... without gaps); {@code read} and {@code presence} events have none.
    */
