@@ -20,8 +20,9 @@
 #   --cluster             S5: the system as four clustered JVMs (scripts/cluster.sh) instead of
 #                         the all-in-one jar; use with --scenarios s1,s3
 #   --scenarios LIST      s1,s2,s3,s4 (default all); s6 (login flood), s7 (feed read), s8
-#                         (GET /api/chats with unread counts, the system only) and s9 (presence
-#                         churn, the system only) only on request
+#                         (GET /api/chats with unread counts, the system only), s9 (presence
+#                         churn, the system only) and s10 (typing notices to 200 sockets, the
+#                         system only) only on request
 #   --auth-defaults       start the system with the product's auth settings (PBKDF2 iterations,
 #                         login, registration and password-work limits) instead of the bench's
 #                         relaxed ones; use with --scenarios s6
@@ -69,7 +70,7 @@ while [[ $# -gt 0 ]]; do
     --ladder) s1_args+=(--s1-rates "$2"); shift ;;
     --) shift; gen_args=("$@"); break ;;
     --auth-defaults) auth_defaults=true ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift

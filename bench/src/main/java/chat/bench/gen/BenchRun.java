@@ -128,6 +128,14 @@ public final class BenchRun {
     s9.awayMs = cli.longValue("s9-away-ms", s9.awayMs);
     s9.capSeconds = cli.longValue("s9-cap-seconds", s9.capSeconds);
 
+    TypingScenario s10 = new TypingScenario(cfg, vertx);
+    s10.receivers = cli.integer("s10-receivers", s10.receivers);
+    s10.typers = cli.integer("s10-typers", s10.typers);
+    s10.seconds = cli.integer("s10-seconds", quick ? 8 : s10.seconds);
+    s10.idleSeconds = cli.integer("s10-idle-seconds", quick ? 4 : s10.idleSeconds);
+    s10.intervalMs = cli.longValue("s10-interval-ms", s10.intervalMs);
+    s10.capSeconds = cli.longValue("s10-cap-seconds", s10.capSeconds);
+
     String pinning = cli.string("pinning", "none");
     String command = cli.string("command", "");
     cli.rejectUnknown();
@@ -157,6 +165,7 @@ public final class BenchRun {
         case "s7": chosen.add(s7); break;
         case "s8": chosen.add(s8); break;
         case "s9": chosen.add(s9); break;
+        case "s10": chosen.add(s10); break;
         default: throw new IllegalArgumentException("unknown scenario " + id);
       }
     }

@@ -13,6 +13,13 @@ public final class BridgeSocket extends BenchSocket {
 
   private final Frame frame = new Frame();
   private final Content.Decoded decoded = new Content.Decoded();
+  private volatile TypingListener typingListener;
+
+  /** Hears the typing events this socket reads (S10). */
+  public interface TypingListener {
+    /** A typing event of user {@code typerId}, read at {@code now} (nanoTime) by {@code socket}. */
+    void onTyping(BridgeSocket socket, long typerId, long now);
+  }
 
   BridgeSocket(Session session, WebSocket ws, BenchUser user, int receiver) {
     super(session, ws, user, receiver);
@@ -44,6 +51,11 @@ public final class BridgeSocket extends BenchSocket {
         acked(decoded.phase, decoded.seq, frame.messageId, now);
       } else if ("message".equals(frame.bodyType)) {
         delivered(frame.content, frame.messageId, now);
+      } else if ("typing".equals(frame.bodyType)) {
+        TypingListener l = typingListener;
+        if (l != null) {
+          l.onTyping(this, frame.userId, now);
+        }
       }
       // Other event types (participant_added, ...) are ignored, as the contract says clients do.
     } else if ("err".equals(frame.type)) {
@@ -71,6 +83,17 @@ public final class BridgeSocket extends BenchSocket {
     ws.writeTextMessage("{\"type\":\"send\",\"address\":\"chat." + chatId + ".send\",\"body\":{\"content\":\""
       + content + "\",\"client_id\":\"" + phase.tag + "-" + seq + "\"},\"replyAddress\":\""
       + Content.replyAddress(phase.tag, seq) + "\"}");
+  }
+
+  public void onTyping(TypingListener listener) {
+    this.typingListener = listener;
+  }
+
+  /** A typing notice, {@code {}} to {@code chat.{chatId}.typing}, without a reply address. */
+  public void sendTyping(long chatId) {
+    if (!closed) {
+      ws.writeTextMessage("{\"type\":\"send\",\"address\":\"chat." + chatId + ".typing\",\"body\":{}}");
+    }
   }
 
   @Override

@@ -12,7 +12,8 @@ import java.io.IOException;
  *
  * <p>Understood: {@code {"type":"rec","address":A,"body":{"type":"message","message":{"id","content",..}}}}
  * (an event), {@code {"type":"rec","address":R,"body":{"id","content",..}}} (a reply) and
- * {@code {"type":"err","address"?,"body"?|"failureCode","message"}}.
+ * {@code {"type":"err","address"?,"body"?|"failureCode","message"}}; for a typing event
+ * ({@code "body":{"type":"typing","chat_id","user":{"id","username"}}}) the typer's id.
  */
 public final class Frame {
 
@@ -25,6 +26,8 @@ public final class Frame {
   /** The message id: {@code body.message.id} for an event, {@code body.id} for a reply. */
   public long messageId;
   public String content;
+  /** {@code body.user.id} (a typing event's typer), 0 without one. */
+  public long userId;
   public int failureCode;
   public String failureMessage;
 
@@ -35,6 +38,7 @@ public final class Frame {
     bodyText = null;
     messageId = 0;
     content = null;
+    userId = 0;
     failureCode = 0;
     failureMessage = null;
   }
@@ -121,6 +125,13 @@ public final class Frame {
             p.skipChildren();
           }
           break;
+        case "user":
+          if (t == JsonToken.START_OBJECT) {
+            readUser(p);
+          } else {
+            p.skipChildren();
+          }
+          break;
         default:
           p.skipChildren();
       }
@@ -128,6 +139,18 @@ public final class Frame {
     if (!nested) {
       messageId = bodyId;
       content = bodyContent;
+    }
+  }
+
+  private void readUser(JsonParser p) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      if ("id".equals(name)) {
+        userId = p.getValueAsLong();
+      } else {
+        p.skipChildren();
+      }
     }
   }
 
