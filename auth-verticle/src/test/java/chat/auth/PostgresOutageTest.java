@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import chat.shared.Addresses;
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import chat.testing.TestPostgres;
 import chat.shared.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -39,15 +38,14 @@ class PostgresOutageTest extends AuthServiceTestBase {
   static void startOwnServer() throws Exception {
     // Under /tmp itself: as root the server runs as postgres, who must reach the directory.
     serverDir = Files.createTempDirectory("chatbus-pg-outage-");
-    String out = script("start");
-    serverUrl = out.trim().lines().reduce((first, second) -> second).orElseThrow();
+    serverUrl = TestPostgres.script("start", serverDir);
   }
 
   @AfterAll
   static void stopOwnServer() throws Exception {
     if (serverDir != null) {
       try {
-        script("stop");
+        TestPostgres.script("stop", serverDir);
       } finally {
         try (Stream<Path> paths = Files.walk(serverDir)) {
           paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -74,7 +72,7 @@ class PostgresOutageTest extends AuthServiceTestBase {
   @Test
   void whileTheServerIsDownEveryOperationAnswersUnavailableAndAfterARestartItServesAgain() throws Exception {
     JsonObject alice = await(register("alice"));
-    script("stop");
+    TestPostgres.script("stop", serverDir);
     try {
       assertUnavailable(login("alice", PASSWORD));
       assertUnavailable(register("bobby"));
@@ -86,34 +84,12 @@ class PostgresOutageTest extends AuthServiceTestBase {
         .put("actor", new JsonObject().put("id", alice.getLong("id")).put("username", "alice"))
         .put("id", alice.getLong("id") + 1).put("changes", new JsonObject().put("is_active", false))));
     } finally {
-      script("restart");
+      TestPostgres.script("restart", serverDir);
     }
     // The same deployment, new connections: the failed login was not counted, the failed
     // registration left nothing behind.
     assertEquals(alice.getLong("id"), await(login("alice", PASSWORD)).getLong("id"));
     assertEquals("bobby", await(register("bobby")).getString("username"));
     assertEquals(List.of("alice", "bobby"), await(committed("SELECT username FROM users ORDER BY id")));
-  }
-
-  /** Runs {@code scripts/pg-test.sh COMMAND <this class's server directory>}; its output. */
-  private static String script(String command) throws IOException, InterruptedException {
-    Path root = Path.of("").toAbsolutePath();
-    while (root != null && !Files.isRegularFile(root.resolve("scripts/pg-test.sh"))) {
-      root = root.getParent();
-    }
-    if (root == null) {
-      throw new IllegalStateException("scripts/pg-test.sh not found above " + Path.of("").toAbsolutePath());
-    }
-    Process process = new ProcessBuilder("bash", root.resolve("scripts/pg-test.sh").toString(), command,
-      serverDir.toString()).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("pg-test.sh " + command + " timed out");
-    }
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException("pg-test.sh " + command + " failed: " + out);
-    }
-    return out;
   }
 }

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.shared.Addresses;
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import chat.testing.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -38,15 +36,15 @@ class PostgresStoreTest extends ChatTestBase {
   @BeforeAll
   static void startOwnServer() throws Exception {
     serverDir = Files.createTempDirectory("chat-pg-fault-");
-    String admin = lastLine(script("start", serverDir));
-    run(List.of("psql", admin, "-v", "ON_ERROR_STOP=1", "-q", "-c", "CREATE DATABASE chatbus"));
+    String admin = TestPostgres.script("start", serverDir);
+    TestPostgres.psql(admin, "CREATE DATABASE chatbus");
     databaseUrl = admin.substring(0, admin.lastIndexOf('/') + 1) + "chatbus";
   }
 
   @AfterAll
   static void stopOwnServer() throws Exception {
     if (serverDir != null) {
-      script("stop", serverDir);
+      TestPostgres.script("stop", serverDir);
       try (var paths = Files.walk(serverDir)) {
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
@@ -80,7 +78,7 @@ class PostgresStoreTest extends ChatTestBase {
     long before = send(ALICE, chatId, "before the outage").getLong("id");
     assertEquals("UP", ping());
 
-    script("stop", serverDir);
+    TestPostgres.script("stop", serverDir);
     try {
       ServiceError send = failure(ErrorCode.UNAVAILABLE, Addresses.CHAT_MESSAGE_SEND,
         sendRequest(BOB, chatId, "while down").put("client_id", "down-1"));
@@ -93,7 +91,7 @@ class PostgresStoreTest extends ChatTestBase {
         new JsonObject().put("user_id", ALICE).put("chat_id", chatId).put("participant_id", CAROL));
       assertEquals("DOWN", ping(), "readiness is DOWN while the database cannot be written");
     } finally {
-      script("restart", serverDir);
+      TestPostgres.script("restart", serverDir);
     }
 
     // The service notices by itself (its write probe), without a request.
@@ -170,39 +168,5 @@ class PostgresStoreTest extends ChatTestBase {
     } catch (Exception e) {
       return "unanswered";
     }
-  }
-
-  // ---- the server -------------------------------------------------------------------
-
-  private static String script(String command, Path dir) throws Exception {
-    return run(List.of("bash", repositoryRoot().resolve("scripts/pg-test.sh").toString(), command, dir.toString()));
-  }
-
-  private static String lastLine(String text) {
-    return text.strip().lines().reduce((first, second) -> second).orElseThrow();
-  }
-
-  /** Runs a command for at most two minutes; its output, or an exception with it. */
-  private static String run(List<String> command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] out = process.getInputStream().readAllBytes();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("timed out: " + command);
-    }
-    String text = new String(out, StandardCharsets.UTF_8);
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException(command.get(0) + " " + command.get(2) + " failed: " + text);
-    }
-    return text;
-  }
-
-  private static Path repositoryRoot() throws IOException {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("scripts/pg-test.sh"))) {
-        return p;
-      }
-    }
-    throw new IOException("scripts/pg-test.sh not found");
   }
 }

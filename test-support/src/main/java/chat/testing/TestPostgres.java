@@ -48,24 +48,38 @@ public final class TestPostgres {
   public static String freshDatabase() {
     String admin = adminUrl();
     String name = "t" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet() + "_" + System.nanoTime() % 100_000;
-    run(List.of("psql", admin, "-v", "ON_ERROR_STOP=1", "-q", "-c", "CREATE DATABASE " + name), 60);
+    psql(admin, "CREATE DATABASE " + name);
     return admin.substring(0, admin.lastIndexOf('/') + 1) + name;
   }
 
+  /** Runs one SQL statement with psql on the server of {@code adminUrl}; its output. */
+  public static String psql(String adminUrl, String sql) {
+    return run(List.of("psql", adminUrl, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql), 60);
+  }
+
+  /**
+   * Runs {@code scripts/pg-test.sh COMMAND DIR} (start, restart, stop), for the tests that need
+   * a server of their own to stop and start; its output ({@code start}: the admin URL, last line).
+   */
+  public static String script(String command, Path dir) {
+    String out = run(List.of("bash", repositoryRoot().resolve("scripts/pg-test.sh").toString(), command,
+      dir.toString()), 120);
+    return command.equals("start") ? out.strip().lines().reduce((first, second) -> second).orElseThrow() : out;
+  }
+
   private static String startServer() {
-    Path script = repositoryRoot().resolve("scripts/pg-test.sh");
     Path dir;
     try {
       dir = Files.createTempDirectory("chatbus-pg-");
     } catch (IOException e) {
       throw new IllegalStateException("Cannot create a directory for the test PostgreSQL server", e);
     }
-    String url = run(List.of("bash", script.toString(), "start", dir.toString()), 120).trim();
+    String url = script("start", dir);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      run(List.of("bash", script.toString(), "stop", dir.toString()), 60);
+      script("stop", dir);
       deleteTree(dir);
     }, "test-postgres-stop"));
-    return url.lines().reduce((first, second) -> second).orElseThrow();
+    return url;
   }
 
   private static void deleteTree(Path dir) {
