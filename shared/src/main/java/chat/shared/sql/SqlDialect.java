@@ -32,12 +32,12 @@ public enum SqlDialect {
   /** {@code $1..$n} placeholders; a list is {@code = ANY(?)}, one array parameter whatever its length. */
   POSTGRESQL {
     /** Derived once per text; the texts are the services' statements, a bounded set (never values). */
-    private final Map<String, String> numbered = new ConcurrentHashMap<>();
+    private final Map<String, String> cache = new ConcurrentHashMap<>();
 
     @Override
     public String sql(String text) {
-      String derived = numbered.get(text);
-      return derived != null ? derived : numbered.computeIfAbsent(text, SqlDialect::numbered);
+      String derived = cache.get(text);
+      return derived != null ? derived : cache.computeIfAbsent(text, SqlDialect::numbered);
     }
 
     @Override
