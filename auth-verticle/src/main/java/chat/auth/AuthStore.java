@@ -4,6 +4,7 @@ import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
 import chat.shared.Settings;
 import chat.shared.launch.PostgresUrl;
+import chat.shared.sql.SqlDialect;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -18,9 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Where the auth service keeps its users and audit log: SQLite ({@link SqliteAuthStore}, the
  * default) or PostgreSQL ({@link PostgresAuthStore}). A store opens the pool, runs its dialect's
- * Flyway migrations and holds every SQL statement of the service in that dialect, so the classes
- * above it ({@link UserSql}, {@link AdminSql} and the services) are the same on both. Each
- * statement's parameters are listed in its javadoc, in order; both dialects take the same tuple.
+ * Flyway migrations and holds every SQL statement of the service, so the classes above it
+ * ({@link UserSql}, {@link AdminSql} and the services) are the same on both. Each statement's
+ * parameters are listed in its javadoc, in order; both dialects take the same tuple.
+ *
+ * <p>A statement both stores share is written once, here, in the {@code ?} form; the store's
+ * {@link SqlDialect} derives its own text (PostgreSQL's {@code $1..$n}, once per statement) and
+ * list parameters. What really differs (transactions and locks, case-insensitive matching and
+ * collation, typed NULL parameters) is abstract here and written by each store.
  *
  * <p>Its errors are its own too: which failure is the unique index refusing a name
  * ({@link #isUniqueViolation}) and which one is the storage itself failing
@@ -34,7 +40,12 @@ abstract sealed class AuthStore permits SqliteAuthStore, PostgresAuthStore {
   static final String USER_COLUMNS = "id, username, email, user_type, is_active, date_joined";
   static final String AUDIT_COLUMNS = "id, actor_id, actor_username, action, target, details, created_at";
 
+  private final SqlDialect dialect;
   private Pool pool;
+
+  AuthStore(SqlDialect dialect) {
+    this.dialect = dialect;
+  }
 
   /** The store {@code CHAT_STORE} names. */
   static AuthStore of(Settings settings) {
@@ -133,25 +144,46 @@ abstract sealed class AuthStore permits SqliteAuthStore, PostgresAuthStore {
     return Future.failedFuture(failure);
   }
 
+  /** A statement both stores share, from its {@code ?} form. */
+  private String sql(String text) {
+    return dialect.sql(text);
+  }
+
   // users (UserSql)
 
   /** (username_key) -> a row when taken. */
-  abstract String usernameTaken();
+  String usernameTaken() {
+    return sql("SELECT 1 FROM users WHERE username_key = ?");
+  }
 
   /** () -> {@code n}: users of type owner, active or not. */
-  abstract String countOwners();
+  String countOwners() {
+    return sql("SELECT COUNT(*) AS n FROM users WHERE user_type = 'owner'");
+  }
 
   /** (username, username_key, email, password_hash, user_type, date_joined) -> the user, active. */
-  abstract String insertUser();
+  String insertUser() {
+    return sql("INSERT INTO users (username, username_key, email, password_hash, user_type, is_active, date_joined)"
+      + " VALUES (?, ?, ?, ?, ?, 1, ?) RETURNING " + USER_COLUMNS);
+  }
 
   /** (id) -> the user, active or not. */
-  abstract String userById();
+  String userById() {
+    return sql("SELECT " + USER_COLUMNS + " FROM users WHERE id = ?");
+  }
 
   /** (username_key) -> the active user with {@code password_hash}: the one statement that reads a hash. */
-  abstract String loginCandidate();
+  String loginCandidate() {
+    return sql("SELECT " + USER_COLUMNS + ", password_hash FROM users WHERE username_key = ? AND is_active = 1");
+  }
 
-  /** {@link #idsTuple} -> the users among the ids (at most {@link AuthService#LOOKUP_MAX_IDS}). */
-  abstract String usersByIds(int count);
+  /**
+   * {@link #idsTuple} -> the users among the ids (at most {@link AuthService#LOOKUP_MAX_IDS}): on
+   * PostgreSQL one array parameter whatever the count, so one prepared statement serves every lookup.
+   */
+  String usersByIds(int count) {
+    return sql("SELECT " + USER_COLUMNS + " FROM users WHERE id " + dialect.in(count));
+  }
 
   abstract Tuple idsTuple(Collection<Long> ids);
 
@@ -170,13 +202,20 @@ abstract sealed class AuthStore permits SqliteAuthStore, PostgresAuthStore {
   abstract String pageUsers();
 
   /** (user_type, is_active 1|0, id) -> the user as updated. */
-  abstract String updateUser();
+  String updateUser() {
+    return sql("UPDATE users SET user_type = ?, is_active = ? WHERE id = ? RETURNING " + USER_COLUMNS);
+  }
 
   /** (actor_id, actor_username, action, target, details, created_at). */
-  abstract String insertAudit();
+  String insertAudit() {
+    return sql("INSERT INTO audit_log (actor_id, actor_username, action, target, details, created_at)"
+      + " VALUES (?, ?, ?, ?, ?, ?)");
+  }
 
   /** () -> {@code n}. */
-  abstract String countAudit();
+  String countAudit() {
+    return sql("SELECT COUNT(*) AS n FROM audit_log");
+  }
 
   /** (limit) -> the newest audit entries. */
   abstract String newestAudit();

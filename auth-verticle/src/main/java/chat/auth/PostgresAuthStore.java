@@ -1,6 +1,7 @@
 package chat.auth;
 
 import chat.shared.launch.PostgresUrl;
+import chat.shared.sql.SqlDialect;
 import io.vertx.core.VertxException;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -52,6 +53,7 @@ final class PostgresAuthStore extends AuthStore {
   private final PostgresUrl url;
 
   PostgresAuthStore(PostgresUrl url) {
+    super(SqlDialect.POSTGRESQL);
     this.url = url;
   }
 
@@ -93,11 +95,13 @@ final class PostgresAuthStore extends AuthStore {
     return "PostgreSQL " + url + " (schema " + SCHEMA + ")";
   }
 
+  // Plain BEGIN (READ COMMITTED): lockUsers takes the lock where one is needed.
   @Override
   String begin() {
     return "BEGIN";
   }
 
+  // A table lock: see the class comment.
   @Override
   String lockUsers() {
     return "LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE";
@@ -138,38 +142,6 @@ final class PostgresAuthStore extends AuthStore {
   }
 
   @Override
-  String usernameTaken() {
-    return "SELECT 1 FROM users WHERE username_key = $1";
-  }
-
-  @Override
-  String countOwners() {
-    return "SELECT COUNT(*) AS n FROM users WHERE user_type = 'owner'";
-  }
-
-  @Override
-  String insertUser() {
-    return "INSERT INTO users (username, username_key, email, password_hash, user_type, is_active, date_joined)"
-      + " VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING " + USER_COLUMNS;
-  }
-
-  @Override
-  String userById() {
-    return "SELECT " + USER_COLUMNS + " FROM users WHERE id = $1";
-  }
-
-  @Override
-  String loginCandidate() {
-    return "SELECT " + USER_COLUMNS + ", password_hash FROM users WHERE username_key = $1 AND is_active = 1";
-  }
-
-  /** One array parameter whatever the count, so one prepared statement serves every lookup. */
-  @Override
-  String usersByIds(int count) {
-    return "SELECT " + USER_COLUMNS + " FROM users WHERE id = ANY($1)";
-  }
-
-  @Override
   Tuple idsTuple(Collection<Long> ids) {
     return Tuple.tuple().addArrayOfLong(ids.toArray(new Long[0]));
   }
@@ -190,32 +162,19 @@ final class PostgresAuthStore extends AuthStore {
   private static final String FILTER = " WHERE ($1::text IS NULL OR user_type = $2) AND (username ILIKE $3 ESCAPE '\\'"
     + " OR username_key ILIKE $4 ESCAPE '\\' OR email ILIKE $5 ESCAPE '\\')";
 
+  // FILTER: a typed NULL test, ILIKE.
   @Override
   String countUsers() {
     return "SELECT COUNT(*) AS n FROM users" + FILTER;
   }
 
+  // FILTER: a typed NULL test, ILIKE.
   @Override
   String pageUsers() {
     return "SELECT " + USER_COLUMNS + " FROM users" + FILTER + " ORDER BY id LIMIT $6 OFFSET $7";
   }
 
-  @Override
-  String updateUser() {
-    return "UPDATE users SET user_type = $1, is_active = $2 WHERE id = $3 RETURNING " + USER_COLUMNS;
-  }
-
-  @Override
-  String insertAudit() {
-    return "INSERT INTO audit_log (actor_id, actor_username, action, target, details, created_at)"
-      + " VALUES ($1, $2, $3, $4, $5, $6)";
-  }
-
-  @Override
-  String countAudit() {
-    return "SELECT COUNT(*) AS n FROM audit_log";
-  }
-
+  // COLLATE "C": SQLite's BINARY order of created_at, whatever the locale.
   @Override
   String newestAudit() {
     return "SELECT " + AUDIT_COLUMNS + " FROM audit_log ORDER BY created_at COLLATE \"C\" DESC, id DESC LIMIT $1";

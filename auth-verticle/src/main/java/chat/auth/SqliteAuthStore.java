@@ -1,6 +1,7 @@
 package chat.auth;
 
 import chat.shared.Settings;
+import chat.shared.sql.SqlDialect;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -52,6 +52,7 @@ final class SqliteAuthStore extends AuthStore {
   private final Path database;
 
   SqliteAuthStore(Settings settings) {
+    super(SqlDialect.SQLITE);
     this.dataDir = Path.of(settings.string(Settings.DATA_DIR));
     this.database = dataDir.resolve(DATABASE_FILE);
   }
@@ -88,11 +89,13 @@ final class SqliteAuthStore extends AuthStore {
     return "SQLite " + database;
   }
 
+  // BEGIN IMMEDIATE: takes the database's write lock up front.
   @Override
   String begin() {
     return "BEGIN IMMEDIATE";
   }
 
+  // None: BEGIN IMMEDIATE already made the transaction the only writer.
   @Override
   String lockUsers() {
     return null;
@@ -120,43 +123,11 @@ final class SqliteAuthStore extends AuthStore {
   }
 
   @Override
-  String usernameTaken() {
-    return "SELECT 1 FROM users WHERE username_key = ?";
-  }
-
-  @Override
-  String countOwners() {
-    return "SELECT COUNT(*) AS n FROM users WHERE user_type = 'owner'";
-  }
-
-  @Override
-  String insertUser() {
-    return "INSERT INTO users (username, username_key, email, password_hash, user_type, is_active, date_joined)"
-      + " VALUES (?, ?, ?, ?, ?, 1, ?) RETURNING " + USER_COLUMNS;
-  }
-
-  @Override
-  String userById() {
-    return "SELECT " + USER_COLUMNS + " FROM users WHERE id = ?";
-  }
-
-  @Override
-  String loginCandidate() {
-    return "SELECT " + USER_COLUMNS + ", password_hash FROM users WHERE username_key = ? AND is_active = 1";
-  }
-
-  /** One placeholder per id. */
-  @Override
-  String usersByIds(int count) {
-    return "SELECT " + USER_COLUMNS + " FROM users WHERE id IN (" + String.join(", ", Collections.nCopies(count, "?")) + ")";
-  }
-
-  @Override
   Tuple idsTuple(Collection<Long> ids) {
     return Tuple.wrap(new ArrayList<Object>(ids));
   }
 
-  /** SQLite's LIKE ignores ASCII case. */
+  // LIKE (SQLite's ignores ASCII case); BINARY order of username_key.
   @Override
   String searchActive() {
     return "SELECT " + USER_COLUMNS + " FROM users WHERE is_active = 1"
@@ -165,35 +136,23 @@ final class SqliteAuthStore extends AuthStore {
       + " ORDER BY username_key, id LIMIT ?";
   }
 
+  /** An untyped NULL test, LIKE. */
   private static final String FILTER = " WHERE (? IS NULL OR user_type = ?) AND (username LIKE ? ESCAPE '\\'"
     + " OR username_key LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
 
+  // FILTER: an untyped NULL test, LIKE.
   @Override
   String countUsers() {
     return "SELECT COUNT(*) AS n FROM users" + FILTER;
   }
 
+  // FILTER: an untyped NULL test, LIKE.
   @Override
   String pageUsers() {
     return "SELECT " + USER_COLUMNS + " FROM users" + FILTER + " ORDER BY id LIMIT ? OFFSET ?";
   }
 
-  @Override
-  String updateUser() {
-    return "UPDATE users SET user_type = ?, is_active = ? WHERE id = ? RETURNING " + USER_COLUMNS;
-  }
-
-  @Override
-  String insertAudit() {
-    return "INSERT INTO audit_log (actor_id, actor_username, action, target, details, created_at)"
-      + " VALUES (?, ?, ?, ?, ?, ?)";
-  }
-
-  @Override
-  String countAudit() {
-    return "SELECT COUNT(*) AS n FROM audit_log";
-  }
-
+  // BINARY order of created_at (SQLite's default collation).
   @Override
   String newestAudit() {
     return "SELECT " + AUDIT_COLUMNS + " FROM audit_log ORDER BY created_at DESC, id DESC LIMIT ?";

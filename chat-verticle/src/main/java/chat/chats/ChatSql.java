@@ -1,16 +1,23 @@
 package chat.chats;
 
+import chat.shared.sql.SqlDialect;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.Collection;
 
 /**
- * Every SQL statement of the chat service, one implementation per store: {@link SqliteChatSql}
- * and {@link PostgresChatSql}. The stores above ({@link ChatStore}, {@link AdminStore},
- * {@link ReadStore}, {@link MessageChangeStore}, {@link ChatLog}) bind the same parameters in the
- * same order on both, and read the same column names; what differs between the stores (the
- * placeholders, list parameters, locking, the ids of new messages, which failures are the
- * storage's) is decided here and nowhere else.
+ * Every SQL statement of the chat service, one method per statement, for both stores:
+ * {@link SqliteChatSql} and {@link PostgresChatSql}. The stores above ({@link ChatStore},
+ * {@link AdminStore}, {@link ReadStore}, {@link MessageChangeStore}, {@link ChatLog}) bind the
+ * same parameters in the same order on both, and read the same column names.
+ *
+ * <p>A statement the two stores share is written once, here, as a default method in the
+ * {@code ?} form; {@link #dialect} derives each store's text ({@link SqlDialect#sql}: PostgreSQL's
+ * {@code $1..$n}, derived once per statement) and list parameters ({@link SqlDialect#in}, bound by
+ * {@link #ids}). What really differs between the stores (upserts that ignore, {@code MAX} against
+ * {@code GREATEST}, locking, insertion order, case-insensitive matching, the ids of new messages,
+ * which failures are the storage's) is an abstract method here, written by each dialect class,
+ * and decided there and nowhere else.
  *
  * <p>Locking: a SQLite write transaction holds the database's single write lock from its
  * {@code BEGIN IMMEDIATE}, so {@link #lockChats} and the locking reads are plain reads there. On
@@ -26,6 +33,13 @@ interface ChatSql {
   String MESSAGE_COLUMNS = "id, chat_id, sender_id, content, created_at, client_id, seq, n, edited_at, deleted_at";
   String EVENT_COLUMNS = "chat_id, seq, kind, message_id, user_id, name, created_at";
 
+  /** The caller's unread count of chat {@code c} by its participant row {@code p} (see {@link ReadStore}). */
+  String UNREAD = "c.message_count - p.last_read_n - (SELECT COUNT(*) FROM messages d"
+    + " WHERE d.chat_id = c.id AND d.deleted_at IS NOT NULL AND d.id > p.last_read_message_id)";
+
+  /** The dialect of this store: how the common statements below become its own. */
+  SqlDialect dialect();
+
   /** The parameters of a statement taking a list of ids ({@code ...Of(n)} statements). */
   Tuple ids(Collection<Long> ids);
 
@@ -38,6 +52,16 @@ interface ChatSql {
   /** Where the group commit's new message ids come from. */
   MessageIds messageIds(Pool reader);
 
+  /** A common statement in this store's dialect. */
+  private String sql(String text) {
+    return dialect().sql(text);
+  }
+
+  /** A list parameter of {@code count} values, bound by {@link #ids}. */
+  private String in(int count) {
+    return dialect().in(count);
+  }
+
   // ---- ChatStore ------------------------------------------------------------------------
 
   /** Starts a write transaction. */
@@ -46,32 +70,54 @@ interface ChatSql {
   /** Stores {@code $1} bytes in write_probe. */
   String probeInsert();
 
-  String probeDelete();
+  default String probeDelete() {
+    return sql("DELETE FROM write_probe");
+  }
 
-  String allUsers();
+  default String allUsers() {
+    return sql("SELECT " + USER_COLUMNS + " FROM users");
+  }
 
   /** Every (chat_id, user_id), each chat's participants in the order they joined. */
   String allParticipants();
 
   /** Messages by id: parameters {@link #ids}. */
-  String messagesOf(int count);
+  default String messagesOf(int count) {
+    return sql("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id " + in(count));
+  }
 
   /** One chat by id (no lock). */
-  String chat();
+  default String chat() {
+    return sql("SELECT " + CHAT_COLUMNS + " FROM chats c WHERE c.id = ?");
+  }
 
   /** Locks these chats (parameters {@link #ids}), in ascending id order; answers their ids. */
   String lockChats(int count);
 
-  String newest();
+  default String newest() {
+    return sql("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE chat_id = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT ?");
+  }
 
-  String before();
+  default String before() {
+    return sql("SELECT " + MESSAGE_COLUMNS
+      + " FROM messages WHERE chat_id = ? AND id < ? AND deleted_at IS NULL ORDER BY id DESC LIMIT ?");
+  }
 
-  String after();
+  default String after() {
+    return sql("SELECT " + MESSAGE_COLUMNS
+      + " FROM messages WHERE chat_id = ? AND id > ? AND deleted_at IS NULL ORDER BY id ASC LIMIT ?");
+  }
 
-  String upsertUser();
+  default String upsertUser() {
+    return sql("INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)"
+      + " ON CONFLICT (id) DO UPDATE SET username = excluded.username, email = excluded.email,"
+      + " user_type = excluded.user_type, date_joined = excluded.date_joined, is_active = excluded.is_active");
+  }
 
   /** Inserts a chat, answers its {@code id}. */
-  String insertChat();
+  default String insertChat() {
+    return sql("INSERT INTO chats (name, created_by, created_at, last_activity_at) VALUES (?, ?, ?, ?) RETURNING id");
+  }
 
   /** (chat_id, user_id, added_at); an existing participant is left alone. */
   String insertParticipant();
@@ -79,54 +125,95 @@ interface ChatSql {
   /** (chat_id, user_id, added_at, chat_id): adds with the feed start and marker; nothing when a participant already. */
   String addParticipant();
 
-  String renameChat();
+  default String renameChat() {
+    return sql("UPDATE chats SET name = ? WHERE id = ?");
+  }
 
-  String removeParticipant();
+  default String removeParticipant() {
+    return sql("DELETE FROM participants WHERE chat_id = ? AND user_id = ?");
+  }
 
   /** Messages by (chat_id, sender_id, client_id). */
   String messagesByClientKey(int count);
 
   Tuple clientKeys(Collection<ClientKey> keys);
 
-  String insertMessage();
+  default String insertMessage() {
+    return sql("INSERT INTO messages (id, chat_id, sender_id, content, created_at, client_id, seq, n)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  }
 
   /** (deleted_at, id). */
-  String deleteMessage();
+  default String deleteMessage() {
+    return sql("UPDATE messages SET content = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
+  }
 
-  String deleteReactionsOf();
+  default String deleteReactionsOf() {
+    return sql("DELETE FROM reactions WHERE message_id = ?");
+  }
 
   /** (last_activity_at, last_seq, message_count, id); last activity only moves forward. */
   String advanceChat();
 
   /** (message id, n, at, chat_id, user_id, message id). */
-  String moveMarker();
+  default String moveMarker() {
+    return sql("UPDATE participants SET last_read_message_id = ?, last_read_n = ?, read_at = ?"
+      + " WHERE chat_id = ? AND user_id = ? AND last_read_message_id < ?");
+  }
 
   /** Reactions of messages, parameters {@link #ids}, by message then id. */
-  String reactionsOf(int count);
+  default String reactionsOf(int count) {
+    return sql("SELECT message_id, emoji, user_id FROM reactions WHERE message_id " + in(count) + " ORDER BY message_id, id");
+  }
 
   // ---- ChatLog --------------------------------------------------------------------------
 
   /** Takes the chat's next seq: answers {@code last_seq}. */
-  String nextSeq();
+  default String nextSeq() {
+    return sql("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq");
+  }
 
   /** The counters of chats ({@link #ids}), locked for the batch that advances them. */
   String lockCounters(int count);
 
-  String insertEvent();
+  default String insertEvent() {
+    return sql("INSERT INTO chat_events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)");
+  }
 
-  String feedStart();
+  default String feedStart() {
+    return sql("SELECT c.last_seq, p.joined_seq FROM chats c JOIN participants p ON p.chat_id = c.id AND p.user_id = ?"
+      + " WHERE c.id = ?");
+  }
 
-  String events();
+  default String events() {
+    return sql("SELECT " + EVENT_COLUMNS + " FROM chat_events WHERE chat_id = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?");
+  }
 
   // ---- ReadStore ------------------------------------------------------------------------
 
-  String chatsOf();
+  default String chatsOf() {
+    return sql("SELECT " + CHAT_COLUMNS + ", p.last_read_message_id, " + UNREAD
+      + " AS unread_count FROM participants p JOIN chats c ON c.id = p.chat_id WHERE p.user_id = ?"
+      + " ORDER BY c.last_activity_at DESC, c.id DESC");
+  }
 
-  String chatOf();
+  default String chatOf() {
+    return sql("SELECT " + CHAT_COLUMNS + ", p.last_read_message_id, "
+      + "CASE WHEN p.user_id IS NULL THEN 0 ELSE " + UNREAD + " END AS unread_count"
+      + " FROM chats c LEFT JOIN participants p ON p.chat_id = c.id AND p.user_id = ? WHERE c.id = ?");
+  }
 
-  String position();
+  default String position() {
+    return sql("SELECT p.last_read_message_id, p.last_read_n, m.n, " + UNREAD + " AS unread_count"
+      + " FROM participants p JOIN chats c ON c.id = p.chat_id"
+      + " LEFT JOIN messages m ON m.id = ? AND m.chat_id = p.chat_id"
+      + " WHERE p.chat_id = ? AND p.user_id = ?");
+  }
 
-  String marker();
+  default String marker() {
+    return sql("SELECT p.last_read_message_id, p.last_read_n, " + UNREAD + " AS unread_count"
+      + " FROM participants p JOIN chats c ON c.id = p.chat_id WHERE p.chat_id = ? AND p.user_id = ?");
+  }
 
   String receipts();
 
@@ -135,21 +222,37 @@ interface ChatSql {
 
   // ---- MessageChangeStore ---------------------------------------------------------------
 
-  String messageWithCreator();
+  default String messageWithCreator() {
+    return sql("SELECT " + MESSAGE_COLUMNS
+      + ", (SELECT c.created_by FROM chats c WHERE c.id = messages.chat_id) AS chat_created_by"
+      + " FROM messages WHERE id = ? AND chat_id = ?");
+  }
 
-  String editMessage();
+  default String editMessage() {
+    return sql("UPDATE messages SET content = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL");
+  }
 
   /** (emoji, emoji, user_id, message_id): distinct_emoji, used, mine. */
-  String emojiState();
+  default String emojiState() {
+    return sql("SELECT COUNT(DISTINCT emoji) AS distinct_emoji,"
+      + " COALESCE(MAX(CASE WHEN emoji = ? THEN 1 ELSE 0 END), 0) AS used,"
+      + " COALESCE(MAX(CASE WHEN emoji = ? AND user_id = ? THEN 1 ELSE 0 END), 0) AS mine"
+      + " FROM reactions WHERE message_id = ?");
+  }
 
   /** Adds a reaction; nothing when it exists. */
   String addReaction();
 
-  /** Removes one and answers its id as {@code r}. */
-  String removeReaction();
+  /** Removes one and answers its id as {@code r} (on SQLite, reactions.id is the rowid). */
+  default String removeReaction() {
+    return sql("DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING id AS r");
+  }
 
   /** (removed id, message_id, emoji, removed id): the emoji's earliest remaining row takes the removed id when that was earlier. */
-  String moveReactionId();
+  default String moveReactionId() {
+    return sql("UPDATE reactions SET id = ? WHERE id ="
+      + " (SELECT MIN(id) FROM reactions WHERE message_id = ? AND emoji = ?) AND id > ?");
+  }
 
   // ---- AdminStore -----------------------------------------------------------------------
 
@@ -157,27 +260,49 @@ interface ChatSql {
 
   String pageChats();
 
-  String messageCount();
+  default String messageCount() {
+    return sql("SELECT COUNT(*) AS n FROM messages WHERE chat_id = ? AND deleted_at IS NULL");
+  }
 
-  String countMessages(AdminStore.MessageFilter filter);
+  default String countMessages(AdminStore.MessageFilter filter) {
+    return sql("SELECT COUNT(*) AS n FROM messages" + filter.where(i -> "?"));
+  }
 
-  String pageMessages(AdminStore.MessageFilter filter);
+  default String pageMessages(AdminStore.MessageFilter filter) {
+    return sql("SELECT " + MESSAGE_COLUMNS + " FROM messages" + filter.where(i -> "?") + " ORDER BY id DESC LIMIT ? OFFSET ?");
+  }
 
-  String countAudit();
+  default String countAudit() {
+    return sql("SELECT COUNT(*) AS n FROM audit_log");
+  }
 
-  String newestAudit();
+  default String newestAudit() {
+    return sql("SELECT id, actor_id, actor_username, action, target, details, created_at"
+      + " FROM audit_log ORDER BY created_at DESC, id DESC LIMIT ?");
+  }
 
   /** The chat inside an administration's transaction, locked (it may be deleted). */
   String lockChat();
 
-  String deleteMessagesOfChat();
+  default String deleteMessagesOfChat() {
+    return sql("DELETE FROM messages WHERE chat_id = ?");
+  }
 
-  String deleteParticipantsOfChat();
+  default String deleteParticipantsOfChat() {
+    return sql("DELETE FROM participants WHERE chat_id = ?");
+  }
 
-  String deleteChat();
+  default String deleteChat() {
+    return sql("DELETE FROM chats WHERE id = ?");
+  }
 
   /** (id, chat_id) of existing, not deleted messages ({@link #ids}), by chat then id. */
-  String existingMessages(int count);
+  default String existingMessages(int count) {
+    return sql("SELECT id, chat_id FROM messages WHERE id " + in(count) + " AND deleted_at IS NULL ORDER BY chat_id, id");
+  }
 
-  String insertAudit();
+  default String insertAudit() {
+    return sql("INSERT INTO audit_log (actor_id, actor_username, action, target, details, created_at)"
+      + " VALUES (?, ?, ?, ?, ?, ?)");
+  }
 }

@@ -1,5 +1,6 @@
 package chat.chats;
 
+import chat.shared.sql.SqlDialect;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -12,9 +13,10 @@ import java.util.Collection;
 import java.util.Set;
 
 /**
- * The chat service's statements on PostgreSQL (vertx-pg-client: {@code $1, $2} placeholders,
- * list parameters as one array, {@code = ANY($1)}), in the connection's search_path {@code chat}.
- * Row locks instead of SQLite's database lock: see {@link ChatSql}.
+ * The chat service's statements on PostgreSQL where they differ from SQLite's (vertx-pg-client:
+ * {@code $1, $2} placeholders, list parameters as one array, {@code = ANY($1)}), in the
+ * connection's search_path {@code chat}; the others are {@link ChatSql}'s. Row locks instead of
+ * SQLite's database lock: see {@link ChatSql}.
  */
 final class PostgresChatSql implements ChatSql {
 
@@ -32,8 +34,10 @@ final class PostgresChatSql implements ChatSql {
   /** Each id of a batch of new messages, from the identity sequence of messages.id. */
   static final String NEXT_MESSAGE_IDS = "SELECT nextval('messages_id_seq') AS id FROM generate_series(1, $1)";
 
-  private static final String UNREAD = "c.message_count - p.last_read_n - (SELECT COUNT(*) FROM messages d"
-    + " WHERE d.chat_id = c.id AND d.deleted_at IS NOT NULL AND d.id > p.last_read_message_id)";
+  @Override
+  public SqlDialect dialect() {
+    return SqlDialect.POSTGRESQL;
+  }
 
   @Override
   public Tuple ids(Collection<Long> ids) {
@@ -95,81 +99,37 @@ final class PostgresChatSql implements ChatSql {
 
   // ---- ChatStore ------------------------------------------------------------------------
 
+  // Plain BEGIN: the locks are the row locks of the lock statements.
   @Override
   public String begin() {
     return "BEGIN";
   }
 
+  // decode(repeat('00', n), 'hex'): PostgreSQL's n zero bytes.
   @Override
   public String probeInsert() {
     return "INSERT INTO write_probe (filler) VALUES (decode(repeat('00', $1), 'hex'))";
   }
 
-  @Override
-  public String probeDelete() {
-    return "DELETE FROM write_probe";
-  }
-
-  @Override
-  public String allUsers() {
-    return "SELECT " + USER_COLUMNS + " FROM users";
-  }
-
+  // added_order: the insertion order (no rowid).
   @Override
   public String allParticipants() {
     return "SELECT chat_id, user_id FROM participants ORDER BY chat_id, added_at, added_order";
   }
 
-  @Override
-  public String messagesOf(int count) {
-    return "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id = ANY($1)";
-  }
-
-  @Override
-  public String chat() {
-    return "SELECT " + CHAT_COLUMNS + " FROM chats c WHERE c.id = $1";
-  }
-
+  // FOR NO KEY UPDATE: row locks in id order.
   @Override
   public String lockChats(int count) {
     return "SELECT id FROM chats WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE";
   }
 
-  @Override
-  public String newest() {
-    return "SELECT " + MESSAGE_COLUMNS
-      + " FROM messages WHERE chat_id = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2";
-  }
-
-  @Override
-  public String before() {
-    return "SELECT " + MESSAGE_COLUMNS
-      + " FROM messages WHERE chat_id = $1 AND id < $2 AND deleted_at IS NULL ORDER BY id DESC LIMIT $3";
-  }
-
-  @Override
-  public String after() {
-    return "SELECT " + MESSAGE_COLUMNS
-      + " FROM messages WHERE chat_id = $1 AND id > $2 AND deleted_at IS NULL ORDER BY id ASC LIMIT $3";
-  }
-
-  @Override
-  public String upsertUser() {
-    return "INSERT INTO users (" + USER_COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6)"
-      + " ON CONFLICT (id) DO UPDATE SET username = EXCLUDED.username, email = EXCLUDED.email,"
-      + " user_type = EXCLUDED.user_type, date_joined = EXCLUDED.date_joined, is_active = EXCLUDED.is_active";
-  }
-
-  @Override
-  public String insertChat() {
-    return "INSERT INTO chats (name, created_by, created_at, last_activity_at) VALUES ($1, $2, $3, $4) RETURNING id";
-  }
-
+  // ON CONFLICT DO NOTHING.
   @Override
   public String insertParticipant() {
     return "INSERT INTO participants (chat_id, user_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
   }
 
+  // ON CONFLICT DO NOTHING; the selected parameters need their type.
   @Override
   public String addParticipant() {
     return "INSERT INTO participants"
@@ -179,16 +139,7 @@ final class PostgresChatSql implements ChatSql {
       + " FROM chats c WHERE c.id = $4 ON CONFLICT DO NOTHING";
   }
 
-  @Override
-  public String renameChat() {
-    return "UPDATE chats SET name = $1 WHERE id = $2";
-  }
-
-  @Override
-  public String removeParticipant() {
-    return "DELETE FROM participants WHERE chat_id = $1 AND user_id = $2";
-  }
-
+  // unnest of three arrays: one parameter per column whatever the count.
   @Override
   public String messagesByClientKey(int count) {
     return "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE (chat_id, sender_id, client_id) IN"
@@ -209,104 +160,31 @@ final class PostgresChatSql implements ChatSql {
     return Tuple.tuple().addArrayOfLong(chats).addArrayOfLong(senders).addArrayOfString(clientIds);
   }
 
-  @Override
-  public String insertMessage() {
-    return "INSERT INTO messages (id, chat_id, sender_id, content, created_at, client_id, seq, n)"
-      + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-  }
-
-  @Override
-  public String deleteMessage() {
-    return "UPDATE messages SET content = '', deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL";
-  }
-
-  @Override
-  public String deleteReactionsOf() {
-    return "DELETE FROM reactions WHERE message_id = $1";
-  }
-
+  // GREATEST: PostgreSQL's scalar max.
   @Override
   public String advanceChat() {
     return "UPDATE chats SET last_activity_at = GREATEST(last_activity_at, $1), last_seq = $2, message_count = $3"
       + " WHERE id = $4";
   }
 
-  @Override
-  public String moveMarker() {
-    return "UPDATE participants SET last_read_message_id = $1, last_read_n = $2, read_at = $3"
-      + " WHERE chat_id = $4 AND user_id = $5 AND last_read_message_id < $6";
-  }
-
-  @Override
-  public String reactionsOf(int count) {
-    return "SELECT message_id, emoji, user_id FROM reactions WHERE message_id = ANY($1) ORDER BY message_id, id";
-  }
-
   // ---- ChatLog --------------------------------------------------------------------------
 
-  @Override
-  public String nextSeq() {
-    return "UPDATE chats SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq";
-  }
-
+  // FOR NO KEY UPDATE: row locks in id order.
   @Override
   public String lockCounters(int count) {
     return "SELECT id, last_seq, message_count FROM chats WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE";
   }
 
-  @Override
-  public String insertEvent() {
-    return "INSERT INTO chat_events (" + EVENT_COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7)";
-  }
-
-  @Override
-  public String feedStart() {
-    return "SELECT c.last_seq, p.joined_seq FROM chats c JOIN participants p ON p.chat_id = c.id AND p.user_id = $1"
-      + " WHERE c.id = $2";
-  }
-
-  @Override
-  public String events() {
-    return "SELECT " + EVENT_COLUMNS
-      + " FROM chat_events WHERE chat_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4";
-  }
-
   // ---- ReadStore ------------------------------------------------------------------------
 
-  @Override
-  public String chatsOf() {
-    return "SELECT " + CHAT_COLUMNS + ", p.last_read_message_id, " + UNREAD
-      + " AS unread_count FROM participants p JOIN chats c ON c.id = p.chat_id WHERE p.user_id = $1"
-      + " ORDER BY c.last_activity_at DESC, c.id DESC";
-  }
-
-  @Override
-  public String chatOf() {
-    return "SELECT " + CHAT_COLUMNS + ", p.last_read_message_id, "
-      + "CASE WHEN p.user_id IS NULL THEN 0 ELSE " + UNREAD + " END AS unread_count"
-      + " FROM chats c LEFT JOIN participants p ON p.chat_id = c.id AND p.user_id = $1 WHERE c.id = $2";
-  }
-
-  @Override
-  public String position() {
-    return "SELECT p.last_read_message_id, p.last_read_n, m.n, " + UNREAD + " AS unread_count"
-      + " FROM participants p JOIN chats c ON c.id = p.chat_id"
-      + " LEFT JOIN messages m ON m.id = $1 AND m.chat_id = p.chat_id"
-      + " WHERE p.chat_id = $2 AND p.user_id = $3";
-  }
-
-  @Override
-  public String marker() {
-    return "SELECT p.last_read_message_id, p.last_read_n, " + UNREAD + " AS unread_count"
-      + " FROM participants p JOIN chats c ON c.id = p.chat_id WHERE p.chat_id = $1 AND p.user_id = $2";
-  }
-
+  // added_order: the insertion order (no rowid).
   @Override
   public String receipts() {
     return "SELECT user_id, last_read_message_id, read_at FROM participants WHERE chat_id = $1"
       + " ORDER BY added_at, added_order";
   }
 
+  // FOR NO KEY UPDATE: the participant's row lock.
   @Override
   public String lockParticipant() {
     return "SELECT user_id FROM participants WHERE chat_id = $1 AND user_id = $2 FOR NO KEY UPDATE";
@@ -314,50 +192,21 @@ final class PostgresChatSql implements ChatSql {
 
   // ---- MessageChangeStore ---------------------------------------------------------------
 
-  @Override
-  public String messageWithCreator() {
-    return "SELECT " + MESSAGE_COLUMNS
-      + ", (SELECT c.created_by FROM chats c WHERE c.id = messages.chat_id) AS chat_created_by"
-      + " FROM messages WHERE id = $1 AND chat_id = $2";
-  }
-
-  @Override
-  public String editMessage() {
-    return "UPDATE messages SET content = $1, edited_at = $2 WHERE id = $3 AND deleted_at IS NULL";
-  }
-
-  @Override
-  public String emojiState() {
-    return "SELECT COUNT(DISTINCT emoji) AS distinct_emoji,"
-      + " COALESCE(MAX(CASE WHEN emoji = $1 THEN 1 ELSE 0 END), 0) AS used,"
-      + " COALESCE(MAX(CASE WHEN emoji = $2 AND user_id = $3 THEN 1 ELSE 0 END), 0) AS mine"
-      + " FROM reactions WHERE message_id = $4";
-  }
-
+  // ON CONFLICT DO NOTHING.
   @Override
   public String addReaction() {
     return "INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
   }
 
-  @Override
-  public String removeReaction() {
-    return "DELETE FROM reactions WHERE message_id = $1 AND emoji = $2 AND user_id = $3 RETURNING id AS r";
-  }
-
-  @Override
-  public String moveReactionId() {
-    return "UPDATE reactions SET id = $1 WHERE id ="
-      + " (SELECT MIN(id) FROM reactions WHERE message_id = $2 AND emoji = $3) AND id > $4";
-  }
-
   // ---- AdminStore -----------------------------------------------------------------------
 
-  /** ILIKE: case-insensitive as SQLite's LIKE is (for every letter here, not ASCII alone). */
+  // ILIKE: case-insensitive as SQLite's LIKE is (for every letter here, not ASCII alone).
   @Override
   public String countChats() {
     return "SELECT COUNT(*) AS n FROM chats WHERE name ILIKE $1 ESCAPE '\\'";
   }
 
+  // ILIKE: case-insensitive as SQLite's LIKE is.
   @Override
   public String pageChats() {
     return "SELECT " + CHAT_COLUMNS
@@ -365,62 +214,9 @@ final class PostgresChatSql implements ChatSql {
       + " FROM chats c WHERE c.name ILIKE $1 ESCAPE '\\' ORDER BY c.id DESC LIMIT $2 OFFSET $3";
   }
 
-  @Override
-  public String messageCount() {
-    return "SELECT COUNT(*) AS n FROM messages WHERE chat_id = $1 AND deleted_at IS NULL";
-  }
-
-  @Override
-  public String countMessages(AdminStore.MessageFilter filter) {
-    return "SELECT COUNT(*) AS n FROM messages" + filter.where(i -> "$" + i);
-  }
-
-  @Override
-  public String pageMessages(AdminStore.MessageFilter filter) {
-    int next = filter.paramCount() + 1;
-    return "SELECT " + MESSAGE_COLUMNS + " FROM messages" + filter.where(i -> "$" + i)
-      + " ORDER BY id DESC LIMIT $" + next + " OFFSET $" + (next + 1);
-  }
-
-  @Override
-  public String countAudit() {
-    return "SELECT COUNT(*) AS n FROM audit_log";
-  }
-
-  @Override
-  public String newestAudit() {
-    return "SELECT id, actor_id, actor_username, action, target, details, created_at"
-      + " FROM audit_log ORDER BY created_at DESC, id DESC LIMIT $1";
-  }
-
+  // FOR UPDATE: the chat's row lock (it may be deleted).
   @Override
   public String lockChat() {
     return "SELECT " + CHAT_COLUMNS + " FROM chats c WHERE c.id = $1 FOR UPDATE";
-  }
-
-  @Override
-  public String deleteMessagesOfChat() {
-    return "DELETE FROM messages WHERE chat_id = $1";
-  }
-
-  @Override
-  public String deleteParticipantsOfChat() {
-    return "DELETE FROM participants WHERE chat_id = $1";
-  }
-
-  @Override
-  public String deleteChat() {
-    return "DELETE FROM chats WHERE id = $1";
-  }
-
-  @Override
-  public String existingMessages(int count) {
-    return "SELECT id, chat_id FROM messages WHERE id = ANY($1) AND deleted_at IS NULL ORDER BY chat_id, id";
-  }
-
-  @Override
-  public String insertAudit() {
-    return "INSERT INTO audit_log (actor_id, actor_username, action, target, details, created_at)"
-      + " VALUES ($1, $2, $3, $4, $5, $6)";
   }
 }
