@@ -221,9 +221,15 @@ final class AuthService {
       .map(found -> new JsonObject().put("users", new JsonArray(new ArrayList<>(found))));
   }
 
-  /** {@code {}} -> {@code {status:"UP"}}. */
+  /** {@code {}} -> {@code {status:"UP"}}, or {@code "DOWN"} while the store does not answer (readiness). */
   Future<JsonObject> ping(JsonObject body) {
-    return Future.succeededFuture(new JsonObject().put("status", "UP"));
+    return users.ping()
+      .map(ok -> "UP")
+      .otherwise(err -> {
+        LOG.warn("Readiness DOWN: the auth store does not answer: {}", err.toString());
+        return "DOWN";
+      })
+      .map(status -> new JsonObject().put("status", status));
   }
 
   /** The caller's client address as a limit key (IPv6 by its /64), or {@link #UNKNOWN_ADDRESS}. */

@@ -149,6 +149,11 @@ abstract sealed class AuthStore permits SqliteAuthStore, PostgresAuthStore {
     return dialect.sql(text);
   }
 
+  /** () -> one row: the store answers (readiness). */
+  String ping() {
+    return sql("SELECT 1");
+  }
+
   // users (UserSql)
 
   /** (username_key) -> a row when taken. */

@@ -52,6 +52,11 @@ final class UserSql {
     return store.lockUsers(tx);
   }
 
+  /** Succeeds when the store answers a trivial query. */
+  Future<Void> ping() {
+    return pool.query(store.ping()).execute().mapEmpty();
+  }
+
   Future<Boolean> usernameTaken(String usernameKey) {
     return pool.preparedQuery(store.usernameTaken()).execute(Tuple.of(usernameKey))
       .map(rows -> rows.size() > 0);

@@ -72,8 +72,11 @@ class PostgresOutageTest extends AuthServiceTestBase {
   @Test
   void whileTheServerIsDownEveryOperationAnswersUnavailableAndAfterARestartItServesAgain() throws Exception {
     JsonObject alice = await(register("alice"));
+    assertEquals("UP", await(bus.request(Addresses.AUTH_PING, new JsonObject())).getString("status"));
     TestPostgres.script("stop", serverDir);
     try {
+      assertEquals("DOWN", await(bus.request(Addresses.AUTH_PING, new JsonObject())).getString("status"),
+        "readiness is DOWN while the store does not answer");
       assertUnavailable(login("alice", PASSWORD));
       assertUnavailable(register("bobby"));
       assertUnavailable(bus.request(Addresses.AUTH_USER_GET, new JsonObject().put("id", alice.getLong("id"))));
@@ -89,6 +92,7 @@ class PostgresOutageTest extends AuthServiceTestBase {
     // The same deployment, new connections: the failed login was not counted, the failed
     // registration left nothing behind.
     assertEquals(alice.getLong("id"), await(login("alice", PASSWORD)).getLong("id"));
+    assertEquals("UP", await(bus.request(Addresses.AUTH_PING, new JsonObject())).getString("status"));
     assertEquals("bobby", await(register("bobby")).getString("username"));
     assertEquals(List.of("alice", "bobby"), await(committed("SELECT username FROM users ORDER BY id")));
   }

@@ -74,6 +74,11 @@ interface ChatSql {
     return sql("DELETE FROM write_probe");
   }
 
+  /** One row: the store answers (readiness). */
+  default String ping() {
+    return sql("SELECT 1");
+  }
+
   default String allUsers() {
     return sql("SELECT " + USER_COLUMNS + " FROM users");
   }

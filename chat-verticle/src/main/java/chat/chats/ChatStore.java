@@ -129,6 +129,11 @@ final class ChatStore {
       .mapEmpty());
   }
 
+  /** Succeeds when the store answers a read (readiness: a server gone away fails it before any write does). */
+  Future<Void> ping() {
+    return reader.query(sql.ping()).execute().mapEmpty();
+  }
+
   /** A page of history in ascending id order, and whether more exist beyond it. */
   record Page(List<StoredMessage> messages, boolean hasMore) {
   }

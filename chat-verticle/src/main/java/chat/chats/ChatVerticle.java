@@ -100,9 +100,12 @@ public class ChatVerticle extends VerticleBase {
           serve(eventBus, Addresses.CHAT_PRESENCE_REPORT, presence::report);
           serve(eventBus, Addresses.CHAT_PRESENCE_HEARTBEAT, presence::heartbeat);
           serve(eventBus, Addresses.CHAT_PRESENCE_SYNC, presence::sync);
-          // Readiness: DOWN while the database cannot be written (a full disk), until a write succeeds.
-          serve(eventBus, Addresses.CHAT_PING, body -> Future.succeededFuture(
-            new JsonObject().put("status", health.writable() ? "UP" : "DOWN")));
+          // Readiness: DOWN while the database cannot be written (a full disk), until a write
+          // succeeds, and while it does not answer a read (a server gone away).
+          serve(eventBus, Addresses.CHAT_PING, body -> store.ping()
+            .map(ok -> health.writable())
+            .otherwise(false)
+            .map(up -> new JsonObject().put("status", up ? "UP" : "DOWN")));
           serve(eventBus, Addresses.CHAT_ADMIN_CHATS_LIST, admin::listChats);
           serve(eventBus, Addresses.CHAT_ADMIN_CHAT_GET, admin::getChat);
           serve(eventBus, Addresses.CHAT_ADMIN_ADD_PARTICIPANT, admin::addParticipant);

@@ -80,6 +80,7 @@ class PostgresStoreTest extends ChatTestBase {
 
     TestPostgres.script("stop", serverDir);
     try {
+      assertEquals("DOWN", ping(), "readiness is DOWN as soon as the server is gone, before any write fails");
       ServiceError send = failure(ErrorCode.UNAVAILABLE, Addresses.CHAT_MESSAGE_SEND,
         sendRequest(BOB, chatId, "while down").put("client_id", "down-1"));
       assertTrue(send.getMessage().contains("try again") || send.getMessage().contains("retry"), send.getMessage());
