@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  *   floor --port 9090 [--host 127.0.0.1] [--instances N] [--max-seconds 3600] [--native-transport]
  *   run   --floor http://127.0.0.1:9090 --floor-pid P [--target http://127.0.0.1:8080 --target-pid P]
  *         [--scenarios s1,s2,s3,s4] [--quick] [--results-dir bench/results] ...
- *   corpus --data-dir DIR [--messages 1000000] [--chats 5000] [--users 2000] [--searcher-chats 50]
- *         (S12: writes a search corpus into DIR/chat.db, migrated and not in use)
+ *   corpus --data-dir DIR | --pg-url postgresql://user:pw@host:port/db [--messages 1000000] [--chats 5000]
+ *         [--users 2000] [--searcher-chats 50]   (S12: writes a search corpus into the chat store,
+ *         migrated and not in use)
  * </pre>
  */
 public final class BenchMain {

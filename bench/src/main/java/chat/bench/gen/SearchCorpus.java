@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * S12's corpus: {@code java -jar bench.jar corpus --data-dir DIR [--messages 1000000] ...} writes
  * generated users, chats, participants and messages (with their feed events and per-chat
  * counters, as the service would have written them) straight into the chat service's SQLite file
- * {@code DIR/chat.db}, already migrated by a first start of the system and stopped since. The
+ * {@code DIR/chat.db} (or, with {@code --pg-url postgresql://user:password@host:port/db}, into the
+ * schema {@code chat} of that database), already migrated by a first start of the system and
+ * stopped since. The
  * search index fills through the V6 triggers as in production. Words follow a Zipf distribution
  * over a generated vocabulary ({@link #vocabulary}, one word in ten accented), so queries can
  * pick common, rare and accented words; the searcher (user {@link #searcherId}, registered over
@@ -109,157 +111,182 @@ public final class SearchCorpus {
     corpus.chats = cli.integer("chats", corpus.chats);
     corpus.searcherChats = cli.integer("searcher-chats", corpus.searcherChats);
     corpus.searcherId = cli.longValue("searcher-id", corpus.searcherId);
+    String pgUrl = cli.string("pg-url", "");
     cli.rejectUnknown();
+    if (!pgUrl.isEmpty()) {
+      java.net.URI uri = java.net.URI.create(pgUrl);
+      String[] userInfo = uri.getRawUserInfo() == null ? new String[] {"", ""} : uri.getRawUserInfo().split(":", 2);
+      String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 5432 : uri.getPort()) + uri.getPath()
+        + "?currentSchema=chat&reWriteBatchedInserts=true";
+      try (Connection c = DriverManager.getConnection(jdbc, java.net.URLDecoder.decode(userInfo[0], "UTF-8"),
+        userInfo.length > 1 ? java.net.URLDecoder.decode(userInfo[1], "UTF-8") : "")) {
+        corpus.write(c, false, uri.getHost() + ":" + uri.getPort() + uri.getPath() + " schema chat");
+      }
+      return 0;
+    }
     Path file = dataDir.resolve("chat.db");
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no chat.db in --data-dir " + dataDir + " (start the system once on it first)");
     }
-    corpus.write(file);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
+      corpus.write(c, true, file.toString());
+    }
     return 0;
   }
 
-  void write(Path file) throws SQLException {
+  /** Writes into the chat store on {@code c}: SQLite's file, or (sqlite false) the PostgreSQL schema chat. */
+  void write(Connection c, boolean sqlite, String file) throws SQLException {
     long t0 = System.nanoTime();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
-      try (Statement s = c.createStatement()) {
+    try (Statement s = c.createStatement()) {
+      if (sqlite) {
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=OFF");
-        try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages_fts'")) {
-          if (!r.next() || r.getInt(1) != 1) {
-            throw new IllegalStateException(file + " is not migrated to V6 (no messages_fts)");
-          }
-        }
-        try (ResultSet r = s.executeQuery("SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM chats)")) {
-          if (r.next() && r.getLong(1) > 0) {
-            throw new IllegalStateException(file + " already holds chats or messages: the corpus needs a fresh one");
-          }
+      }
+      try (ResultSet r = s.executeQuery(sqlite ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages_fts'"
+        : "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = 'chat' AND table_name = 'messages'"
+          + " AND column_name = 'search'")) {
+        if (!r.next() || r.getInt(1) != 1) {
+          throw new IllegalStateException(file + " is not migrated to V6 (no search index)");
         }
       }
-      c.setAutoCommit(false);
-      Random random = new Random(SEED + 1);
-      long now = System.currentTimeMillis();
-      long base = now - messages * 500 - 60_000;
-      String joined = Instant.ofEpochMilli(base - 86_400_000L).toString();
+      try (ResultSet r = s.executeQuery("SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM chats)")) {
+        if (r.next() && r.getLong(1) > 0) {
+          throw new IllegalStateException(file + " already holds chats or messages: the corpus needs a fresh one");
+        }
+      }
+    }
+    c.setAutoCommit(false);
+    Random random = new Random(SEED + 1);
+    long now = System.currentTimeMillis();
+    long base = now - messages * 500 - 60_000;
+    String joined = Instant.ofEpochMilli(base - 86_400_000L).toString();
 
-      try (PreparedStatement user = c.prepareStatement("INSERT INTO users (id, username, email, user_type, date_joined,"
-        + " is_active) VALUES (?, ?, ?, 'student', ?, 1)")) {
-        addUser(user, searcherId, SEARCHER, joined);
-        for (int u = 0; u < users; u++) {
-          long id = searcherId + 1 + u;
-          addUser(user, id, "s12u" + u, joined);
-        }
-        user.executeBatch();
+    try (PreparedStatement user = c.prepareStatement("INSERT INTO users (id, username, email, user_type, date_joined,"
+      + " is_active) VALUES (?, ?, ?, 'student', ?, 1)")) {
+      addUser(user, searcherId, SEARCHER, joined);
+      for (int u = 0; u < users; u++) {
+        long id = searcherId + 1 + u;
+        addUser(user, id, "s12u" + u, joined);
       }
+      user.executeBatch();
+    }
 
-      // Chats and participants: the searcher in searcherChats of them, spread evenly.
-      long[][] members = new long[chats][];
-      int every = Math.max(1, chats / Math.max(1, searcherChats));
-      try (PreparedStatement chat = c.prepareStatement("INSERT INTO chats (id, name, created_by, created_at,"
-             + " last_activity_at) VALUES (?, ?, ?, ?, ?)");
-           PreparedStatement participant = c.prepareStatement("INSERT OR IGNORE INTO participants (chat_id, user_id,"
-             + " added_at) VALUES (?, ?, ?)")) {
-        int withSearcher = 0;
-        for (int k = 0; k < chats; k++) {
-          long chatId = k + 1;
-          int size = minParticipants + random.nextInt(maxParticipants - minParticipants + 1);
-          Set<Long> set = new LinkedHashSet<>();
-          if (k % every == 0 && withSearcher < searcherChats) {
-            set.add(searcherId);
-            withSearcher++;
-          }
-          while (set.size() < size) {
-            set.add(searcherId + 1 + random.nextInt(users));
-          }
-          members[k] = set.stream().mapToLong(Long::longValue).toArray();
-          long creator = members[k][0];
-          chat.setLong(1, chatId);
-          chat.setString(2, "s12 chat " + chatId);
-          chat.setLong(3, creator);
-          chat.setLong(4, base - 1000);
-          chat.setLong(5, base - 1000);
-          chat.addBatch();
-          for (long member : members[k]) {
-            participant.setLong(1, chatId);
-            participant.setLong(2, member);
-            participant.setLong(3, base - 1000);
-            participant.addBatch();
-          }
+    // Chats and participants: the searcher in searcherChats of them, spread evenly.
+    long[][] members = new long[chats][];
+    int every = Math.max(1, chats / Math.max(1, searcherChats));
+    try (PreparedStatement chat = c.prepareStatement("INSERT INTO chats (id, name, created_by, created_at,"
+           + " last_activity_at)" + (sqlite ? "" : " OVERRIDING SYSTEM VALUE") + " VALUES (?, ?, ?, ?, ?)");
+         PreparedStatement participant = c.prepareStatement("INSERT INTO participants (chat_id, user_id,"
+           + " added_at) VALUES (?, ?, ?)")) {
+      int withSearcher = 0;
+      for (int k = 0; k < chats; k++) {
+        long chatId = k + 1;
+        int size = minParticipants + random.nextInt(maxParticipants - minParticipants + 1);
+        Set<Long> set = new LinkedHashSet<>();
+        if (k % every == 0 && withSearcher < searcherChats) {
+          set.add(searcherId);
+          withSearcher++;
         }
-        chat.executeBatch();
-        participant.executeBatch();
+        while (set.size() < size) {
+          set.add(searcherId + 1 + random.nextInt(users));
+        }
+        members[k] = set.stream().mapToLong(Long::longValue).toArray();
+        long creator = members[k][0];
+        chat.setLong(1, chatId);
+        chat.setString(2, "s12 chat " + chatId);
+        chat.setLong(3, creator);
+        chat.setLong(4, base - 1000);
+        chat.setLong(5, base - 1000);
+        chat.addBatch();
+        for (long member : members[k]) {
+          participant.setLong(1, chatId);
+          participant.setLong(2, member);
+          participant.setLong(3, base - 1000);
+          participant.addBatch();
+        }
       }
-      c.commit();
+      chat.executeBatch();
+      participant.executeBatch();
+    }
+    c.commit();
 
-      List<String> words = vocabulary();
-      Zipf zipf = new Zipf(words.size(), ZIPF_S);
-      long[] seq = new long[chats];
-      long[] lastAt = new long[chats];
-      try (PreparedStatement message = c.prepareStatement("INSERT INTO messages (id, chat_id, sender_id, content,"
-             + " created_at, client_id, seq, n) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)");
-           PreparedStatement event = c.prepareStatement("INSERT INTO chat_events (chat_id, seq, kind, message_id,"
-             + " created_at) VALUES (?, ?, 1, ?, ?)")) {
-        StringBuilder text = new StringBuilder();
-        for (long i = 1; i <= messages; i++) {
-          int k = random.nextInt(chats);
-          long chatId = k + 1;
-          long sender = members[k][random.nextInt(members[k].length)];
-          int length = 4 + random.nextInt(17);
-          text.setLength(0);
-          for (int w = 0; w < length; w++) {
-            String word = words.get(zipf.next(random));
-            if (w == 0) {
-              word = Character.toUpperCase(word.charAt(0)) + word.substring(1);
-            } else {
-              text.append(random.nextInt(12) == 0 ? ", " : " ");
-            }
-            text.append(word);
+    List<String> words = vocabulary();
+    Zipf zipf = new Zipf(words.size(), ZIPF_S);
+    long[] seq = new long[chats];
+    long[] lastAt = new long[chats];
+    try (PreparedStatement message = c.prepareStatement("INSERT INTO messages (id, chat_id, sender_id, content,"
+           + " created_at, client_id, seq, n) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)");
+         PreparedStatement event = c.prepareStatement("INSERT INTO chat_events (chat_id, seq, kind, message_id,"
+           + " created_at) VALUES (?, ?, 1, ?, ?)")) {
+      StringBuilder text = new StringBuilder();
+      for (long i = 1; i <= messages; i++) {
+        int k = random.nextInt(chats);
+        long chatId = k + 1;
+        long sender = members[k][random.nextInt(members[k].length)];
+        int length = 4 + random.nextInt(17);
+        text.setLength(0);
+        for (int w = 0; w < length; w++) {
+          String word = words.get(zipf.next(random));
+          if (w == 0) {
+            word = Character.toUpperCase(word.charAt(0)) + word.substring(1);
+          } else {
+            text.append(random.nextInt(12) == 0 ? ", " : " ");
           }
-          text.append(random.nextInt(4) == 0 ? "?" : ".");
-          long at = base + i * 500;
-          long s = ++seq[k];
-          lastAt[k] = at;
-          message.setLong(1, i);
-          message.setLong(2, chatId);
-          message.setLong(3, sender);
-          message.setString(4, text.toString());
-          message.setLong(5, at);
-          message.setLong(6, s);
-          message.setLong(7, s);
-          message.addBatch();
-          event.setLong(1, chatId);
-          event.setLong(2, s);
-          event.setLong(3, i);
-          event.setLong(4, at);
-          event.addBatch();
-          if (i % 10_000 == 0) {
-            message.executeBatch();
-            event.executeBatch();
-          }
-          if (i % 100_000 == 0) {
-            c.commit();
-            LOG.info("corpus: {} messages written ({} s)", i, (System.nanoTime() - t0) / 1_000_000_000);
-          }
+          text.append(word);
         }
-        message.executeBatch();
-        event.executeBatch();
-      }
-      try (PreparedStatement counters = c.prepareStatement("UPDATE chats SET last_seq = ?, message_count = ?,"
-        + " last_activity_at = MAX(last_activity_at, ?) WHERE id = ?")) {
-        for (int k = 0; k < chats; k++) {
-          counters.setLong(1, seq[k]);
-          counters.setLong(2, seq[k]);
-          counters.setLong(3, lastAt[k]);
-          counters.setLong(4, k + 1);
-          counters.addBatch();
+        text.append(random.nextInt(4) == 0 ? "?" : ".");
+        long at = base + i * 500;
+        long s = ++seq[k];
+        lastAt[k] = at;
+        message.setLong(1, i);
+        message.setLong(2, chatId);
+        message.setLong(3, sender);
+        message.setString(4, text.toString());
+        message.setLong(5, at);
+        message.setLong(6, s);
+        message.setLong(7, s);
+        message.addBatch();
+        event.setLong(1, chatId);
+        event.setLong(2, s);
+        event.setLong(3, i);
+        event.setLong(4, at);
+        event.addBatch();
+        if (i % 10_000 == 0) {
+          message.executeBatch();
+          event.executeBatch();
         }
-        counters.executeBatch();
+        if (i % 100_000 == 0) {
+          c.commit();
+          LOG.info("corpus: {} messages written ({} s)", i, (System.nanoTime() - t0) / 1_000_000_000);
+        }
       }
-      c.commit();
-      // No 'optimize' of the index: its segments stay as FTS5's automerge left them, as after
-      // a deployment's own stream of inserts.
-      c.setAutoCommit(true);
-      try (Statement s = c.createStatement()) {
+      message.executeBatch();
+      event.executeBatch();
+    }
+    try (PreparedStatement counters = c.prepareStatement("UPDATE chats SET last_seq = ?, message_count = ?,"
+      + " last_activity_at = ? WHERE id = ?")) {
+      for (int k = 0; k < chats; k++) {
+        counters.setLong(1, seq[k]);
+        counters.setLong(2, seq[k]);
+        counters.setLong(3, Math.max(base - 1000, lastAt[k]));
+        counters.setLong(4, k + 1);
+        counters.addBatch();
+      }
+      counters.executeBatch();
+    }
+    c.commit();
+    // No 'optimize' of the index: its segments stay as FTS5's automerge left them, as after
+    // a deployment's own stream of inserts.
+    c.setAutoCommit(true);
+    try (Statement s = c.createStatement()) {
+      if (sqlite) {
         s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      } else {
+        // The identities go on after the ids written here; fresh statistics, as autovacuum would make.
+        s.execute("SELECT setval(pg_get_serial_sequence('chat.messages', 'id'), " + messages + ")");
+        s.execute("SELECT setval(pg_get_serial_sequence('chat.chats', 'id'), " + chats + ")");
+        s.execute("VACUUM ANALYZE messages");
+        s.execute("ANALYZE");
       }
     }
     LOG.info("corpus: {} messages in {} chats of {} users ({} with the searcher, user {}) written to {} in {} s",
