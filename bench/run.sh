@@ -22,7 +22,9 @@
 #   --scenarios LIST      s1,s2,s3,s4 (default all); s6 (login flood), s7 (feed read), s8
 #                         (GET /api/chats with unread counts, the system only), s9 (presence
 #                         churn, the system only) and s10 (typing notices to 200 sockets, the
-#                         system only) only on request
+#                         system only) only on request; s12 (search latency over a generated
+#                         corpus of 1,000,000 messages written into the system's chat.db before it
+#                         starts, the system only; S12_CORPUS_ARGS e.g. "--messages 200000") too
 #   --auth-defaults       start the system with the product's auth settings (PBKDF2 iterations,
 #                         login, registration and password-work limits) instead of the bench's
 #                         relaxed ones; use with --scenarios s6
@@ -70,7 +72,7 @@ while [[ $# -gt 0 ]]; do
     --ladder) s1_args+=(--s1-rates "$2"); shift ;;
     --) shift; gen_args=("$@"); break ;;
     --auth-defaults) auth_defaults=true ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -269,6 +271,18 @@ elif [[ "$floor_only" == false ]]; then
     exit 1
   fi
   data_dir="$(mktemp -d /tmp/chatbus-bench-data.XXXXXX)"
+  if [[ ",$scenarios," == *",s12,"* ]]; then
+    # S12: a first start migrates the databases and is stopped; the generated search corpus is then
+    # written into chat.db (bench.jar corpus, options from S12_CORPUS_ARGS); the system below starts on it.
+    # shellcheck disable=SC2086
+    start "$run_dir/system-migrate.log" env CHAT_DATA_DIR="$data_dir" CHAT_HTTP_HOST=127.0.0.1 CHAT_HTTP_PORT="$system_port" java $SERVER_JAVA_OPTS -jar "$SYSTEM_JAR"
+    wait_http "http://127.0.0.1:$system_port/health" "$started_pid" "system (migration start)" 90
+    kill -TERM "$started_pid"
+    for _ in $(seq 1 150); do kill -0 "$started_pid" 2>/dev/null || break; sleep 0.2; done
+    [[ "$quick" == true ]] && S12_CORPUS_ARGS="${S12_CORPUS_ARGS:---messages 100000}"
+    # shellcheck disable=SC2086
+    java -jar "$bench_jar" corpus --data-dir "$data_dir" ${S12_CORPUS_ARGS:-} >&2
+  fi
   # shellcheck disable=SC2086
   start "$run_dir/system.log" env CHAT_DATA_DIR="$data_dir" CHAT_HTTP_HOST=127.0.0.1 CHAT_HTTP_PORT="$system_port" \
     CHAT_MESSAGES_PER_SECOND=0 CHAT_BRIDGE_SOCKETS_PER_ADDRESS=100000 CHAT_ACCESS_LOG=OFF "${auth_env[@]}" "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$SYSTEM_JAR"

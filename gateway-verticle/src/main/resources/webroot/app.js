@@ -18,6 +18,7 @@
  *   presence.js      who is online per chat (GET /presence, live presence events)
  *   people.js        the chat head (rename) and participants, with online dots
  *   newchat.js       the New chat form
+ *   search.js        the search box over my chats, its results, jumping to a message
  */
 import { el, clear, byId, userTypeLabel } from './dom.js';
 import { Bus } from './bus.js';
@@ -30,6 +31,7 @@ import { initConversation, openChat, closeChat, showPane } from './conversation.
 import { initComposer } from './composer.js';
 import { initPeople } from './people.js';
 import { initNewChat, resetNewChat } from './newchat.js';
+import { initSearch, resetSearch } from './search.js';
 
 const ui = {
   conn: byId('conn'), me: byId('me'), adminLink: byId('admin-link'), logout: byId('logout'),
@@ -83,6 +85,7 @@ function leaveApp() {
   reset();
   sync.forget();
   resetNewChat();
+  resetSearch();
   showPane(false);
   setConn('offline');
   showAuth();
@@ -99,6 +102,7 @@ initConversation();
 initComposer({ request: (...args) => bus.request(...args), notify: (...args) => bus.notify(...args) });
 initPeople();
 initNewChat(openChat);
+initSearch();
 byId('back').addEventListener('click', closeChat);
 
 currentUser().then(me => (me ? enterApp(me) : showAuth()));

@@ -27,6 +27,8 @@ let editing = null;
 let confirming = null;
 /** The message whose reaction palette is open, or null. */
 let picking = null;
+/** The message a search result jumped to (highlighted while its chat is shown), or null. */
+let found = null;
 
 export function initConversation() {
   on('message', ({ chatId, id }) => {
@@ -83,6 +85,9 @@ export async function openChat(id) {
   if (!state.chats.has(id)) {
     return;
   }
+  if (state.current !== id) {
+    found = null;
+  }
   state.current = id;
   editing = null;
   confirming = null;
@@ -103,6 +108,18 @@ export async function openChat(id) {
     scrollToBottom();
     pane.composer.elements.content.focus();
   }
+}
+
+/** Highlights a loaded message of the chat shown and scrolls it into the middle of the view (search.js). */
+export function highlightMessage(id) {
+  const previous = found;
+  found = id;
+  [previous, id].filter(x => x).forEach(placeMessage);
+  const node = nodes.get(id);
+  if (node) {
+    node.scrollIntoView({ block: 'center' });
+  }
+  return !!node;
 }
 
 export function closeChat() {
@@ -135,7 +152,7 @@ function mayDelete(chat, m) {
 function messageNode(m) {
   const chat = state.chats.get(state.current);
   const mine = isMine(m);
-  const li = el('li', { className: 'msg' + (mine ? ' mine' : ''), dataset: { id: m.id } },
+  const li = el('li', { className: 'msg' + (mine ? ' mine' : '') + (m.id === found ? ' found' : ''), dataset: { id: m.id } },
     el('div', { className: 'meta' },
       el('span', { className: 'author' }, m.sender ? m.sender.username : '?'),
       ' ',

@@ -4,6 +4,7 @@ import chat.bench.floor.FloorServer;
 import chat.bench.gen.BenchRun;
 import chat.bench.gen.Cli;
 import chat.bench.gen.Loopback;
+import chat.bench.gen.SearchCorpus;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -17,6 +18,9 @@ import org.slf4j.LoggerFactory;
  *   floor --port 9090 [--host 127.0.0.1] [--instances N] [--max-seconds 3600] [--native-transport]
  *   run   --floor http://127.0.0.1:9090 --floor-pid P [--target http://127.0.0.1:8080 --target-pid P]
  *         [--scenarios s1,s2,s3,s4] [--quick] [--results-dir bench/results] ...
+ *   corpus --data-dir DIR | --pg-url postgresql://user:pw@host:port/db [--messages 1000000] [--chats 5000]
+ *         [--users 2000] [--searcher-chats 50]   (S12: writes a search corpus into the chat store,
+ *         migrated and not in use)
  * </pre>
  */
 public final class BenchMain {
@@ -36,6 +40,9 @@ public final class BenchMain {
           break;
         case "run":
           code = BenchRun.run(args);
+          break;
+        case "corpus":
+          code = SearchCorpus.main(new Cli(args, 1));
           break;
         default:
           LOG.info("usage: java -jar bench.jar floor --port 9090 [--host 127.0.0.1] [--instances N]\n"

@@ -310,4 +310,22 @@ interface ChatSql {
     return sql("INSERT INTO audit_log (actor_id, actor_username, action, target, details, created_at)"
       + " VALUES (?, ?, ?, ?, ?, ?)");
   }
+
+  // ---- Search (contract v2 "Search"; db/chat/*/V6__search.sql) ---------------------------
+
+  /** The message columns, qualified by the alias {@code m}. */
+  String SEARCH_COLUMNS = "m." + MESSAGE_COLUMNS.replace(", ", ", m.");
+
+  /**
+   * Not deleted messages of some chats matching a query, newest first (descending id), with an id
+   * below a bound: parameters {@link #searchParams}.
+   */
+  String search();
+
+  /**
+   * The parameters of {@link #search}: the query's terms as quoted tokens of the store's match
+   * syntax (user text never reaches it otherwise), the chats, the bound ({@code Long.MAX_VALUE}
+   * for none) and the number of rows.
+   */
+  Tuple searchParams(SearchQuery query, Collection<Long> chatIds, long before, int rows);
 }

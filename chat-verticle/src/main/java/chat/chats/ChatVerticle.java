@@ -74,6 +74,7 @@ public class ChatVerticle extends VerticleBase {
       long presenceLeaseMs = settings.integer(Settings.PRESENCE_LEASE_MS);
       Presence presence = new Presence(membership, events, presenceLeaseMs, System::currentTimeMillis);
       presenceTimer = vertx.setPeriodic(Math.max(1, presenceLeaseMs / 3), id -> presence.expire());
+      Search search = new Search(new SearchStore(readerPool, sql), store, membership, users);
 
       return Future.all(users.load(), store.allParticipants().map(pairs -> {
           membership.load(pairs);
@@ -100,6 +101,7 @@ public class ChatVerticle extends VerticleBase {
           serve(eventBus, Addresses.CHAT_PRESENCE_REPORT, presence::report);
           serve(eventBus, Addresses.CHAT_PRESENCE_HEARTBEAT, presence::heartbeat);
           serve(eventBus, Addresses.CHAT_PRESENCE_SYNC, presence::sync);
+          serve(eventBus, Addresses.CHAT_SEARCH, search::search);
           // Readiness: DOWN while the database cannot be written (a full disk), until a write
           // succeeds, and while it does not answer a read (a server gone away).
           serve(eventBus, Addresses.CHAT_PING, body -> store.ping()

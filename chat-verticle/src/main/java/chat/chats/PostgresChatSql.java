@@ -219,4 +219,27 @@ final class PostgresChatSql implements ChatSql {
   public String lockChat() {
     return "SELECT " + CHAT_COLUMNS + " FROM chats c WHERE c.id = $1 FOR UPDATE";
   }
+
+  // ---- Search ---------------------------------------------------------------------------
+
+  /**
+   * The generated column {@code search} (a tsvector of {@code search_fold(content)}, GIN-indexed)
+   * against the tsquery {@code search_query} builds from the terms, computed once (an InitPlan).
+   */
+  @Override
+  public String search() {
+    return "SELECT " + SEARCH_COLUMNS + " FROM messages m"
+      + " WHERE m.search @@ (SELECT search_query($1::text[], $2::boolean[]))"
+      + " AND m.chat_id = ANY($3) AND m.id < $4 AND m.deleted_at IS NULL"
+      + " ORDER BY m.id DESC LIMIT $5";
+  }
+
+  /** The terms as two arrays (each term's words, whether its last is a prefix): search_query folds and quotes them. */
+  @Override
+  public Tuple searchParams(SearchQuery query, Collection<Long> chatIds, long before, int rows) {
+    String[] phrases = query.terms().stream().map(SearchQuery.Term::text).toArray(String[]::new);
+    Boolean[] prefixes = query.terms().stream().map(SearchQuery.Term::prefix).toArray(Boolean[]::new);
+    return Tuple.tuple().addArrayOfString(phrases).addArrayOfBoolean(prefixes)
+      .addArrayOfLong(chatIds.toArray(new Long[0])).addLong(before).addInteger(rows);
+  }
 }

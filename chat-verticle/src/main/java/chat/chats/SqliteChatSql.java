@@ -192,4 +192,44 @@ final class SqliteChatSql implements ChatSql {
   public String lockChat() {
     return chat();
   }
+
+  // ---- Search ---------------------------------------------------------------------------
+
+  /**
+   * The FTS5 table {@code messages_fts} (kept by triggers on messages) walked in descending
+   * rowid order from the bound, each hit joined to its message (CROSS JOIN: the index first), so
+   * the first page stops after {@code rows} hits in the caller's chats. The chats are one JSON
+   * array parameter: any number of them.
+   */
+  @Override
+  public String search() {
+    return "SELECT " + SEARCH_COLUMNS + " FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid"
+      + " WHERE messages_fts MATCH ? AND messages_fts.rowid < ?"
+      + " AND m.chat_id IN (SELECT value FROM json_each(?)) AND m.deleted_at IS NULL"
+      + " ORDER BY messages_fts.rowid DESC LIMIT ?";
+  }
+
+  /**
+   * The MATCH expression: each term an FTS5 string ({@code "..."}, the tokenizer folds it as it
+   * folded the messages), {@code *} after it for a prefix, all of them joined by AND. Words hold
+   * letters, digits and marks only, so no quote can occur in them; doubled anyway.
+   */
+  @Override
+  public Tuple searchParams(SearchQuery query, Collection<Long> chatIds, long before, int rows) {
+    StringBuilder match = new StringBuilder();
+    for (SearchQuery.Term term : query.terms()) {
+      if (match.length() > 0) {
+        match.append(" AND ");
+      }
+      match.append('"').append(term.text().replace("\"", "\"\"")).append('"');
+      if (term.prefix()) {
+        match.append(" *");
+      }
+    }
+    StringBuilder chats = new StringBuilder("[");
+    for (long chatId : chatIds) {
+      chats.append(chats.length() > 1 ? "," : "").append(chatId);
+    }
+    return Tuple.of(match.toString(), before, chats.append(']').toString(), rows);
+  }
 }

@@ -91,8 +91,10 @@ class DiskFullTest extends ChatTestBase {
     // Free space through another connection: the service notices by itself (its probe).
     try (Connection operator = DriverManager.getConnection(jdbcUrl()); Statement s = operator.createStatement()) {
       s.execute("PRAGMA busy_timeout = 5000");
-      assertEquals(10, s.executeUpdate("DELETE FROM messages WHERE content LIKE 'filler %'"));
+      // (The driver's update count includes the rows the search index's trigger changes: count the rows instead.)
+      s.executeUpdate("DELETE FROM messages WHERE content LIKE 'filler %'");
     }
+    assertEquals(0, countWhere("content LIKE 'filler %'"));
     waitUntil("readiness is UP again", () -> "UP".equals(pingQuietly()));
 
     // Sends are stored, answered and published live again.

@@ -105,6 +105,7 @@ public class GatewayVerticle extends VerticleBase {
     new AuthApi(services, vertx.eventBus(), csrf, sessions).mount(router);
     new ChatApi(services, messages).mount(router);
     new AdminApi(services, users).mount(router);
+    new SearchApi(services).mount(router);
     openApi.mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(new ServiceError(ErrorCode.NOT_FOUND, "No such endpoint")));
     router.route("/api/*").failureHandler(HttpErrors::handle);

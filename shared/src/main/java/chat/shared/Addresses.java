@@ -219,6 +219,16 @@ public final class Addresses {
   /** {@code {limit}} -> {@code {entries:[entry..], total}}: chat's newest audit entries (see {@link Audit}). */
   public static final String CHAT_ADMIN_AUDIT = "svc.chat.admin.audit";
 
+  // ---- search (contract v2 "Search") ---------------------------------------------------
+
+  /**
+   * {@code {user_id, q, chat_id?, limit?, before?}} -> {@code {results:[{message, snippet}..],
+   * has_more}}: messages matching {@code q} in the caller's chats now (or only {@code chat_id},
+   * one of them), newest first. Fails VALIDATION (naming {@code q}, {@code chat_id},
+   * {@code limit}, {@code before}), NOT_FOUND (a chat_id the caller is not in).
+   */
+  public static final String CHAT_SEARCH = "svc.chat.search";
+
   // ---- gateway -----------------------------------------------------------------------
 
   /**

@@ -136,6 +136,13 @@ public final class BenchRun {
     s10.intervalMs = cli.longValue("s10-interval-ms", s10.intervalMs);
     s10.capSeconds = cli.longValue("s10-cap-seconds", s10.capSeconds);
 
+    SearchScenario s12 = new SearchScenario(cfg, vertx);
+    s12.queries = cli.integer("s12-queries", quick ? 30 : s12.queries);
+    s12.warmup = cli.integer("s12-warmup", quick ? 5 : s12.warmup);
+    s12.limit = cli.integer("s12-limit", s12.limit);
+    s12.expectChats = cli.integer("s12-searcher-chats", s12.expectChats);
+    s12.capSeconds = cli.longValue("s12-cap-seconds", s12.capSeconds);
+
     String pinning = cli.string("pinning", "none");
     String command = cli.string("command", "");
     cli.rejectUnknown();
@@ -166,6 +173,7 @@ public final class BenchRun {
         case "s8": chosen.add(s8); break;
         case "s9": chosen.add(s9); break;
         case "s10": chosen.add(s10); break;
+        case "s12": chosen.add(s12); break;
         default: throw new IllegalArgumentException("unknown scenario " + id);
       }
     }
