@@ -82,9 +82,16 @@ final class Attachments {
     this.tempDir = tempDir;
     this.maxBytes = maxBytes;
     this.unusedMs = unusedHours * 3_600_000L;
-    store.onBlobsReleased(shas -> shas.forEach(sha -> blobs.removeIfUnused(sha)
-      .onFailure(err -> LOG.warn("Could not remove the bytes of a deleted attachment (swept at the next start): {}",
-        err.toString()))));
+    store.onBlobsReleased(shas -> {
+      Future<Void> removed = Future.succeededFuture();
+      for (String sha : shas) {
+        removed = removed.compose(v -> blobs.removeIfUnused(sha)
+          .onFailure(err -> LOG.warn("Could not remove the bytes of a deleted attachment (swept at the next start): {}",
+            err.toString()))
+          .otherwiseEmpty());
+      }
+      return removed;
+    });
   }
 
   /** Makes the temp folder, removes stale temp files and stored bytes nothing names, starts the expiry. */
@@ -207,19 +214,17 @@ final class Attachments {
       if (body instanceof JsonObject && "end".equals(((JsonObject) body).getString("op"))) {
         return end(((JsonObject) body).getString("filename"));
       }
-      abort("the gateway gave it up");
-      return Future.succeededFuture(new JsonObject());
+      return abort("the gateway gave it up").map(new JsonObject());
     }
 
     /** The next bytes; they must start where the previous ones ended (chunks of one sender arrive in order). */
     private Future<JsonObject> chunk(Buffer bytes, String offset) {
       if (offset == null || !offset.equals(Long.toString(received))) {
-        abort("a chunk out of order");
-        return Future.failedFuture(new ServiceError(ErrorCode.VALIDATION, "Upload chunk out of order"));
+        return abort("a chunk out of order")
+          .compose(v -> Future.failedFuture(new ServiceError(ErrorCode.VALIDATION, "Upload chunk out of order")));
       }
       if (received + bytes.length() > maxBytes) {
-        abort("more than " + maxBytes + " bytes");
-        return Future.failedFuture(tooLarge());
+        return abort("more than " + maxBytes + " bytes").compose(v -> Future.failedFuture(tooLarge()));
       }
       byte[] raw = bytes.getBytes();
       digest.update(raw);
@@ -252,13 +257,14 @@ final class Attachments {
         .onFailure(err -> deleteTemp());
     }
 
-    void abort(String why) {
+    /** Drops the upload and its temp file; completes once the file is gone. */
+    Future<Void> abort(String why) {
       if (finished) {
-        return;
+        return Future.succeededFuture();
       }
       LOG.debug("Upload {} to chat {} dropped: {}", id, chatId, why);
       finish();
-      file.close().onComplete(ar -> deleteTemp());
+      return file.close().transform(ar -> deleteTemp());
     }
 
     private void finish() {

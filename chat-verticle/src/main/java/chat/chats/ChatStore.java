@@ -53,7 +53,7 @@ final class ChatStore {
   private final AttachmentStore attachments;
   /** Per open write transaction, the SHA-256s whose last attachment row it may have removed. */
   private final Map<SqlConnection, Set<String>> releasedBlobs = new HashMap<>();
-  private java.util.function.Consumer<Set<String>> blobsReleased = shas -> { };
+  private Function<Set<String>, Future<Void>> blobsReleased = shas -> Future.succeededFuture();
 
   ChatStore(Pool writer, Pool reader, ChatSql sql, StorageHealth health) {
     this.writer = writer;
@@ -86,7 +86,7 @@ final class ChatStore {
    * the bytes no attachment names any more. A crash in between leaves bytes without a row
    * (swept at start), never a row without its bytes.
    */
-  void onBlobsReleased(java.util.function.Consumer<Set<String>> sink) {
+  void onBlobsReleased(Function<Set<String>, Future<Void>> sink) {
     this.blobsReleased = sink;
   }
 
@@ -134,13 +134,13 @@ final class ChatStore {
     return writer.withConnection(conn -> conn.query(sql.begin()).execute()
         .compose(begun -> work.apply(conn))
         .compose(result -> conn.query("COMMIT").execute().map(result))
-        .andThen(ar -> {
-          // Attachments: bytes released by a committed transaction may go now.
+        .compose(result -> {
+          // Attachments: bytes released by a committed transaction go before it answers.
           Set<String> released = releasedBlobs.remove(conn);
-          if (ar.succeeded() && released != null && !released.isEmpty()) {
-            blobsReleased.accept(released);
-          }
+          return released == null || released.isEmpty() ? Future.succeededFuture(result)
+            : blobsReleased.apply(released).otherwiseEmpty().map(result);
         })
+        .andThen(ar -> releasedBlobs.remove(conn))
         .recover(err -> conn.query("ROLLBACK").execute()
           // "no transaction is active" when SQLite already rolled back (or BEGIN failed): fine.
           .transform(rolledBack -> Future.<T>failedFuture(err))))
