@@ -144,23 +144,37 @@ final class AttachmentApi {
     return ServiceError.validation("file", "must be a multipart/form-data part named file");
   }
 
-  /** Answers the error, drops what the client still sends for a moment, then closes the connection. */
+  /**
+   * Answers the error once the client sent the rest of its body (read and dropped, so that it
+   * reads the answer instead of a reset), or after {@value #DRAIN_MS} ms of it, then closes.
+   */
   private void refuse(RoutingContext ctx, ServiceError error) {
     HttpServerRequest request = ctx.request();
-    if (!request.isEnded()) {
-      request.handler(bytes -> { });
-      PendingUpload pending = ctx.get(UPLOAD_KEY);
-      if (pending != null && pending.upload != null) {
-        pending.upload.handler(bytes -> { }).resume();
-      }
-      request.resume();
-      ctx.addEndHandler(v -> vertx.setTimer(DRAIN_MS, t -> {
-        if (!request.isEnded()) {
-          request.connection().close();
-        }
-      }));
+    if (request.isEnded()) {
+      ctx.fail(error);
+      return;
     }
-    ctx.fail(error);
+    boolean[] answered = {false};
+    Handler<Void> answer = v -> {
+      if (!answered[0]) {
+        answered[0] = true;
+        if (!request.isEnded()) {
+          ctx.addEndHandler(ended -> request.connection().close());
+        }
+        ctx.fail(error);
+      }
+    };
+    long timer = vertx.setTimer(DRAIN_MS, t -> answer.handle(null));
+    request.handler(bytes -> { });
+    request.endHandler(v -> {
+      vertx.cancelTimer(timer);
+      answer.handle(null);
+    });
+    PendingUpload pending = ctx.get(UPLOAD_KEY);
+    if (pending != null && pending.upload != null) {
+      pending.upload.handler(bytes -> { }).resume();
+    }
+    request.resume();
   }
 
   // ---- upload -------------------------------------------------------------------------
