@@ -21,8 +21,9 @@
 #                         the all-in-one jar; use with --scenarios s1,s3
 #   --scenarios LIST      s1,s2,s3,s4 (default all); s6 (login flood), s7 (feed read), s8
 #                         (GET /api/chats with unread counts, the system only), s9 (presence
-#                         churn, the system only) and s10 (typing notices to 200 sockets, the
-#                         system only) only on request
+#                         churn, the system only), s10 (typing notices to 200 sockets, the
+#                         system only) and s11 (20 concurrent 10 MiB attachment uploads and
+#                         downloads, the system only) only on request
 #   --auth-defaults       start the system with the product's auth settings (PBKDF2 iterations,
 #                         login, registration and password-work limits) instead of the bench's
 #                         relaxed ones; use with --scenarios s6

@@ -136,6 +136,12 @@ public final class BenchRun {
     s10.intervalMs = cli.longValue("s10-interval-ms", s10.intervalMs);
     s10.capSeconds = cli.longValue("s10-cap-seconds", s10.capSeconds);
 
+    AttachScenario s11 = new AttachScenario(cfg, vertx);
+    s11.concurrent = cli.integer("s11-concurrent", s11.concurrent);
+    s11.fileBytes = cli.integer("s11-file-bytes", s11.fileBytes);
+    s11.rounds = cli.integer("s11-rounds", quick ? 1 : s11.rounds);
+    s11.capSeconds = cli.longValue("s11-cap-seconds", s11.capSeconds);
+
     String pinning = cli.string("pinning", "none");
     String command = cli.string("command", "");
     cli.rejectUnknown();
@@ -166,6 +172,7 @@ public final class BenchRun {
         case "s8": chosen.add(s8); break;
         case "s9": chosen.add(s9); break;
         case "s10": chosen.add(s10); break;
+        case "s11": chosen.add(s11); break;
         default: throw new IllegalArgumentException("unknown scenario " + id);
       }
     }
