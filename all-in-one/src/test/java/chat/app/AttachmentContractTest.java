@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.testing.BridgeSocket;
 import chat.testing.Multipart;
 import chat.testing.TestClient;
 import chat.testing.TestPostgres;
@@ -273,6 +274,31 @@ class AttachmentContractTest {
     assertEquals("a", bob.get(path(chat, mine.getLong("id"))).bodyAsString());
     // A plain message still has an empty list.
     assertEquals(new JsonArray(), alice.sendMessage(chat, "plain").getJsonArray("attachments"));
+  }
+
+  @Test
+  void aBridgeSendCarriesAttachmentsAndItsEventShowsThem() throws Exception {
+    TestClient alice = stack.client().signUp("att_bridge", "student");
+    TestClient bob = stack.client().signUp("att_listen", "student");
+    long chat = alice.createChat("bridge files", bob.id());
+    JsonObject a = uploaded(alice, chat, "pic.gif", "image/gif", Multipart.utf8("GIF89a\u0001\u0000\u0001\u0000;"));
+    JsonObject someoneElses = uploaded(bob, chat, "b.txt", "text/plain", Multipart.utf8("b"));
+    try (BridgeSocket aliceWs = alice.bridge(); BridgeSocket bobWs = bob.bridge()) {
+      bobWs.subscribe(chat);
+      JsonObject refused = aliceWs.reply(aliceWs.send("chat." + chat + ".send",
+        new JsonObject().put("content", "").put("attachment_ids", new JsonArray().add(someoneElses.getLong("id")))));
+      assertEquals("err", refused.getString("type"), refused.encode());
+      assertEquals(400, refused.getInteger("failureCode"), refused.encode());
+      JsonObject reply = aliceWs.reply(aliceWs.send("chat." + chat + ".send",
+        new JsonObject().put("content", "see").put("attachment_ids", new JsonArray().add(a.getLong("id")))));
+      assertEquals("rec", reply.getString("type"), reply.encode());
+      JsonArray attached = reply.getJsonObject("body").getJsonArray("attachments");
+      assertEquals(1, attached.size());
+      assertEquals(a.getLong("id"), attached.getJsonObject(0).getLong("id"));
+      assertEquals("image/gif", attached.getJsonObject(0).getString("content_type"));
+      JsonObject event = bobWs.message(chat, "see");
+      assertEquals(attached, event.getJsonArray("attachments"), event.encode());
+    }
   }
 
   @Test
