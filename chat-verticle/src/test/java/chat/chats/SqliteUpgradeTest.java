@@ -41,9 +41,10 @@ class SqliteUpgradeTest extends ChatTestBase {
     stopAuth();
     deploy();
 
-    // Flyway took the history as it was: the same four scripts, nothing run again.
-    assertEquals(List.of("1 V1__schema.sql", "2 V2__audit.sql", "3 V3__write_probe.sql", "4 V4__conversation_state.sql"),
-      history());
+    // Flyway took the history as it was: the same four scripts, nothing run again; then the later
+    // ones (V5 attachments) on top.
+    assertEquals(List.of("1 V1__schema.sql", "2 V2__audit.sql", "3 V3__write_probe.sql", "4 V4__conversation_state.sql",
+      "5 V5__attachments.sql"), history());
 
     JsonObject chat = getChat(CAROL, 1);
     assertEquals("renamed on main", chat.getString("name"));

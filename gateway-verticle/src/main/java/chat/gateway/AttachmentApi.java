@@ -56,6 +56,8 @@ final class AttachmentApi {
 
   void mount(Router router) {
     router.post("/api/chats/:chatId/attachments").handler(this::upload);
+    // Whatever refused an upload (CSRF, session, this class), the answer waits for the body: drain.
+    router.post("/api/chats/:chatId/attachments").failureHandler(this::drainThenAnswer);
     router.get("/api/chats/:chatId/attachments/:attachmentId").handler(this::download);
   }
 
@@ -144,14 +146,20 @@ final class AttachmentApi {
     return ServiceError.validation("file", "must be a multipart/form-data part named file");
   }
 
+  /** Fails the upload with {@code error}; {@link #drainThenAnswer} answers it. */
+  private static void refuse(RoutingContext ctx, ServiceError error) {
+    ctx.fail(error);
+  }
+
   /**
-   * Answers the error once the client sent the rest of its body (read and dropped, so that it
-   * reads the answer instead of a reset), or after {@value #DRAIN_MS} ms of it, then closes.
+   * The failure handler of the upload route: the error is answered (by {@link HttpErrors}, next)
+   * once the client sent the rest of its body, read and dropped so that the client reads the
+   * answer instead of a reset, or after {@value #DRAIN_MS} ms of it; then the connection closes.
    */
-  private void refuse(RoutingContext ctx, ServiceError error) {
+  private void drainThenAnswer(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     if (request.isEnded()) {
-      ctx.fail(error);
+      ctx.next();
       return;
     }
     boolean[] answered = {false};
@@ -161,7 +169,7 @@ final class AttachmentApi {
         if (!request.isEnded()) {
           ctx.addEndHandler(ended -> request.connection().close());
         }
-        ctx.fail(error);
+        ctx.next();
       }
     };
     long timer = vertx.setTimer(DRAIN_MS, t -> answer.handle(null));
