@@ -21,10 +21,11 @@
 #                         the all-in-one jar; use with --scenarios s1,s3
 #   --scenarios LIST      s1,s2,s3,s4 (default all); s6 (login flood), s7 (feed read), s8
 #                         (GET /api/chats with unread counts, the system only), s9 (presence
-#                         churn, the system only) and s10 (typing notices to 200 sockets, the
-#                         system only) only on request; s12 (search latency over a generated
-#                         corpus of 1,000,000 messages written into the system's chat.db before it
-#                         starts, the system only; S12_CORPUS_ARGS e.g. "--messages 200000") too
+#                         churn, the system only), s10 (typing notices to 200 sockets, the
+#                         system only), s11 (20 concurrent 10 MiB attachment uploads and
+#                         downloads, the system only) only on request; s12 (search latency over a
+#                         generated corpus of 1,000,000 messages written into the system's chat.db
+#                         before it starts, the system only; S12_CORPUS_ARGS e.g. "--messages 200000") too
 #   --auth-defaults       start the system with the product's auth settings (PBKDF2 iterations,
 #                         login, registration and password-work limits) instead of the bench's
 #                         relaxed ones; use with --scenarios s6

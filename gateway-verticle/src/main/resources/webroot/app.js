@@ -14,6 +14,7 @@
  *   chatlist.js      the sidebar's chat list with unread badges and online dots
  *   conversation.js  the open chat: messages, edit, delete, reactions, Seen by, the typing line
  *   composer.js      the message box and its code-point counter
+ *   attachments.js   uploads (button, drag-and-drop, progress), thumbnails and download links
  *   typing.js        who is typing (live typing events) and my own typing notices
  *   presence.js      who is online per chat (GET /presence, live presence events)
  *   people.js        the chat head (rename) and participants, with online dots
@@ -29,6 +30,7 @@ import { initAuth, currentUser } from './auth.js';
 import { initChatList } from './chatlist.js';
 import { initConversation, openChat, closeChat, showPane } from './conversation.js';
 import { initComposer } from './composer.js';
+import { initAttachments } from './attachments.js';
 import { initPeople } from './people.js';
 import { initNewChat, resetNewChat } from './newchat.js';
 import { initSearch, resetSearch } from './search.js';
@@ -99,6 +101,7 @@ onSessionEnd(() => !!state.me, () => {
 initAuth(enterApp, leaveApp);
 initChatList(openChat);
 initConversation();
+initAttachments();
 initComposer({ request: (...args) => bus.request(...args), notify: (...args) => bus.notify(...args) });
 initPeople();
 initNewChat(openChat);

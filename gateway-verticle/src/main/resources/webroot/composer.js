@@ -10,6 +10,7 @@ import { state } from './state.js';
 import { messageAnswer } from './sync.js';
 import { showError, hideError } from './feedback.js';
 import { iTyped } from './typing.js';
+import { pendingIds, sent } from './attachments.js';
 
 const SEND_TIMEOUT_MS = 8000;
 /** The server's default maximum, in code points (CHAT_MAX_MESSAGE_LENGTH); the server has the last word. */
@@ -57,9 +58,12 @@ function count() {
   counter.classList.toggle('over', n > MAX_CONTENT);
 }
 
-async function sendMessage(chatId, content) {
+async function sendMessage(chatId, content, attachmentIds) {
   // The same client_id on both paths: if the bridge stored it after all, REST answers with that message.
   const body = { content: content, client_id: newClientId() };
+  if (attachmentIds.length) {
+    body.attachment_ids = attachmentIds;
+  }
   try {
     return await bus.request('chat.' + chatId + '.send', body, SEND_TIMEOUT_MS);
   } catch (e) {
@@ -74,7 +78,8 @@ async function onSubmit(ev) {
   ev.preventDefault();
   const id = state.current;
   const content = box.value;
-  if (!content.trim()) {
+  const attachmentIds = pendingIds(id);
+  if (!content.trim() && !attachmentIds.length) {
     renderError(byId('error'), { message: 'Write something first.' });
     return;
   }
@@ -86,7 +91,8 @@ async function onSubmit(ev) {
   box.value = '';
   count();
   try {
-    messageAnswer(id, await sendMessage(id, content));
+    messageAnswer(id, await sendMessage(id, content, attachmentIds));
+    sent(attachmentIds);
   } catch (e) {
     showError(e);
     if (!box.value) {

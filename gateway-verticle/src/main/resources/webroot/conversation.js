@@ -11,6 +11,7 @@ import { loadNewest, loadOlder, messageAnswer, markRead } from './sync.js';
 import { showError } from './feedback.js';
 import { MAX_CONTENT } from './composer.js';
 import { typers, typingText } from './typing.js';
+import { attachmentsNode } from './attachments.js';
 
 /** The reactions offered to add; any other already on a message can be toggled too. */
 export const PALETTE = ['\u{1F44D}', '\u2764\uFE0F', '\u{1F602}', '\u{1F389}', '\u{1F62E}', '\u{1F622}'];
@@ -162,6 +163,10 @@ function messageNode(m) {
     li.appendChild(editor(m));
   } else {
     li.appendChild(el('div', { className: 'content' }, m.content));
+  }
+  const files = attachmentsNode(m);
+  if (files) {
+    li.appendChild(files);
   }
   li.appendChild(reactionsRow(m));
   const actions = el('div', { className: 'msg-actions' },

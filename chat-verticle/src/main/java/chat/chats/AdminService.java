@@ -161,7 +161,8 @@ final class AdminService {
         if (chat == null) {
           return Future.failedFuture(ServiceError.notFound("Chat"));
         }
-        return admin.deleteChat(tx, chatId).compose(messages -> {
+        // Attachments (issue 14): the chat's go in this transaction, their bytes after COMMIT.
+        return store.releaseAttachmentsOfChat(tx, chatId).compose(released -> admin.deleteChat(tx, chatId)).compose(messages -> {
           JsonObject details = new JsonObject()
             .put("name", chat.name())
             .put("participant_ids", new JsonArray(new ArrayList<>(participants)))
@@ -203,11 +204,11 @@ final class AdminService {
     in.throwIfInvalid();
     AdminStore.MessageFilter filter = new AdminStore.MessageFilter(chatId, senderId, from, to);
     return admin.countMessages(filter).compose(total -> admin.pageMessages(filter, paging.pageSize(), paging.offset())
-      .map(rows -> {
+      .compose(rows -> store.attachments().ofMessages(rows.stream().map(StoredMessage::id).toList()).map(attached -> {
         List<JsonObject> messages = new ArrayList<>(rows.size());
-        rows.forEach(m -> messages.add(Views.message(m, users.get(m.senderId()), null)));
+        rows.forEach(m -> messages.add(Views.message(m, users.get(m.senderId()), null, attached.get(m.id()))));
         return paging.reply("messages", messages, total);
-      }));
+      })));
   }
 
   /**

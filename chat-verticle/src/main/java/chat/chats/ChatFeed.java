@@ -48,11 +48,11 @@ final class ChatFeed {
       }
       // Compared before adding 1: an after_seq of Long.MAX_VALUE (a JSON number) must not wrap to the start.
       if (paging.afterSeq() >= start.lastSeq()) {
-        return Future.succeededFuture(page(List.of(), false, start.lastSeq(), Map.of(), Map.of()));
+        return Future.succeededFuture(page(List.of(), false, start.lastSeq(), Map.of(), Map.of(), Map.of()));
       }
       long from = Math.max(paging.afterSeq() + 1, start.joinedSeq());
       if (from > start.lastSeq()) {
-        return Future.succeededFuture(page(List.of(), false, start.lastSeq(), Map.of(), Map.of()));
+        return Future.succeededFuture(page(List.of(), false, start.lastSeq(), Map.of(), Map.of(), Map.of()));
       }
       // Bounded by the newest seq read first, so has_more and last_seq agree with the page.
       return log.entries(chatId, from, start.lastSeq(), paging.limit() + 1).compose(found -> {
@@ -65,27 +65,30 @@ final class ChatFeed {
           }
         });
         return store.storedMessages(messageIds).compose(messages -> store.reactions(messageIds)
-          .map(reactions -> page(entries, hasMore, start.lastSeq(), messages, reactions)));
+          .compose(reactions -> store.attachments().ofMessages(messageIds)
+            .map(attached -> page(entries, hasMore, start.lastSeq(), messages, reactions, attached))));
       });
     });
   }
 
   private JsonObject page(List<ChatLog.Entry> entries, boolean hasMore, long lastSeq,
-                          Map<Long, StoredMessage> messages, Map<Long, JsonArray> reactions) {
+                          Map<Long, StoredMessage> messages, Map<Long, JsonArray> reactions,
+                          Map<Long, JsonArray> attached) {
     JsonArray events = new JsonArray(new ArrayList<>(entries.size()));
     for (ChatLog.Entry entry : entries) {
-      events.add(render(entry, messages, reactions));
+      events.add(render(entry, messages, reactions, attached));
     }
     return new JsonObject().put("events", events).put("has_more", hasMore).put("last_seq", lastSeq);
   }
 
-  private JsonObject render(ChatLog.Entry e, Map<Long, StoredMessage> messages, Map<Long, JsonArray> reactions) {
+  private JsonObject render(ChatLog.Entry e, Map<Long, StoredMessage> messages, Map<Long, JsonArray> reactions,
+                            Map<Long, JsonArray> attached) {
     long chatId = e.chatId();
     switch (e.kind()) {
       case MESSAGE:
-        return Views.messageEvent(messageView(e, messages, reactions));
+        return Views.messageEvent(messageView(e, messages, reactions, attached));
       case MESSAGE_EDITED:
-        return Views.messageEditedEvent(messageView(e, messages, reactions), e.seq());
+        return Views.messageEditedEvent(messageView(e, messages, reactions, attached), e.seq());
       case MESSAGE_DELETED:
         return Views.messageDeletedEvent(chatId, e.messageId(), e.seq());
       case REACTION_CHANGED: {
@@ -104,11 +107,13 @@ final class ChatFeed {
   }
 
   /** The message an event names, as it is now; one whose row is gone shows as deleted at the event's time. */
-  private JsonObject messageView(ChatLog.Entry e, Map<Long, StoredMessage> messages, Map<Long, JsonArray> reactions) {
+  private JsonObject messageView(ChatLog.Entry e, Map<Long, StoredMessage> messages, Map<Long, JsonArray> reactions,
+                                 Map<Long, JsonArray> attached) {
     StoredMessage message = messages.get(e.messageId());
     if (message == null) {
       message = new StoredMessage(e.messageId(), e.chatId(), 0, "", e.createdAt(), null, e.seq(), 0, null, e.createdAt());
     }
-    return Views.message(message, users.get(message.senderId()), reactions.get(message.id()));
+    return Views.message(message, users.get(message.senderId()), reactions.get(message.id()),
+      attached.get(message.id()));
   }
 }

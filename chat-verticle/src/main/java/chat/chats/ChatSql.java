@@ -328,4 +328,41 @@ interface ChatSql {
    * for none) and the number of rows.
    */
   Tuple searchParams(SearchQuery query, Collection<Long> chatIds, long before, int rows);
+
+  // ---- attachments (issue 14: AttachmentStore) -------------------------------------------
+
+  String ATTACHMENT_COLUMNS = "id, chat_id, uploader_id, message_id, filename, content_type, size, sha256, created_at";
+
+  /** (chat_id, uploader_id, filename, content_type, size, sha256, created_at) -> {@code id}. */
+  String insertAttachment();
+
+  /** (id, chat_id): the attachment of that chat, or nothing. */
+  String attachmentOfChat();
+
+  /** Attachments by id: parameters {@link #ids}. */
+  String attachmentsOf(int count);
+
+  /** Attachments of these messages ({@link #ids}), by message then id. */
+  String attachmentsOfMessages(int count);
+
+  /** (message_id, id): attaches an unattached upload; 1 row when it was unattached. */
+  String linkAttachment();
+
+  /** (message_id) -> {@code sha256} of each removed row: a deleted message's attachments go. */
+  String deleteAttachmentsOfMessage();
+
+  /** (chat_id) -> {@code sha256} of each removed row: a deleted chat's attachments go. */
+  String deleteAttachmentsOfChat();
+
+  /** (sha256): a row if any attachment still names those bytes. */
+  String attachmentShaInUse();
+
+  /** (created_at bound, limit): ids of unattached uploads older than the bound. */
+  String unattachedBefore();
+
+  /** (id) -> {@code sha256}: removes an unattached upload. */
+  String deleteUnattached();
+
+  /** Every SHA-256 some attachment names (the start's sweep of stored bytes). */
+  String attachmentShas();
 }

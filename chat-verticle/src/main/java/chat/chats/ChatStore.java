@@ -50,6 +50,10 @@ final class ChatStore {
   private final ChatSql sql;
   private final StorageHealth health;
   private final ChatLog log;
+  private final AttachmentStore attachments;
+  /** Per open write transaction, the SHA-256s whose last attachment row it may have removed. */
+  private final Map<SqlConnection, Set<String>> releasedBlobs = new HashMap<>();
+  private Function<Set<String>, Future<Void>> blobsReleased = shas -> Future.succeededFuture();
 
   ChatStore(Pool writer, Pool reader, ChatSql sql, StorageHealth health) {
     this.writer = writer;
@@ -57,6 +61,7 @@ final class ChatStore {
     this.sql = sql;
     this.health = health;
     this.log = new ChatLog(reader, sql);
+    this.attachments = new AttachmentStore(reader, sql);
     health.probeWith(this::probeWrite);
   }
 
@@ -68,6 +73,38 @@ final class ChatStore {
   /** The chats' change log, on the same store. */
   ChatLog log() {
     return log;
+  }
+
+  /** The attachments' rows, on the same store. */
+  AttachmentStore attachments() {
+    return attachments;
+  }
+
+  /**
+   * Attachments (issue 14): after a write transaction COMMITs, the SHA-256s it released (see
+   * {@link #releaseAttachmentsOfChat}, {@link #deleteMessages}) go to {@code sink}, which removes
+   * the bytes no attachment names any more. A crash in between leaves bytes without a row
+   * (swept at start), never a row without its bytes.
+   */
+  void onBlobsReleased(Function<Set<String>, Future<Void>> sink) {
+    this.blobsReleased = sink;
+  }
+
+  /** Removes every attachment of the chat in the transaction (their bytes go after COMMIT). */
+  Future<Void> releaseAttachmentsOfChat(SqlConnection tx, long chatId) {
+    return attachments.deleteOfChat(tx, chatId).map(shas -> {
+      releasedBlobs.computeIfAbsent(tx, c -> new java.util.HashSet<>()).addAll(shas);
+      return null;
+    });
+  }
+
+  private Future<Void> releaseAttachmentsOfMessage(SqlConnection tx, long messageId) {
+    return attachments.deleteOfMessage(tx, messageId).map(shas -> {
+      if (!shas.isEmpty()) {
+        releasedBlobs.computeIfAbsent(tx, c -> new java.util.HashSet<>()).addAll(shas);
+      }
+      return null;
+    });
   }
 
   /** Where the group commit's new message ids come from. */
@@ -97,6 +134,13 @@ final class ChatStore {
     return writer.withConnection(conn -> conn.query(sql.begin()).execute()
         .compose(begun -> work.apply(conn))
         .compose(result -> conn.query("COMMIT").execute().map(result))
+        .compose(result -> {
+          // Attachments: bytes released by a committed transaction go before it answers.
+          Set<String> released = releasedBlobs.remove(conn);
+          return released == null || released.isEmpty() ? Future.succeededFuture(result)
+            : blobsReleased.apply(released).otherwiseEmpty().map(result);
+        })
+        .andThen(ar -> releasedBlobs.remove(conn))
         .recover(err -> conn.query("ROLLBACK").execute()
           // "no transaction is active" when SQLite already rolled back (or BEGIN failed): fine.
           .transform(rolledBack -> Future.<T>failedFuture(err))))
@@ -322,6 +366,7 @@ final class ChatStore {
       done = done.compose(entries -> tx.preparedQuery(sql.deleteMessage())
           .execute(Tuple.of(now, id))
           .compose(v -> tx.preparedQuery(sql.deleteReactionsOf()).execute(Tuple.of(id)))
+          .compose(v -> releaseAttachmentsOfMessage(tx, id))
           .compose(v -> log.append(tx, chatId, ChatLog.Kind.MESSAGE_DELETED, id, null, null, now))
           .map(entry -> {
             entries.add(entry);

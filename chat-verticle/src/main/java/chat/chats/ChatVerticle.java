@@ -35,6 +35,7 @@ public class ChatVerticle extends VerticleBase {
   private MessageWriter writer;
   private StorageHealth health;
   private ChatStore store;
+  private Attachments attachments;
   private long evictionTimer = -1;
   private long presenceTimer = -1;
 
@@ -63,7 +64,13 @@ public class ChatVerticle extends VerticleBase {
       writer = new MessageWriter(vertx, store, membership, users, events, commitWindowMs);
       ReadMarkers reads = new ReadMarkers(new ReadStore(readerPool, sql), store, membership, users, events);
       ChatService chats = new ChatService(store, membership, users, events, reads);
-      MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength, sendsPerUser);
+      // Attachments (issue 14): bytes in the blob store of the chosen store, temp files in the data directory.
+      java.nio.file.Path dataDir = java.nio.file.Path.of(settings.string(Settings.DATA_DIR));
+      attachments = new Attachments(vertx, store, BlobStore.of(vertx, store, readerPool, dataDir), membership,
+        Attachments.tempDir(dataDir), settings.integer(Settings.MAX_ATTACHMENT_BYTES),
+        settings.integer(Settings.ATTACHMENT_UNUSED_HOURS));
+      MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength, sendsPerUser,
+        attachments);
       MessageChangeStore changeStore = new MessageChangeStore(store);
       MessageChanges messageChanges = new MessageChanges(store, changeStore, membership, users, events,
         maxMessageLength, sendsPerUser);
@@ -79,7 +86,7 @@ public class ChatVerticle extends VerticleBase {
       return Future.all(users.load(), store.allParticipants().map(pairs -> {
           membership.load(pairs);
           return null;
-        }), writer.start())
+        }), writer.start(), attachments.start())
         .compose(loaded -> {
           serve(eventBus, Addresses.CHAT_CREATE, chats::create);
           serve(eventBus, Addresses.CHAT_LIST, chats::list);
@@ -116,6 +123,10 @@ public class ChatVerticle extends VerticleBase {
           serve(eventBus, Addresses.CHAT_ADMIN_MESSAGES_LIST, admin::listMessages);
           serve(eventBus, Addresses.CHAT_ADMIN_MESSAGES_DELETE, admin::deleteMessages);
           serve(eventBus, Addresses.CHAT_ADMIN_AUDIT, admin::audit);
+          serve(eventBus, Addresses.CHAT_ATTACHMENT_BEGIN, attachments::begin);
+          serve(eventBus, Addresses.CHAT_ATTACHMENT_OPEN, attachments::open);
+          consumers.add(ServiceBus.serveAny(eventBus, Addresses.CHAT_ATTACHMENT_CHUNK, msg -> attachments.chunk(msg)
+            .recover(err -> Future.failedFuture(store.clientFailure(err)))));
           consumers.add(eventBus.<JsonObject>consumer(Addresses.AUTH_USER_EVENTS, msg -> users.onUserEvent(msg.body())));
           List<Future<Void>> registered = new ArrayList<>();
           consumers.forEach(c -> registered.add(c.completion()));
@@ -131,6 +142,9 @@ public class ChatVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(evictionTimer);
     vertx.cancelTimer(presenceTimer);
+    if (attachments != null) {
+      attachments.stop();
+    }
     if (health != null) {
       health.close();
     }

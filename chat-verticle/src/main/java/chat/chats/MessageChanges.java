@@ -75,14 +75,15 @@ final class MessageChanges {
         return edited.compose(e -> store.reactions(tx, List.of(messageId))
           .map(reactions -> new Edited(e.message(), e.seq(), reactions.get(messageId))));
       }))
-      .map(e -> {
-        JsonObject view = Views.message(e.message(), users.get(e.message().senderId()), e.reactions());
+      .compose(e -> store.attachments().ofMessages(List.of(messageId)).map(attached -> {
+        JsonObject view = Views.message(e.message(), users.get(e.message().senderId()), e.reactions(),
+          attached.get(messageId));
         if (e.seq() != null) {
           LOG.debug("Message {} of chat {} edited by its sender", messageId, chatId);
           events.messageEdited(chatId, view, e.seq());
         }
         return view;
-      });
+      }));
   }
 
   /**

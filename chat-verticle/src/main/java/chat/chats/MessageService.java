@@ -7,6 +7,7 @@ import chat.shared.validation.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** The message operations: send (through the group-committing {@link MessageWriter}) and history. */
 final class MessageService {
@@ -17,19 +18,21 @@ final class MessageService {
   private final MessageWriter writer;
   private final int maxMessageLength;
   private final TokenBuckets sendsPerUser;
+  private final Attachments attachments;
 
   /**
    * @param sendsPerUser the per-user send limit; the one chat service counts every send,
    *     whichever gateway took it, so the limit holds cluster-wide
    */
   MessageService(ChatStore store, Membership membership, UserDirectory users, MessageWriter writer,
-                 int maxMessageLength, TokenBuckets sendsPerUser) {
+                 int maxMessageLength, TokenBuckets sendsPerUser, Attachments attachments) {
     this.store = store;
     this.membership = membership;
     this.users = users;
     this.writer = writer;
     this.maxMessageLength = maxMessageLength;
     this.sendsPerUser = sendsPerUser;
+    this.attachments = attachments;
   }
 
   /**
@@ -42,11 +45,19 @@ final class MessageService {
     takeBudget(sendsPerUser, caller);
     Fields in = new Fields(body);
     long chatId = Validation.chatId(in);
-    String content = Validation.content(in, maxMessageLength);
+    // Attachments (issue 14): with 1 to 10 of the caller's uploads, content may be empty or absent.
+    List<Long> attachmentIds = Validation.attachmentIds(in, Attachments.MAX_PER_MESSAGE);
+    String content = attachmentIds.isEmpty() ? Validation.content(in, maxMessageLength)
+      : Validation.optionalContent(in, maxMessageLength);
     String clientId = Validation.clientId(in);
     in.throwIfInvalid();
     requireMember(chatId, caller);
-    return writer.submit(chatId, caller, content, clientId);
+    if (attachmentIds.isEmpty()) {
+      return writer.submit(chatId, caller, content, clientId);
+    }
+    return attachments.claim(caller, chatId, attachmentIds)
+      .compose(views -> writer.submit(chatId, caller, content, clientId, attachmentIds, views)
+        .andThen(ar -> attachments.unclaim(attachmentIds)));
   }
 
   /** {@code {user_id, chat_id, limit?, before?, after?}} -> {@code {messages:[..], has_more}}. */
@@ -65,11 +76,13 @@ final class MessageService {
     } else {
       page = store.newest(chatId, paging.limit());
     }
-    return page.compose(p -> store.reactions(p.messages().stream().map(StoredMessage::id).toList()).map(reactions -> {
+    return page.compose(p -> store.reactions(p.messages().stream().map(StoredMessage::id).toList()).compose(reactions ->
+      store.attachments().ofMessages(p.messages().stream().map(StoredMessage::id).toList()).map(attached -> {
       JsonArray messages = new JsonArray();
-      p.messages().forEach(m -> messages.add(Views.message(m, users.get(m.senderId()), reactions.get(m.id()))));
+      p.messages().forEach(m -> messages.add(Views.message(m, users.get(m.senderId()), reactions.get(m.id()),
+        attached.get(m.id()))));
       return new JsonObject().put("messages", messages).put("has_more", p.hasMore());
-    }));
+    })));
   }
 
   /**

@@ -6,6 +6,7 @@ import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayDeque;
@@ -72,11 +73,11 @@ final class MessageWriter {
 
   /** A send accepted by validation and the membership check, waiting for its commit. */
   private record Pending(long chatId, long senderId, String content, String clientId, long acceptedAt,
-                         Promise<JsonObject> reply, boolean retried) {
+                         Promise<JsonObject> reply, boolean retried, Attached attached) {
 
     /** The same send, queued again once. */
     Pending again() {
-      return new Pending(chatId, senderId, content, clientId, acceptedAt, reply, true);
+      return new Pending(chatId, senderId, content, clientId, acceptedAt, reply, true, attached);
     }
 
     ClientKey key() {
@@ -96,11 +97,21 @@ final class MessageWriter {
 
   /** Queues a send; the future is the stored message object once its batch committed. */
   Future<JsonObject> submit(long chatId, long senderId, String content, String clientId) {
+    return submit(chatId, senderId, content, clientId, List.of(), null);
+  }
+
+  /**
+   * Attachments (issue 14): the same with uploads to attach (checked and claimed by
+   * {@link Attachments#claim}); {@code views} are their attachment objects.
+   */
+  Future<JsonObject> submit(long chatId, long senderId, String content, String clientId, List<Long> attachmentIds,
+                            JsonArray views) {
     if (closed) {
       return Future.failedFuture(new ServiceError(ErrorCode.UNAVAILABLE, "The chat service is stopping"));
     }
     Promise<JsonObject> reply = Promise.promise();
-    queue.add(new Pending(chatId, senderId, content, clientId, System.currentTimeMillis(), reply, false));
+    queue.add(new Pending(chatId, senderId, content, clientId, System.currentTimeMillis(), reply, false,
+      attachmentIds.isEmpty() ? null : new Attached(attachmentIds, views)));
     schedule();
     return reply.future();
   }
@@ -190,6 +201,8 @@ final class MessageWriter {
       .recover(err -> failed(attempt, err))
       .onComplete(ar -> {
         committing = false;
+        attachedViews.clear();
+        links.clear();
         // Sends that queued during the commit have waited long enough: go at once.
         commitNext();
       });
@@ -243,6 +256,7 @@ final class MessageWriter {
           send.acceptedAt(), send.clientId(), seq, n, null, null);
         created.add(message);
         results.add(message);
+        attach(send, message);
         if (key != null) {
           byKey.put(key, message);
         }
@@ -256,6 +270,7 @@ final class MessageWriter {
       Outcome outcome = new Outcome(batch, results, created, newIds);
       attempt.outcome = outcome;
       return store.insertMessages(tx, created)
+        .compose(v -> linkAttachments(tx))
         .compose(v -> store.log().insert(tx, entries))
         .compose(v -> store.advanceChats(tx, advances))
         .compose(v -> store.moveMarkers(tx, markers.values()))
@@ -303,7 +318,40 @@ final class MessageWriter {
    * is answered as it was first stored (its reactions and edits are in history and the feed).
    */
   private JsonObject view(StoredMessage message) {
-    return Views.message(message, users.get(message.senderId()), null);
+    return Views.message(message, users.get(message.senderId()), null, attachedViews.get(message.id()));
+  }
+
+  // ---- attachments (issue 14): a send's uploads are linked in its batch's transaction ------
+
+  /** The uploads a send attaches, and their attachment objects. */
+  private record Attached(List<Long> ids, JsonArray views) {
+  }
+
+  /** The attachment objects of the current batch's new messages, by message id. */
+  private final Map<Long, JsonArray> attachedViews = new HashMap<>();
+  /** (message_id, attachment_id) of the current batch. */
+  private final List<long[]> links = new ArrayList<>();
+
+  private void attach(Pending send, StoredMessage message) {
+    if (send.attached() != null) {
+      attachedViews.put(message.id(), send.attached().views());
+      send.attached().ids().forEach(id -> links.add(new long[] {message.id(), id}));
+    }
+  }
+
+  /**
+   * Links the batch's uploads to their messages. Each was checked unattached when its send was
+   * accepted and stays claimed on this instance; one attached meanwhile through another instance
+   * (PostgreSQL, the same user sending it twice at once) fails the batch whole, as any failure does.
+   */
+  private Future<Void> linkAttachments(SqlConnection tx) {
+    if (links.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int expected = links.size();
+    return store.attachments().link(tx, new ArrayList<>(links)).compose(linked -> linked == expected
+      ? Future.succeededFuture()
+      : Future.failedFuture(new IllegalStateException("An attachment of the batch was attached meanwhile")));
   }
 
   /**

@@ -242,4 +242,96 @@ final class PostgresChatSql implements ChatSql {
     return Tuple.tuple().addArrayOfString(phrases).addArrayOfBoolean(prefixes)
       .addArrayOfLong(chatIds.toArray(new Long[0])).addLong(before).addInteger(rows);
   }
+
+  // ---- attachments (issue 14) -------------------------------------------------------------
+
+  @Override
+  public String insertAttachment() {
+    return "INSERT INTO attachments (chat_id, uploader_id, filename, content_type, size, sha256, created_at)"
+      + " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+  }
+
+  @Override
+  public String attachmentOfChat() {
+    return "SELECT " + ATTACHMENT_COLUMNS + " FROM attachments WHERE id = $1 AND chat_id = $2";
+  }
+
+  @Override
+  public String attachmentsOf(int count) {
+    return "SELECT " + ATTACHMENT_COLUMNS + " FROM attachments WHERE id = ANY($1)";
+  }
+
+  @Override
+  public String attachmentsOfMessages(int count) {
+    return "SELECT " + ATTACHMENT_COLUMNS + " FROM attachments WHERE message_id = ANY($1) ORDER BY message_id, id";
+  }
+
+  @Override
+  public String linkAttachment() {
+    return "UPDATE attachments SET message_id = $1 WHERE id = $2 AND message_id IS NULL";
+  }
+
+  @Override
+  public String deleteAttachmentsOfMessage() {
+    return "DELETE FROM attachments WHERE message_id = $1 RETURNING sha256";
+  }
+
+  @Override
+  public String deleteAttachmentsOfChat() {
+    return "DELETE FROM attachments WHERE chat_id = $1 RETURNING sha256";
+  }
+
+  @Override
+  public String attachmentShaInUse() {
+    return "SELECT 1 AS used FROM attachments WHERE sha256 = $1 LIMIT 1";
+  }
+
+  @Override
+  public String unattachedBefore() {
+    return "SELECT id FROM attachments WHERE message_id IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2";
+  }
+
+  @Override
+  public String deleteUnattached() {
+    return "DELETE FROM attachments WHERE id = $1 AND message_id IS NULL RETURNING sha256";
+  }
+
+  @Override
+  public String attachmentShas() {
+    return "SELECT DISTINCT sha256 FROM attachments";
+  }
+
+  // ---- attachment bytes on PostgreSQL (PostgresBlobStore only) ----------------------------
+
+  /** (sha256): holds the bytes of that SHA-256 for the rest of the transaction, across instances. */
+  String lockBlob() {
+    return "SELECT pg_advisory_xact_lock(hashtextextended($1, 14)) AS locked";
+  }
+
+  /** (sha256): a row when the bytes are stored (their first chunk exists). */
+  String blobExists() {
+    return "SELECT 1 AS stored FROM attachment_chunks WHERE sha256 = $1 AND n = 0";
+  }
+
+  /** (sha256, n, data). */
+  String insertChunk() {
+    return "INSERT INTO attachment_chunks (sha256, n, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+  }
+
+  /** (sha256, n) -> {@code data}. */
+  String chunk() {
+    return "SELECT data FROM attachment_chunks WHERE sha256 = $1 AND n = $2";
+  }
+
+  /** (sha256): removes the bytes when no attachment names them (run after {@link #lockBlob}). */
+  String deleteUnusedBlob() {
+    return "DELETE FROM attachment_chunks WHERE sha256 = $1"
+      + " AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = $1)";
+  }
+
+  /** SHA-256s whose bytes are stored but named by no attachment (a crash between commit and removal). */
+  String unusedBlobs() {
+    return "SELECT c.sha256 FROM attachment_chunks c WHERE c.n = 0"
+      + " AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = c.sha256)";
+  }
 }

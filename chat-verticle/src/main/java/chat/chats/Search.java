@@ -52,17 +52,18 @@ final class Search {
     } else {
       scope = membership.chatsOf(caller);
     }
-    return searches.search(query, scope, before, limit).compose(found -> store
-      .reactions(found.messages().stream().map(StoredMessage::id).toList())
-      .map(reactions -> {
+    return searches.search(query, scope, before, limit).compose(found -> {
+      List<Long> ids = found.messages().stream().map(StoredMessage::id).toList();
+      return store.reactions(ids).compose(reactions -> store.attachments().ofMessages(ids).map(attached -> {
         JsonArray results = new JsonArray();
         for (StoredMessage m : found.messages()) {
           results.add(new JsonObject()
-            .put("message", Views.message(m, users.get(m.senderId()), reactions.get(m.id())))
+            .put("message", Views.message(m, users.get(m.senderId()), reactions.get(m.id()), attached.get(m.id())))
             .put("snippet", query.snippet(m.content())));
         }
         return new JsonObject().put("results", results).put("has_more", found.hasMore());
       }));
+    });
   }
 
   /** {@code q}: a string of at most {@value SearchQuery#MAX_LENGTH} characters with something to search for; null after a problem. */

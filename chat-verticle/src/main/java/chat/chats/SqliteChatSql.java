@@ -232,4 +232,62 @@ final class SqliteChatSql implements ChatSql {
     }
     return Tuple.of(match.toString(), before, chats.append(']').toString(), rows);
   }
+
+  // ---- attachments (issue 14) -------------------------------------------------------------
+
+  @Override
+  public String insertAttachment() {
+    return "INSERT INTO attachments (chat_id, uploader_id, filename, content_type, size, sha256, created_at)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+  }
+
+  @Override
+  public String attachmentOfChat() {
+    return "SELECT " + ATTACHMENT_COLUMNS + " FROM attachments WHERE id = ? AND chat_id = ?";
+  }
+
+  @Override
+  public String attachmentsOf(int count) {
+    return "SELECT " + ATTACHMENT_COLUMNS + " FROM attachments WHERE id IN (" + list(count) + ")";
+  }
+
+  @Override
+  public String attachmentsOfMessages(int count) {
+    return "SELECT " + ATTACHMENT_COLUMNS + " FROM attachments WHERE message_id IN (" + list(count) + ") ORDER BY message_id, id";
+  }
+
+  @Override
+  public String linkAttachment() {
+    return "UPDATE attachments SET message_id = ? WHERE id = ? AND message_id IS NULL";
+  }
+
+  @Override
+  public String deleteAttachmentsOfMessage() {
+    return "DELETE FROM attachments WHERE message_id = ? RETURNING sha256";
+  }
+
+  @Override
+  public String deleteAttachmentsOfChat() {
+    return "DELETE FROM attachments WHERE chat_id = ? RETURNING sha256";
+  }
+
+  @Override
+  public String attachmentShaInUse() {
+    return "SELECT 1 AS used FROM attachments WHERE sha256 = ? LIMIT 1";
+  }
+
+  @Override
+  public String unattachedBefore() {
+    return "SELECT id FROM attachments WHERE message_id IS NULL AND created_at < ? ORDER BY created_at LIMIT ?";
+  }
+
+  @Override
+  public String deleteUnattached() {
+    return "DELETE FROM attachments WHERE id = ? AND message_id IS NULL RETURNING sha256";
+  }
+
+  @Override
+  public String attachmentShas() {
+    return "SELECT DISTINCT sha256 FROM attachments";
+  }
 }

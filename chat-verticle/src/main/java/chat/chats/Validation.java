@@ -106,6 +106,32 @@ final class Validation {
     return content;
   }
 
+  /**
+   * Content of a message carrying attachments: absent or null is empty; else a string checked as
+   * {@link #content(Fields, int)} checks it, except that it may be empty or white space.
+   */
+  static String optionalContent(Fields in, int maxLength) {
+    Object raw = in.body().getValue("content");
+    if (raw == null) {
+      return "";
+    }
+    String content = string(in, "content");
+    if (content == null) {
+      return null;
+    }
+    if (!wellFormed(content)) {
+      in.reject("content", "must be valid Unicode text");
+    } else if (content.codePointCount(0, content.length()) > maxLength) {
+      in.reject("content", "must be at most " + maxLength + " characters");
+    }
+    return content;
+  }
+
+  /** {@code attachment_ids}: absent, null or an array of at most {@code max} ids (issue 14). */
+  static List<Long> attachmentIds(Fields in, int max) {
+    return in.optionalIds("attachment_ids", max);
+  }
+
   /** {@code client_id}: absent or null, or a string of 1 to {@value #MAX_CLIENT_ID_LENGTH} characters. */
   static String clientId(Fields in) {
     String clientId = in.optionalString("client_id");

@@ -89,6 +89,11 @@ final class Views {
    * {@code deleted_at}.
    */
   static JsonObject message(StoredMessage message, UserRecord sender, JsonArray reactions) {
+    return message(message, sender, reactions, null);
+  }
+
+  /** The same with the message's {@code attachments} ({@link #attachment} each; null or a deleted message: none). */
+  static JsonObject message(StoredMessage message, UserRecord sender, JsonArray reactions, JsonArray attachments) {
     JsonObject json = new JsonObject()
       .put("id", message.id())
       .put("chat_id", message.chatId())
@@ -98,11 +103,21 @@ final class Views {
       .put("seq", message.seq())
       .put("edited_at", message.editedAt() == null ? null : time(message.editedAt()))
       .put("reactions", reactions == null || message.deleted() ? new JsonArray() : reactions)
-      .put("attachments", new JsonArray());
+      .put("attachments", attachments == null || message.deleted() ? new JsonArray() : attachments);
     if (message.deleted()) {
       json.put("deleted_at", time(message.deletedAt()));
     }
     return json;
+  }
+
+  /**
+   * Attachment object (the upload's answer, and each entry of a message's {@code attachments}):
+   * {@code {id, chat_id, filename, content_type, size, sha256, created_at}}.
+   */
+  static JsonObject attachment(AttachmentRow a) {
+    return new JsonObject().put("id", a.id()).put("chat_id", a.chatId()).put("filename", a.filename())
+      .put("content_type", a.contentType()).put("size", a.size()).put("sha256", a.sha256())
+      .put("created_at", time(a.createdAt()));
   }
 
   /** One entry of a message's {@code reactions}: {@code {emoji, count, user_ids}}. */

@@ -41,9 +41,10 @@ class SqliteUpgradeTest extends ChatTestBase {
     stopAuth();
     deploy();
 
-    // Flyway took the history as it was: the same four scripts, nothing run again (later ones added after them).
-    assertEquals(List.of("1 V1__schema.sql", "2 V2__audit.sql", "3 V3__write_probe.sql", "4 V4__conversation_state.sql"),
-      history().subList(0, 4));
+    // Flyway took the history as it was: the same four scripts, nothing run again; then the later
+    // ones (V5 attachments, V6 search) on top.
+    assertEquals(List.of("1 V1__schema.sql", "2 V2__audit.sql", "3 V3__write_probe.sql", "4 V4__conversation_state.sql",
+      "5 V5__attachments.sql", "6 V6__search.sql"), history());
     // V6 indexed the messages stored before it: found by their text, the edited one by its new text.
     assertEquals(List.of(2L), ids(call(Addresses.CHAT_SEARCH, new JsonObject().put("user_id", DAVE).put("q", "edited"))
       .getJsonArray("results").stream().map(r -> ((JsonObject) r).getJsonObject("message")).toList()));

@@ -1,6 +1,7 @@
 package chat.cluster;
 
 import chat.testing.BridgeSocket;
+import chat.testing.Multipart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -993,5 +994,41 @@ class ClusterIT {
     HttpResponse<Buffer> r = user.get(port, "/api/chats/" + chatId + "/presence");
     HttpUser.expect(r, 200, "presence");
     return r.bodyAsJsonObject().getJsonArray("online");
+  }
+
+  /**
+   * Attachments (issue 14): the gateways keep no file, so an upload through gateway 1 (streamed
+   * over the clustered event bus to the chat service) downloads through gateway 2, byte for byte,
+   * with the same SHA-256; an outsider gets 404 there.
+   */
+  @Test
+  @Order(10)
+  void uploadThroughGateway1DownloadsThroughGateway2() throws Exception {
+    if (!gateway1.isAlive()) {
+      gateway1.start();
+      gateway1.awaitLine(READY, START_TIMEOUT_MS);
+      awaitHealth(port1, 200, 30_000);
+    }
+    HttpUser uploader = user("uploader").signUp(port1);
+    HttpUser reader = user("reader").signUp(port2);
+    HttpUser outsider = user("outsider").signUp(port2);
+    long filesChat = uploader.createChat(port1, "files", reader.id());
+    byte[] bytes = new byte[1_500_000];
+    new java.util.Random(14).nextBytes(bytes);
+    HttpResponse<Buffer> up = uploader.http.post(port1, "127.0.0.1", "/api/chats/" + filesChat + "/attachments")
+      .putHeader("X-XSRF-TOKEN", uploader.cookie("XSRF-TOKEN"))
+      .putHeader("Content-Type", Multipart.CONTENT_TYPE)
+      .sendBuffer(Multipart.body("file", "noise.bin", "image/png", bytes))
+      .await(60, java.util.concurrent.TimeUnit.SECONDS);
+    HttpUser.expect(up, 201, "upload through gateway 1");
+    JsonObject attachment = up.bodyAsJsonObject();
+    assertEquals(Multipart.sha256(bytes), attachment.getString("sha256"));
+    String path = "/api/chats/" + filesChat + "/attachments/" + attachment.getLong("id");
+    HttpResponse<Buffer> down = reader.get(port2, path);
+    HttpUser.expect(down, 200, "download through gateway 2");
+    assertEquals(attachment.getString("sha256"), Multipart.sha256(down.body().getBytes()));
+    assertEquals(bytes.length, down.body().length());
+    assertEquals("application/octet-stream", down.getHeader("Content-Type"));
+    HttpUser.expect(outsider.get(port2, path), 404, "outsider on gateway 2");
   }
 }

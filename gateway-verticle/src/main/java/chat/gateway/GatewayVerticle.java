@@ -96,7 +96,10 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(new AccessLog());
     router.route().handler(headers);
     // The body limit gives 413; SockJS's xhr transports also need the body read before them.
-    router.route().handler(BodyHandler.create(false).setBodyLimit(settings.integer(Settings.MAX_BODY_BYTES)));
+    // Attachment uploads (issue 14) are streamed to the chat service, never buffered here.
+    AttachmentApi attachments = new AttachmentApi(vertx, services, settings.integer(Settings.MAX_ATTACHMENT_BYTES));
+    router.route().handler(attachments.bodyHandlerUnlessUpload(
+      BodyHandler.create(false).setBodyLimit(settings.integer(Settings.MAX_BODY_BYTES))));
     router.route().handler(sessions);
 
     router.route("/api/*").handler(csrf);
@@ -106,6 +109,7 @@ public class GatewayVerticle extends VerticleBase {
     new ChatApi(services, messages).mount(router);
     new AdminApi(services, users).mount(router);
     new SearchApi(services).mount(router);
+    attachments.mount(router);
     openApi.mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(new ServiceError(ErrorCode.NOT_FOUND, "No such endpoint")));
     router.route("/api/*").failureHandler(HttpErrors::handle);

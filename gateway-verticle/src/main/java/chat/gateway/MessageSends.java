@@ -26,6 +26,9 @@ final class MessageSends {
     if (request.containsKey("client_id")) {
       command.put("client_id", request.getValue("client_id"));
     }
+    if (request.containsKey("attachment_ids")) {
+      command.put("attachment_ids", request.getValue("attachment_ids"));
+    }
     return services.request(Addresses.CHAT_MESSAGE_SEND, command);
   }
 }

@@ -99,7 +99,11 @@ public final class Addresses {
   public static final String CHAT_REMOVE_PARTICIPANT = "svc.chat.participants.remove";
   /** {@code {user_id, chat_id}} -> {@code {member: bool}}. */
   public static final String CHAT_MEMBERSHIP = "svc.chat.membership";
-  /** {@code {user_id, chat_id, content, client_id?}} -> message. Fails VALIDATION, NOT_FOUND. */
+  /**
+   * {@code {user_id, chat_id, content, client_id?, attachment_ids?}} -> message (content may be
+   * empty when attachment_ids holds 1 to 10 of the caller's unattached uploads of this chat).
+   * Fails VALIDATION, NOT_FOUND.
+   */
   public static final String CHAT_MESSAGE_SEND = "svc.chat.messages.send";
   /** {@code {user_id, chat_id, limit?, before?, after?}} -> {@code {messages:[..], has_more}}. */
   public static final String CHAT_MESSAGE_HISTORY = "svc.chat.messages.history";
@@ -228,6 +232,39 @@ public final class Addresses {
    * {@code limit}, {@code before}), NOT_FOUND (a chat_id the caller is not in).
    */
   public static final String CHAT_SEARCH = "svc.chat.search";
+
+  // ---- chat service: attachments (issue 14) ----------------------------------------------
+  //
+  // Bytes travel as Buffer bodies in bounded chunks ({@link #ATTACHMENT_CHUNK_BYTES}), never a
+  // whole file in one message (see ServiceBus#requestAny).
+
+  /** Size of one chunk of an attachment on the bus, both ways (256 KiB). */
+  public static final int ATTACHMENT_CHUNK_BYTES = 256 * 1024;
+
+  /**
+   * {@code {user_id, chat_id, declared_size?}} -> {@code {upload_address, chunk_bytes, max_bytes}}:
+   * starts an upload on one chat instance, which registers {@code upload_address} for the
+   * upload's life. Chunks go there as Buffer bodies with the header {@link #ATTACHMENT_OFFSET}
+   * (replied {@code {received}}), then {@code {op:"end", filename}} (replied with the
+   * attachment object) or {@code {op:"abort"}}. An idle upload is dropped after a while.
+   * Fails NOT_FOUND (not a participant), PAYLOAD_TOO_LARGE (declared_size over the limit).
+   */
+  public static final String CHAT_ATTACHMENT_BEGIN = "svc.chat.attachments.begin";
+  /** Header of an upload chunk: its offset in the file, bytes, as a decimal string. */
+  public static final String ATTACHMENT_OFFSET = "offset";
+  /**
+   * {@code {user_id, chat_id, attachment_id}} -> the attachment object (with its sha256, which
+   * names the bytes for {@link #CHAT_ATTACHMENT_CHUNK}). Fails NOT_FOUND (also for a non-participant).
+   */
+  public static final String CHAT_ATTACHMENT_OPEN = "svc.chat.attachments.open";
+  /**
+   * {@code {sha256, index}} -> Buffer: chunk {@code index} (0-based, {@link #ATTACHMENT_CHUNK_BYTES}
+   * each, the last one shorter) of the stored bytes. Any chat instance answers on PostgreSQL.
+   * Fails NOT_FOUND.
+   */
+  public static final String CHAT_ATTACHMENT_CHUNK = "svc.chat.attachments.chunk";
+  /** Prefix of the per-upload addresses a chat instance registers ({@link #CHAT_ATTACHMENT_BEGIN}). */
+  public static final String ATTACHMENT_UPLOAD_PREFIX = "svc.chat.attachments.upload.";
 
   // ---- gateway -----------------------------------------------------------------------
 

@@ -49,6 +49,55 @@ public final class ServiceBus {
   }
 
   /**
+   * A request whose body or answer may be bytes (a {@code Buffer}: attachment chunks), with
+   * headers; the same failures as {@link #request}. Streams use it one bounded chunk at a time.
+   */
+  public <T> Future<T> requestAny(String address, Object body, DeliveryOptions delivery) {
+    DeliveryOptions withTimeout = new DeliveryOptions(delivery);
+    if (delivery.getSendTimeout() == DeliveryOptions.DEFAULT_TIMEOUT) {
+      withTimeout.setSendTimeout(options.getSendTimeout());
+    }
+    return eventBus.<T>request(address, body, withTimeout)
+      .map(Message::body)
+      .recover(err -> Future.failedFuture(ServiceError.from(err)));
+  }
+
+  /**
+   * Like {@link #serve} for an operation that takes or answers bytes: the handler gets the whole
+   * message (body of any type, headers) and its result (a JsonObject or a Buffer) is the reply;
+   * failures are replied exactly as {@link #serve} replies them.
+   */
+  public static MessageConsumer<Object> serveAny(EventBus eventBus, String address,
+                                                 Function<Message<Object>, Future<?>> handler) {
+    return eventBus.<Object>consumer(address, msg -> answer(address, msg, handler));
+  }
+
+  /** Answers one message of {@link #serveAny} (also for consumers registered otherwise: per-upload addresses). */
+  public static void answer(String address, Message<Object> msg, Function<Message<Object>, Future<?>> handler) {
+    Future<?> result;
+    try {
+      result = handler.apply(msg);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        Throwable cause = ar.cause();
+        ServiceError error;
+        if (cause instanceof ServiceError) {
+          error = (ServiceError) cause;
+        } else {
+          LOG.error("Unexpected failure serving {}", address, cause);
+          error = new ServiceError(ErrorCode.INTERNAL, "Internal error");
+        }
+        msg.fail(error.code().code(), error.encodeForReply());
+      }
+    });
+  }
+
+  /**
    * Registers a service operation. The handler's result is the reply; a {@link ServiceError}
    * is replied as such; any other failure or exception is logged and replied as INTERNAL, so a
    * bug never leaves the caller waiting and never kills the verticle.

@@ -118,6 +118,12 @@ public final class Settings {
   /** File whose first line is the trust store password. */
   public static final String CLUSTER_TLS_TRUSTSTORE_PASSWORD_FILE = "CHAT_CLUSTER_TLS_TRUSTSTORE_PASSWORD_FILE";
 
+  // attachments (issue 14)
+  /** Largest attachment, bytes (default 10 MiB); a larger upload is refused with 413. */
+  public static final String MAX_ATTACHMENT_BYTES = "CHAT_MAX_ATTACHMENT_BYTES";
+  /** Hours an upload never attached to a message is kept before it is removed (0 = kept for ever). */
+  public static final String ATTACHMENT_UNUSED_HOURS = "CHAT_ATTACHMENT_UNUSED_HOURS";
+
   // operations
   /** Port of the liveness and metrics server of a service without HTTP (auth, chat); 0 = none. */
   public static final String LIVENESS_PORT = "CHAT_LIVENESS_PORT";
@@ -170,7 +176,9 @@ public final class Settings {
     Map.entry(CLUSTER_TLS_TRUSTSTORE_PASSWORD, ""),
     Map.entry(CLUSTER_TLS_TRUSTSTORE_PASSWORD_FILE, ""),
     Map.entry(LIVENESS_PORT, "0"),
-    Map.entry(LIVENESS_HOST, "127.0.0.1")
+    Map.entry(LIVENESS_HOST, "127.0.0.1"),
+    Map.entry(MAX_ATTACHMENT_BYTES, "10485760"),
+    Map.entry(ATTACHMENT_UNUSED_HOURS, "24")
   );
 
   private final JsonObject config;

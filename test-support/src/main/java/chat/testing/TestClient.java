@@ -202,4 +202,31 @@ public final class TestClient {
     }
     return r;
   }
+
+  // ---- attachments (issue 14) ------------------------------------------------------------
+
+  /** Uploads {@code bytes} as the part {@code file} of a multipart body (with the XSRF header). */
+  public HttpResponse<Buffer> upload(long chatId, String filename, String claimedType, byte[] bytes) {
+    HttpRequest<Buffer> request = http.post("/api/chats/" + chatId + "/attachments")
+      .putHeader("Content-Type", Multipart.CONTENT_TYPE);
+    String token = cookie("XSRF-TOKEN");
+    if (token != null) {
+      request.putHeader("X-XSRF-TOKEN", token);
+    }
+    try {
+      return request.sendBuffer(Multipart.body("file", filename, claimedType, bytes)).await(60, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("upload timed out", e);
+    }
+  }
+
+  /** Sends a message carrying these uploads; returns the message. */
+  public JsonObject sendMessageWith(long chatId, String content, long... attachmentIds) {
+    JsonArray ids = new JsonArray();
+    for (long id : attachmentIds) {
+      ids.add(id);
+    }
+    return expect(201, HttpMethod.POST, "/api/chats/" + chatId + "/messages",
+      new JsonObject().put("content", content).put("attachment_ids", ids)).bodyAsJsonObject();
+  }
 }

@@ -142,6 +142,11 @@ public final class BenchRun {
     s12.limit = cli.integer("s12-limit", s12.limit);
     s12.expectChats = cli.integer("s12-searcher-chats", s12.expectChats);
     s12.capSeconds = cli.longValue("s12-cap-seconds", s12.capSeconds);
+    AttachScenario s11 = new AttachScenario(cfg, vertx);
+    s11.concurrent = cli.integer("s11-concurrent", s11.concurrent);
+    s11.fileBytes = cli.integer("s11-file-bytes", s11.fileBytes);
+    s11.rounds = cli.integer("s11-rounds", quick ? 1 : s11.rounds);
+    s11.capSeconds = cli.longValue("s11-cap-seconds", s11.capSeconds);
 
     String pinning = cli.string("pinning", "none");
     String command = cli.string("command", "");
@@ -174,6 +179,7 @@ public final class BenchRun {
         case "s9": chosen.add(s9); break;
         case "s10": chosen.add(s10); break;
         case "s12": chosen.add(s12); break;
+        case "s11": chosen.add(s11); break;
         default: throw new IllegalArgumentException("unknown scenario " + id);
       }
     }
