@@ -55,12 +55,13 @@ public class ChatVerticle extends VerticleBase {
       readerPool = database.readerPool(vertx);
       health = new StorageHealth(vertx);
       ChatSql sql = database.sql();
-      store = new ChatStore(writerPool, readerPool, sql, health);
+      store = new ChatStore(writerPool, readerPool, sql, health, database.oneWriter());
       EventBus eventBus = vertx.eventBus();
       UserDirectory users = new UserDirectory(new ServiceBus(eventBus), store);
       Membership membership = new Membership();
       ChatEvents events = new ChatEvents(eventBus, users);
-      writer = new MessageWriter(vertx, store, membership, users, events, commitWindowMs);
+      writer = new MessageWriter(vertx, store, database.messageBatches(vertx, store), membership, users, events,
+        commitWindowMs);
       ReadMarkers reads = new ReadMarkers(new ReadStore(readerPool, sql), store, membership, users, events);
       ChatService chats = new ChatService(store, membership, users, events, reads);
       MessageService messages = new MessageService(store, membership, users, writer, maxMessageLength, sendsPerUser);

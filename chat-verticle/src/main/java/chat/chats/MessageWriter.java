@@ -7,15 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -48,7 +43,7 @@ final class MessageWriter {
   private final long commitWindowMs;
 
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private final MessageIds ids;
+  private final MessageBatches batches;
   private boolean scheduled;
   private long timerId = -1;
   private boolean committing;
@@ -59,19 +54,25 @@ final class MessageWriter {
   private final AtomicLong messagesStored = new AtomicLong();
   private final AtomicLong largestBatch = new AtomicLong();
 
+  /** A writer whose batches run statement by statement on the store's writer pool. */
   MessageWriter(Vertx vertx, ChatStore store, Membership membership, UserDirectory users, ChatEvents events,
                 long commitWindowMs) {
+    this(vertx, store, new MessageBatches.Pooled(store), membership, users, events, commitWindowMs);
+  }
+
+  MessageWriter(Vertx vertx, ChatStore store, MessageBatches batches, Membership membership, UserDirectory users,
+                ChatEvents events, long commitWindowMs) {
     this.vertx = vertx;
     this.events = events;
     this.store = store;
     this.membership = membership;
     this.users = users;
     this.commitWindowMs = Math.max(0, commitWindowMs);
-    this.ids = store.messageIds();
+    this.batches = batches;
   }
 
   /** A send accepted by validation and the membership check, waiting for its commit. */
-  private record Pending(long chatId, long senderId, String content, String clientId, long acceptedAt,
+  record Pending(long chatId, long senderId, String content, String clientId, long acceptedAt,
                          Promise<JsonObject> reply, boolean retried) {
 
     /** The same send, queued again once. */
@@ -85,13 +86,13 @@ final class MessageWriter {
   }
 
   /** What one batch resolved to: each send's message, and the ones stored by this batch. */
-  private record Outcome(List<Pending> sends, List<StoredMessage> results, List<StoredMessage> created,
+  record Outcome(List<Pending> sends, List<StoredMessage> results, List<StoredMessage> created,
                          long[] ids) {
   }
 
   /** Prepares the ids (SQLite: loads the next one); must complete before the first submit. */
   Future<Void> start() {
-    return ids.start();
+    return batches.start();
   }
 
   /** Queues a send; the future is the stored message object once its batch committed. */
@@ -105,7 +106,7 @@ final class MessageWriter {
     return reply.future();
   }
 
-  /** Refuses new sends, commits what is queued and completes once nothing is pending. */
+  /** Refuses new sends, commits what is queued and completes once nothing is pending (and the batches closed). */
   Future<Void> close() {
     closed = true;
     if (drained == null) {
@@ -117,7 +118,7 @@ final class MessageWriter {
       timerId = -1;
     }
     commitNext();
-    return drained.future();
+    return drained.future().compose(v -> batches.close());
   }
 
   long batchesCommitted() {
@@ -181,7 +182,7 @@ final class MessageWriter {
     committing = true;
     Attempt attempt = new Attempt(batch);
     long started = System.nanoTime();
-    store.inTransaction(tx -> write(tx, attempt))
+    batches.write(attempt)
       .onSuccess(outcome -> {
         DomainMetrics.commit(batch.size(), System.nanoTime() - started);
         committed(outcome);
@@ -195,91 +196,9 @@ final class MessageWriter {
       });
   }
 
-  // ---- one batch ----------------------------------------------------------------------
-
-  /**
-   * Inside the transaction: resolves client_id duplicates, locks the batch's chats and reads their
-   * counters, takes the ids of the new messages, gives each new message the next seq and place of
-   * its chat, inserts the messages and their {@code message} events, advances the chats' counters
-   * and moves each sender's read marker to its newest message.
-   */
-  private Future<Outcome> write(SqlConnection tx, Attempt attempt) {
-    List<Pending> batch = attempt.sends;
-    Set<ClientKey> keys = new LinkedHashSet<>();
-    for (Pending send : batch) {
-      if (send.key() != null) {
-        keys.add(send.key());
-      }
-    }
-    Set<Long> chatIds = new LinkedHashSet<>();
-    batch.forEach(send -> chatIds.add(send.chatId()));
-    return store.messagesByClientKey(tx, keys).compose(existing -> store.log().counters(tx, chatIds).compose(counters ->
-      ids.take(tx, newMessages(batch, existing, counters)).compose(newIds -> {
-      Map<ClientKey, StoredMessage> byKey = new HashMap<>(existing);
-      List<StoredMessage> results = new ArrayList<>(batch.size());
-      List<StoredMessage> created = new ArrayList<>();
-      List<ChatLog.Entry> entries = new ArrayList<>();
-      Map<Long, ChatStore.Advance> advances = new LinkedHashMap<>();
-      Map<List<Long>, ChatStore.Marker> markers = new LinkedHashMap<>();
-      int next = 0;
-      for (Pending send : batch) {
-        ClientKey key = send.key();
-        StoredMessage earlier = key == null ? null : byKey.get(key);
-        if (earlier != null) {
-          // Same (chat, sender, client_id) as a stored message or an earlier send of this batch.
-          results.add(earlier);
-          continue;
-        }
-        ChatLog.Counters chat = counters.get(send.chatId());
-        if (chat == null) {
-          // The chat went (an owner deleted it) while the send waited.
-          results.add(null);
-          continue;
-        }
-        ChatStore.Advance before = advances.get(send.chatId());
-        long seq = (before == null ? chat.lastSeq() : before.lastSeq()) + 1;
-        long n = (before == null ? chat.messageCount() : before.messageCount()) + 1;
-        StoredMessage message = new StoredMessage(newIds[next++], send.chatId(), send.senderId(), send.content(),
-          send.acceptedAt(), send.clientId(), seq, n, null, null);
-        created.add(message);
-        results.add(message);
-        if (key != null) {
-          byKey.put(key, message);
-        }
-        entries.add(new ChatLog.Entry(message.chatId(), seq, ChatLog.Kind.MESSAGE, message.id(), null, null,
-          message.createdAt()));
-        advances.put(message.chatId(), new ChatStore.Advance(
-          Math.max(message.createdAt(), before == null ? 0 : before.lastActivityAt()), seq, n));
-        markers.put(List.of(message.chatId(), message.senderId()), new ChatStore.Marker(message.chatId(),
-          message.senderId(), message.id(), n, message.createdAt()));
-      }
-      Outcome outcome = new Outcome(batch, results, created, newIds);
-      attempt.outcome = outcome;
-      return store.insertMessages(tx, created)
-        .compose(v -> store.log().insert(tx, entries))
-        .compose(v -> store.advanceChats(tx, advances))
-        .compose(v -> store.moveMarkers(tx, markers.values()))
-        .map(v -> outcome);
-    })));
-  }
-
-  /** How many sends of the batch store a new message: not a repeated client_id, and their chat still exists. */
-  private static int newMessages(List<Pending> batch, Map<ClientKey, StoredMessage> existing,
-                                 Map<Long, ChatLog.Counters> counters) {
-    Set<ClientKey> seen = new HashSet<>(existing.keySet());
-    int count = 0;
-    for (Pending send : batch) {
-      ClientKey key = send.key();
-      if ((key == null || seen.add(key)) && counters.containsKey(send.chatId())) {
-        count++;
-      }
-    }
-    return count;
-  }
-
   /** After COMMIT: reply to every sender, then publish the new messages in id order. */
   private void committed(Outcome outcome) {
-    ids.committed(outcome.ids());
+    batches.committed(outcome.ids());
     batchesCommitted.incrementAndGet();
     messagesStored.addAndGet(outcome.created().size());
     largestBatch.accumulateAndGet(outcome.sends().size(), Math::max);
@@ -313,11 +232,11 @@ final class MessageWriter {
    * published as usual; the others fail UNAVAILABLE when the storage failed (a full disk: try
    * again later) or INTERNAL otherwise. When even the look-up fails, the outcome stays unknown
    * and those sends fail UNAVAILABLE saying so: a retry with the same client_id stores once.
-   * The ids start again as {@link MessageIds#failed} says.
+   * The ids start again as {@link MessageBatches#failed} says.
    */
   private Future<Void> failed(Attempt attempt, Throwable err) {
     DomainMetrics.commitFailed();
-    ids.failed();
+    batches.failed();
     if (store.sql().isDuplicateClientId(err) && attempt.sends.stream().noneMatch(Pending::retried)) {
       // Another writer stored one of the batch's client_ids after this batch looked them up (only
       // possible with several instances on PostgreSQL). The violation rolled the whole batch back
@@ -408,9 +327,10 @@ final class MessageWriter {
   }
 
   /** One batch on its way: the sends, and once the transaction planned them, what they resolve to. */
-  private static final class Attempt {
+  static final class Attempt {
     final List<Pending> sends;
-    Outcome outcome;
+    /** Set inside the transaction (SQLite: on the writer's thread, read after it handed the batch back). */
+    volatile Outcome outcome;
 
     Attempt(List<Pending> sends) {
       this.sends = sends;
