@@ -87,7 +87,8 @@ public class ChatVerticle extends VerticleBase {
           serve(eventBus, Addresses.CHAT_ADD_PARTICIPANT, chats::addParticipant);
           serve(eventBus, Addresses.CHAT_REMOVE_PARTICIPANT, chats::removeParticipant);
           serve(eventBus, Addresses.CHAT_MEMBERSHIP, chats::membership);
-          serve(eventBus, Addresses.CHAT_MESSAGE_SEND, messages::send);
+          // Each reply is a fresh view of the stored message: handed over without a copy.
+          serve(eventBus, Addresses.CHAT_MESSAGE_SEND, messages::send, true);
           serve(eventBus, Addresses.CHAT_MESSAGE_HISTORY, messages::history);
           serve(eventBus, Addresses.CHAT_EVENTS_FEED, feed::events);
           serve(eventBus, Addresses.CHAT_READ_MARK, reads::markRead);
@@ -163,6 +164,11 @@ public class ChatVerticle extends VerticleBase {
 
   /** Serves the address; a failure of the storage (a read's too: the server went away) answers 503 {@code unavailable}. */
   private void serve(EventBus eventBus, String address, Function<JsonObject, Future<JsonObject>> handler) {
+    serve(eventBus, address, handler, false);
+  }
+
+  private void serve(EventBus eventBus, String address, Function<JsonObject, Future<JsonObject>> handler,
+                     boolean handOverReplies) {
     consumers.add(ServiceBus.serve(eventBus, address, body -> {
       Future<JsonObject> answer;
       try {
@@ -171,6 +177,6 @@ public class ChatVerticle extends VerticleBase {
         answer = Future.failedFuture(e);
       }
       return answer.recover(err -> Future.failedFuture(store.clientFailure(err)));
-    }));
+    }, handOverReplies));
   }
 }

@@ -267,7 +267,8 @@ final class SqliteMessageBatches implements MessageBatches {
       try (Statement st = checkpointConn.createStatement(); ResultSet rows = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
         rows.next();
       }
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
+      // Kept going: a failure here (a full disk) must not stop the next checkpoints.
       LOG.debug("A passive WAL checkpoint failed: {}", e.toString());
     }
   }

@@ -26,6 +26,7 @@ final class MessageSends {
     if (request.containsKey("client_id")) {
       command.put("client_id", request.getValue("client_id"));
     }
-    return services.request(Addresses.CHAT_MESSAGE_SEND, command);
+    // A fresh command the chat service only reads: handed over without a copy.
+    return services.handOver(Addresses.CHAT_MESSAGE_SEND, command);
   }
 }
