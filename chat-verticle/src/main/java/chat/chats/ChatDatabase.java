@@ -42,6 +42,16 @@ interface ChatDatabase {
   /** The statements of this store. */
   ChatSql sql();
 
+  /** Whether the database takes one write transaction at a time (see {@link ChatStore#exclusive}). */
+  default boolean oneWriter() {
+    return false;
+  }
+
+  /** How the group commit writes its batches on this store. */
+  default MessageBatches messageBatches(Vertx vertx, ChatStore store) {
+    return new MessageBatches.Pooled(store);
+  }
+
   /** Where the data is, for the log (never a password). */
   String describe();
 }

@@ -2,6 +2,7 @@ package chat.chats;
 
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +56,19 @@ final class ChatStore {
   /** Per open write transaction, the SHA-256s whose last attachment row it may have removed. */
   private final Map<SqlConnection, Set<String>> releasedBlobs = new HashMap<>();
   private Function<Set<String>, Future<Void>> blobsReleased = shas -> Future.succeededFuture();
+  /** Null when write transactions may run side by side (PostgreSQL). */
+  private final WriteGate gate;
 
   ChatStore(Pool writer, Pool reader, ChatSql sql, StorageHealth health) {
+    this(writer, reader, sql, health, false);
+  }
+
+  /**
+   * @param oneWriter the database takes one write transaction at a time (SQLite): the writer
+   *     pool's transactions and {@link #exclusive} writes then run one after the other, in order
+   */
+  ChatStore(Pool writer, Pool reader, ChatSql sql, StorageHealth health, boolean oneWriter) {
+    this.gate = oneWriter ? new WriteGate() : null;
     this.writer = writer;
     this.reader = reader;
     this.sql = sql;
@@ -131,7 +144,7 @@ final class ChatStore {
    * a retry) and marks the service unwritable; a {@link ServiceError} of the work passes as is.
    */
   <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
-    return writer.withConnection(conn -> conn.query(sql.begin()).execute()
+    return exclusive(() -> writer.withConnection(conn -> conn.query(sql.begin()).execute()
         .compose(begun -> work.apply(conn))
         .compose(result -> conn.query("COMMIT").execute().map(result))
         .compose(result -> {
@@ -144,22 +157,38 @@ final class ChatStore {
         .recover(err -> conn.query("ROLLBACK").execute()
           // "no transaction is active" when SQLite already rolled back (or BEGIN failed): fine.
           .transform(rolledBack -> Future.<T>failedFuture(err))))
-      .transform(ar -> {
-        if (ar.succeeded()) {
-          health.committed();
-          return Future.succeededFuture(ar.result());
-        }
-        Throwable err = ar.cause();
-        if (err instanceof ServiceError) {
-          return Future.failedFuture(err);
-        }
-        if (sql.isStorageFailure(err)) {
-          health.storageFailed(err);
-          LOG.debug("A write transaction failed on the storage", err);
-          return Future.failedFuture(unavailable());
-        }
-        return Future.failedFuture(err);
-      });
+      .transform(this::afterWrite));
+  }
+
+  /**
+   * Runs a write transaction that does not use the writer pool (SQLite's batch writer has its own
+   * connection): on a database of one writer, after the transactions queued before it and before
+   * the ones queued after it, so that neither waits on the other's lock inside SQLite.
+   */
+  <T> Future<T> exclusive(Supplier<Future<T>> write) {
+    return gate == null ? write.get() : gate.run(write);
+  }
+
+  /**
+   * How a write transaction ended, as the callers see it: a commit makes the storage healthy; a
+   * failure of the storage fails {@link ErrorCode#UNAVAILABLE} and marks the service unwritable; a
+   * {@link ServiceError} or any other failure passes as is.
+   */
+  <T> Future<T> afterWrite(AsyncResult<T> ar) {
+    if (ar.succeeded()) {
+      health.committed();
+      return Future.succeededFuture(ar.result());
+    }
+    Throwable err = ar.cause();
+    if (err instanceof ServiceError) {
+      return Future.failedFuture(err);
+    }
+    if (sql.isStorageFailure(err)) {
+      health.storageFailed(err);
+      LOG.debug("A write transaction failed on the storage", err);
+      return Future.failedFuture(unavailable());
+    }
+    return Future.failedFuture(err);
   }
 
   /**

@@ -56,12 +56,13 @@ public class ChatVerticle extends VerticleBase {
       readerPool = database.readerPool(vertx);
       health = new StorageHealth(vertx);
       ChatSql sql = database.sql();
-      store = new ChatStore(writerPool, readerPool, sql, health);
+      store = new ChatStore(writerPool, readerPool, sql, health, database.oneWriter());
       EventBus eventBus = vertx.eventBus();
       UserDirectory users = new UserDirectory(new ServiceBus(eventBus), store);
       Membership membership = new Membership();
       ChatEvents events = new ChatEvents(eventBus, users);
-      writer = new MessageWriter(vertx, store, membership, users, events, commitWindowMs);
+      writer = new MessageWriter(vertx, store, database.messageBatches(vertx, store), membership, users, events,
+        commitWindowMs);
       ReadMarkers reads = new ReadMarkers(new ReadStore(readerPool, sql), store, membership, users, events);
       ChatService chats = new ChatService(store, membership, users, events, reads);
       // Attachments (issue 14): bytes in the blob store of the chosen store, temp files in the data directory.
@@ -94,7 +95,8 @@ public class ChatVerticle extends VerticleBase {
           serve(eventBus, Addresses.CHAT_ADD_PARTICIPANT, chats::addParticipant);
           serve(eventBus, Addresses.CHAT_REMOVE_PARTICIPANT, chats::removeParticipant);
           serve(eventBus, Addresses.CHAT_MEMBERSHIP, chats::membership);
-          serve(eventBus, Addresses.CHAT_MESSAGE_SEND, messages::send);
+          // Each reply is a fresh view of the stored message: handed over without a copy.
+          serve(eventBus, Addresses.CHAT_MESSAGE_SEND, messages::send, true);
           serve(eventBus, Addresses.CHAT_MESSAGE_HISTORY, messages::history);
           serve(eventBus, Addresses.CHAT_EVENTS_FEED, feed::events);
           serve(eventBus, Addresses.CHAT_READ_MARK, reads::markRead);
@@ -181,6 +183,11 @@ public class ChatVerticle extends VerticleBase {
 
   /** Serves the address; a failure of the storage (a read's too: the server went away) answers 503 {@code unavailable}. */
   private void serve(EventBus eventBus, String address, Function<JsonObject, Future<JsonObject>> handler) {
+    serve(eventBus, address, handler, false);
+  }
+
+  private void serve(EventBus eventBus, String address, Function<JsonObject, Future<JsonObject>> handler,
+                     boolean handOverReplies) {
     consumers.add(ServiceBus.serve(eventBus, address, body -> {
       Future<JsonObject> answer;
       try {
@@ -189,6 +196,6 @@ public class ChatVerticle extends VerticleBase {
         answer = Future.failedFuture(e);
       }
       return answer.recover(err -> Future.failedFuture(store.clientFailure(err)));
-    }));
+    }, handOverReplies));
   }
 }

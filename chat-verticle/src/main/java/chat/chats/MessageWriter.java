@@ -8,13 +8,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +45,7 @@ final class MessageWriter {
   private final long commitWindowMs;
 
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private final MessageIds ids;
+  private final MessageBatches batches;
   private boolean scheduled;
   private long timerId = -1;
   private boolean committing;
@@ -60,20 +56,26 @@ final class MessageWriter {
   private final AtomicLong messagesStored = new AtomicLong();
   private final AtomicLong largestBatch = new AtomicLong();
 
+  /** A writer whose batches run statement by statement on the store's writer pool. */
   MessageWriter(Vertx vertx, ChatStore store, Membership membership, UserDirectory users, ChatEvents events,
                 long commitWindowMs) {
+    this(vertx, store, new MessageBatches.Pooled(store), membership, users, events, commitWindowMs);
+  }
+
+  MessageWriter(Vertx vertx, ChatStore store, MessageBatches batches, Membership membership, UserDirectory users,
+                ChatEvents events, long commitWindowMs) {
     this.vertx = vertx;
     this.events = events;
     this.store = store;
     this.membership = membership;
     this.users = users;
     this.commitWindowMs = Math.max(0, commitWindowMs);
-    this.ids = store.messageIds();
+    this.batches = batches;
   }
 
   /** A send accepted by validation and the membership check, waiting for its commit. */
-  private record Pending(long chatId, long senderId, String content, String clientId, long acceptedAt,
-                         Promise<JsonObject> reply, boolean retried, Attached attached) {
+  record Pending(long chatId, long senderId, String content, String clientId, long acceptedAt,
+                 Promise<JsonObject> reply, boolean retried, Attached attached) {
 
     /** The same send, queued again once. */
     Pending again() {
@@ -86,13 +88,13 @@ final class MessageWriter {
   }
 
   /** What one batch resolved to: each send's message, and the ones stored by this batch. */
-  private record Outcome(List<Pending> sends, List<StoredMessage> results, List<StoredMessage> created,
-                         long[] ids) {
+  record Outcome(List<Pending> sends, List<StoredMessage> results, List<StoredMessage> created,
+                 long[] ids, Map<Long, JsonArray> attached) {
   }
 
   /** Prepares the ids (SQLite: loads the next one); must complete before the first submit. */
   Future<Void> start() {
-    return ids.start();
+    return batches.start();
   }
 
   /** Queues a send; the future is the stored message object once its batch committed. */
@@ -116,7 +118,7 @@ final class MessageWriter {
     return reply.future();
   }
 
-  /** Refuses new sends, commits what is queued and completes once nothing is pending. */
+  /** Refuses new sends, commits what is queued and completes once nothing is pending (and the batches closed). */
   Future<Void> close() {
     closed = true;
     if (drained == null) {
@@ -128,7 +130,7 @@ final class MessageWriter {
       timerId = -1;
     }
     commitNext();
-    return drained.future();
+    return drained.future().compose(v -> batches.close());
   }
 
   long batchesCommitted() {
@@ -192,7 +194,7 @@ final class MessageWriter {
     committing = true;
     Attempt attempt = new Attempt(batch);
     long started = System.nanoTime();
-    store.inTransaction(tx -> write(tx, attempt))
+    batches.write(attempt)
       .onSuccess(outcome -> {
         DomainMetrics.commit(batch.size(), System.nanoTime() - started);
         committed(outcome);
@@ -201,100 +203,14 @@ final class MessageWriter {
       .recover(err -> failed(attempt, err))
       .onComplete(ar -> {
         committing = false;
-        attachedViews.clear();
-        links.clear();
         // Sends that queued during the commit have waited long enough: go at once.
         commitNext();
       });
   }
 
-  // ---- one batch ----------------------------------------------------------------------
-
-  /**
-   * Inside the transaction: resolves client_id duplicates, locks the batch's chats and reads their
-   * counters, takes the ids of the new messages, gives each new message the next seq and place of
-   * its chat, inserts the messages and their {@code message} events, advances the chats' counters
-   * and moves each sender's read marker to its newest message.
-   */
-  private Future<Outcome> write(SqlConnection tx, Attempt attempt) {
-    List<Pending> batch = attempt.sends;
-    Set<ClientKey> keys = new LinkedHashSet<>();
-    for (Pending send : batch) {
-      if (send.key() != null) {
-        keys.add(send.key());
-      }
-    }
-    Set<Long> chatIds = new LinkedHashSet<>();
-    batch.forEach(send -> chatIds.add(send.chatId()));
-    return store.messagesByClientKey(tx, keys).compose(existing -> store.log().counters(tx, chatIds).compose(counters ->
-      ids.take(tx, newMessages(batch, existing, counters)).compose(newIds -> {
-      Map<ClientKey, StoredMessage> byKey = new HashMap<>(existing);
-      List<StoredMessage> results = new ArrayList<>(batch.size());
-      List<StoredMessage> created = new ArrayList<>();
-      List<ChatLog.Entry> entries = new ArrayList<>();
-      Map<Long, ChatStore.Advance> advances = new LinkedHashMap<>();
-      Map<List<Long>, ChatStore.Marker> markers = new LinkedHashMap<>();
-      int next = 0;
-      for (Pending send : batch) {
-        ClientKey key = send.key();
-        StoredMessage earlier = key == null ? null : byKey.get(key);
-        if (earlier != null) {
-          // Same (chat, sender, client_id) as a stored message or an earlier send of this batch.
-          results.add(earlier);
-          continue;
-        }
-        ChatLog.Counters chat = counters.get(send.chatId());
-        if (chat == null) {
-          // The chat went (an owner deleted it) while the send waited.
-          results.add(null);
-          continue;
-        }
-        ChatStore.Advance before = advances.get(send.chatId());
-        long seq = (before == null ? chat.lastSeq() : before.lastSeq()) + 1;
-        long n = (before == null ? chat.messageCount() : before.messageCount()) + 1;
-        StoredMessage message = new StoredMessage(newIds[next++], send.chatId(), send.senderId(), send.content(),
-          send.acceptedAt(), send.clientId(), seq, n, null, null);
-        created.add(message);
-        results.add(message);
-        attach(send, message);
-        if (key != null) {
-          byKey.put(key, message);
-        }
-        entries.add(new ChatLog.Entry(message.chatId(), seq, ChatLog.Kind.MESSAGE, message.id(), null, null,
-          message.createdAt()));
-        advances.put(message.chatId(), new ChatStore.Advance(
-          Math.max(message.createdAt(), before == null ? 0 : before.lastActivityAt()), seq, n));
-        markers.put(List.of(message.chatId(), message.senderId()), new ChatStore.Marker(message.chatId(),
-          message.senderId(), message.id(), n, message.createdAt()));
-      }
-      Outcome outcome = new Outcome(batch, results, created, newIds);
-      attempt.outcome = outcome;
-      return store.insertMessages(tx, created)
-        .compose(v -> linkAttachments(tx))
-        .compose(v -> store.log().insert(tx, entries))
-        .compose(v -> store.advanceChats(tx, advances))
-        .compose(v -> store.moveMarkers(tx, markers.values()))
-        .map(v -> outcome);
-    })));
-  }
-
-  /** How many sends of the batch store a new message: not a repeated client_id, and their chat still exists. */
-  private static int newMessages(List<Pending> batch, Map<ClientKey, StoredMessage> existing,
-                                 Map<Long, ChatLog.Counters> counters) {
-    Set<ClientKey> seen = new HashSet<>(existing.keySet());
-    int count = 0;
-    for (Pending send : batch) {
-      ClientKey key = send.key();
-      if ((key == null || seen.add(key)) && counters.containsKey(send.chatId())) {
-        count++;
-      }
-    }
-    return count;
-  }
-
   /** After COMMIT: reply to every sender, then publish the new messages in id order. */
   private void committed(Outcome outcome) {
-    ids.committed(outcome.ids());
+    batches.committed(outcome.ids());
     batchesCommitted.incrementAndGet();
     messagesStored.addAndGet(outcome.created().size());
     largestBatch.accumulateAndGet(outcome.sends().size(), Math::max);
@@ -305,11 +221,11 @@ final class MessageWriter {
       if (message == null) {
         outcome.sends().get(i).reply().fail(ServiceError.notFound("Chat"));
       } else {
-        outcome.sends().get(i).reply().complete(view(message));
+        outcome.sends().get(i).reply().complete(view(message, outcome));
       }
     }
     for (StoredMessage message : outcome.created()) {
-      events.message(message.chatId(), view(message));
+      events.message(message.chatId(), view(message, outcome));
     }
   }
 
@@ -317,41 +233,14 @@ final class MessageWriter {
    * A message as this writer answers it: a new one has no reactions; one found by its client_id
    * is answered as it was first stored (its reactions and edits are in history and the feed).
    */
-  private JsonObject view(StoredMessage message) {
-    return Views.message(message, users.get(message.senderId()), null, attachedViews.get(message.id()));
+  private JsonObject view(StoredMessage message, Outcome outcome) {
+    return Views.message(message, users.get(message.senderId()), null, outcome.attached().get(message.id()));
   }
 
   // ---- attachments (issue 14): a send's uploads are linked in its batch's transaction ------
 
-  /** The uploads a send attaches, and their attachment objects. */
-  private record Attached(List<Long> ids, JsonArray views) {
-  }
-
-  /** The attachment objects of the current batch's new messages, by message id. */
-  private final Map<Long, JsonArray> attachedViews = new HashMap<>();
-  /** (message_id, attachment_id) of the current batch. */
-  private final List<long[]> links = new ArrayList<>();
-
-  private void attach(Pending send, StoredMessage message) {
-    if (send.attached() != null) {
-      attachedViews.put(message.id(), send.attached().views());
-      send.attached().ids().forEach(id -> links.add(new long[] {message.id(), id}));
-    }
-  }
-
-  /**
-   * Links the batch's uploads to their messages. Each was checked unattached when its send was
-   * accepted and stays claimed on this instance; one attached meanwhile through another instance
-   * (PostgreSQL, the same user sending it twice at once) fails the batch whole, as any failure does.
-   */
-  private Future<Void> linkAttachments(SqlConnection tx) {
-    if (links.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    int expected = links.size();
-    return store.attachments().link(tx, new ArrayList<>(links)).compose(linked -> linked == expected
-      ? Future.succeededFuture()
-      : Future.failedFuture(new IllegalStateException("An attachment of the batch was attached meanwhile")));
+  /** The uploads a send attaches (checked unattached and claimed when it was accepted), and their attachment objects. */
+  record Attached(List<Long> ids, JsonArray views) {
   }
 
   /**
@@ -361,11 +250,11 @@ final class MessageWriter {
    * published as usual; the others fail UNAVAILABLE when the storage failed (a full disk: try
    * again later) or INTERNAL otherwise. When even the look-up fails, the outcome stays unknown
    * and those sends fail UNAVAILABLE saying so: a retry with the same client_id stores once.
-   * The ids start again as {@link MessageIds#failed} says.
+   * The ids start again as {@link MessageBatches#failed} says.
    */
   private Future<Void> failed(Attempt attempt, Throwable err) {
     DomainMetrics.commitFailed();
-    ids.failed();
+    batches.failed();
     if (store.sql().isDuplicateClientId(err) && attempt.sends.stream().noneMatch(Pending::retried)) {
       // Another writer stored one of the batch's client_ids after this batch looked them up (only
       // possible with several instances on PostgreSQL). The violation rolled the whole batch back
@@ -441,7 +330,7 @@ final class MessageWriter {
       }
       boolean isStored = !created.contains(message.id()) || (stored != null && stored.contains(message.id()));
       if (isStored) {
-        sends.get(i).reply().tryComplete(view(message));
+        sends.get(i).reply().tryComplete(view(message, outcome));
       } else {
         sends.get(i).reply().tryFail(error);
       }
@@ -449,16 +338,17 @@ final class MessageWriter {
     if (stored != null) {
       for (StoredMessage message : outcome.created()) {
         if (stored.contains(message.id())) {
-          events.message(message.chatId(), view(message));
+          events.message(message.chatId(), view(message, outcome));
         }
       }
     }
   }
 
   /** One batch on its way: the sends, and once the transaction planned them, what they resolve to. */
-  private static final class Attempt {
+  static final class Attempt {
     final List<Pending> sends;
-    Outcome outcome;
+    /** Set inside the transaction (SQLite: on the writer's thread, read after it handed the batch back). */
+    volatile Outcome outcome;
 
     Attempt(List<Pending> sends) {
       this.sends = sends;

@@ -71,14 +71,29 @@ final class SqliteChatDatabase implements ChatDatabase {
   }
 
   /**
-   * One connection: SQLite has a single writer, so every write queues here. A size cap is
+   * One connection for the write transactions other than the group commit's (which has its own,
+   * {@link #messageBatches}; the two take turns, {@link #oneWriter}). A size cap is
    * SQLite's {@code max_page_count}: growing the file beyond it fails SQLITE_FULL, exactly as a
    * full disk does.
    */
   @Override
   public Pool writerPool(Vertx vertx) {
-    String writerUrl = maxPages > 0 ? url + "&max_page_count=" + maxPages : url;
-    return JDBCPool.pool(vertx, options(writerUrl), new PoolOptions().setMaxSize(1).setName("chat-writer"));
+    return JDBCPool.pool(vertx, options(writerUrl()), new PoolOptions().setMaxSize(1).setName("chat-writer"));
+  }
+
+  private String writerUrl() {
+    return maxPages > 0 ? url + "&max_page_count=" + maxPages : url;
+  }
+
+  @Override
+  public boolean oneWriter() {
+    return true;
+  }
+
+  /** The group commit's own connection and thread ({@link SqliteMessageBatches}), with the writer's size cap. */
+  @Override
+  public MessageBatches messageBatches(Vertx vertx, ChatStore store) {
+    return new SqliteMessageBatches(vertx, store, writerUrl(), url);
   }
 
   /** History and list queries, beside the writer (WAL readers do not block it). */

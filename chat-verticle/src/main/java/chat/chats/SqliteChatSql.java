@@ -24,6 +24,13 @@ final class SqliteChatSql implements ChatSql {
   private static final Set<Integer> STORAGE_FAILURES = Set.of(5, 6, 7, 8, 10, 13, 14, 15);
 
   /** The highest message id ever used (AUTOINCREMENT never reuses one), 0 when none. */
+  /**
+   * (first id, last id): indexes a batch's new messages for search (V6's messages_fts), in the
+   * batch's transaction; the group commit's ids of one batch are consecutive.
+   */
+  static final String INDEX_NEW_MESSAGES = "INSERT INTO messages_fts (rowid, content)"
+    + " SELECT id, content FROM messages WHERE id BETWEEN ? AND ? AND deleted_at IS NULL";
+
   static final String LAST_MESSAGE_ID = "SELECT MAX(COALESCE((SELECT MAX(id) FROM messages), 0),"
     + " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)) AS last_id";
 

@@ -138,9 +138,11 @@ class MessageWriterRollbackTest {
       context = vertx.getOrCreateContext();
       writerPool = on(context, () -> Future.succeededFuture(database.writerPool(vertx)));
       readerPool = on(context, () -> Future.succeededFuture(database.readerPool(vertx)));
-      store = new ChatStore(writerPool, readerPool, database.sql(), new StorageHealth(vertx));
+      store = new ChatStore(writerPool, readerPool, database.sql(), new StorageHealth(vertx), database.oneWriter());
       UserDirectory users = new UserDirectory(new ServiceBus(vertx.eventBus()), store);
-      writer = new MessageWriter(vertx, store, membership, users, new ChatEvents(vertx.eventBus(), users), 2);
+      // The store's own batch writer (SQLite: its connection and thread), as the verticle wires it.
+      writer = new MessageWriter(vertx, store, database.messageBatches(vertx, store), membership, users,
+        new ChatEvents(vertx.eventBus(), users), 2);
       users.remember(List.of(ALICE_RECORD));
     }
 

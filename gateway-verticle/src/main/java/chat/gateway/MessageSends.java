@@ -29,6 +29,7 @@ final class MessageSends {
     if (request.containsKey("attachment_ids")) {
       command.put("attachment_ids", request.getValue("attachment_ids"));
     }
-    return services.request(Addresses.CHAT_MESSAGE_SEND, command);
+    // A fresh command the chat service only reads: handed over without a copy.
+    return services.handOver(Addresses.CHAT_MESSAGE_SEND, command);
   }
 }

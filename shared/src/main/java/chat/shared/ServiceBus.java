@@ -24,6 +24,7 @@ public final class ServiceBus {
 
   private final EventBus eventBus;
   private final DeliveryOptions options;
+  private final DeliveryOptions handOverOptions;
 
   public ServiceBus(EventBus eventBus) {
     this(eventBus, DEFAULT_TIMEOUT_MS);
@@ -32,11 +33,23 @@ public final class ServiceBus {
   public ServiceBus(EventBus eventBus, long timeoutMs) {
     this.eventBus = eventBus;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.handOverOptions = ReadOnlyJsonCodec.options().setSendTimeout(timeoutMs);
+    ReadOnlyJsonCodec.register(eventBus);
   }
 
   /** Sends a request; the future fails with a {@link ServiceError} whatever went wrong. */
   public Future<JsonObject> request(String address, JsonObject body) {
     return eventBus.<JsonObject>request(address, body, options)
+      .map(Message::body)
+      .recover(err -> Future.failedFuture(ServiceError.from(err)));
+  }
+
+  /**
+   * Same as {@link #request} for a body the caller built for this request and never touches again,
+   * to a service that only reads it ({@link ReadOnlyJsonCodec}: within one JVM, not copied).
+   */
+  public Future<JsonObject> handOver(String address, JsonObject body) {
+    return eventBus.<JsonObject>request(address, body, handOverOptions)
       .map(Message::body)
       .recover(err -> Future.failedFuture(ServiceError.from(err)));
   }
@@ -104,6 +117,21 @@ public final class ServiceBus {
    */
   public static MessageConsumer<Object> serve(EventBus eventBus, String address,
                                                   Function<JsonObject, Future<JsonObject>> handler) {
+    return serve(eventBus, address, handler, false);
+  }
+
+  /**
+   * Same as {@link #serve(EventBus, String, Function)}; with {@code handOverReplies} the handler's
+   * every result is a fresh object it never touches again, replied without a copy
+   * ({@link ReadOnlyJsonCodec}).
+   */
+  public static MessageConsumer<Object> serve(EventBus eventBus, String address,
+                                              Function<JsonObject, Future<JsonObject>> handler,
+                                              boolean handOverReplies) {
+    DeliveryOptions replyOptions = handOverReplies ? ReadOnlyJsonCodec.options() : new DeliveryOptions();
+    if (handOverReplies) {
+      ReadOnlyJsonCodec.register(eventBus);
+    }
     return eventBus.<Object>consumer(address, msg -> {
       Future<JsonObject> result;
       try {
@@ -119,7 +147,7 @@ public final class ServiceBus {
       }
       result.onComplete(ar -> {
         if (ar.succeeded()) {
-          msg.reply(ar.result());
+          msg.reply(ar.result(), replyOptions);
         } else {
           Throwable cause = ar.cause();
           ServiceError error;

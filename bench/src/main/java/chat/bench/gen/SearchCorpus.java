@@ -254,6 +254,7 @@ public final class SearchCorpus {
         if (i % 10_000 == 0) {
           message.executeBatch();
           event.executeBatch();
+          index(c, sqlite, i - 9_999, i);
         }
         if (i % 100_000 == 0) {
           c.commit();
@@ -262,6 +263,7 @@ public final class SearchCorpus {
       }
       message.executeBatch();
       event.executeBatch();
+      index(c, sqlite, messages - messages % 10_000 + 1, messages);
     }
     try (PreparedStatement counters = c.prepareStatement("UPDATE chats SET last_seq = ?, message_count = ?,"
       + " last_activity_at = ? WHERE id = ?")) {
@@ -299,5 +301,22 @@ public final class SearchCorpus {
     user.setString(3, name + "@bench.example");
     user.setString(4, joined);
     user.addBatch();
+  }
+
+  /**
+   * SQLite: indexes messages {@code from..to} for search, one statement for the range, as the
+   * group commit indexes each batch (SqliteChatSql.INDEX_NEW_MESSAGES). PostgreSQL's index follows
+   * its generated column by itself.
+   */
+  private static void index(Connection c, boolean sqlite, long from, long to) throws SQLException {
+    if (!sqlite || from > to) {
+      return;
+    }
+    try (PreparedStatement index = c.prepareStatement("INSERT INTO messages_fts (rowid, content)"
+      + " SELECT id, content FROM messages WHERE id BETWEEN ? AND ?")) {
+      index.setLong(1, from);
+      index.setLong(2, to);
+      index.executeUpdate();
+    }
   }
 }

@@ -14,15 +14,13 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
   prefix = '2'
 );
 
--- Kept in step by triggers, so in the same transaction as every statement that writes messages:
--- the group commit's INSERT, an edit, a delete (which empties the content and sets deleted_at:
--- the message leaves the index), an owner's delete of messages or of a chat (rows deleted, by
--- the statement or by the foreign key's cascade). A deleted message is not in the index.
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.deleted_at IS NULL
-BEGIN
-  INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
-END;
-
+-- Kept in step in the same transaction as every statement that writes messages: the group
+-- commit indexes each batch's new messages with one INSERT ... SELECT
+-- (SqliteChatSql.INDEX_NEW_MESSAGES; FTS5 flushes its pending terms at the end of every statement,
+-- so a trigger per inserted row costs several times more), and triggers follow an edit, a delete
+-- (which empties the content and sets deleted_at: the message leaves the index), an owner's delete
+-- of messages or of a chat (rows deleted, by the statement or by the foreign key's cascade). A
+-- deleted message is not in the index.
 CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, deleted_at ON messages
 BEGIN
   DELETE FROM messages_fts WHERE rowid = old.id AND old.deleted_at IS NULL;
