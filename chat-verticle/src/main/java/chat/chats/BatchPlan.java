@@ -120,8 +120,13 @@ record BatchPlan(MessageWriter.Outcome outcome, List<ChatLog.Entry> entries, Map
    * the same upload sent at once through another instance (PostgreSQL) gets here.
    */
   static Future<Void> checkLinked(BatchPlan plan, int linked) {
-    return linked == plan.links().size()
-      ? Future.succeededFuture()
-      : Future.failedFuture(new IllegalStateException("An attachment of the batch was attached meanwhile"));
+    return linked == plan.links().size() ? Future.succeededFuture() : Future.failedFuture(new AttachedMeanwhile());
+  }
+
+  /** An upload of the batch was attached by another writer after its send was accepted: the batch rolled back. */
+  static final class AttachedMeanwhile extends RuntimeException {
+    AttachedMeanwhile() {
+      super("An attachment of the batch was attached meanwhile", null, false, false);
+    }
   }
 }

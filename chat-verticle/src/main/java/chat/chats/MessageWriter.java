@@ -266,6 +266,9 @@ final class MessageWriter {
       }
       return Future.succeededFuture();
     }
+    if (err instanceof BatchPlan.AttachedMeanwhile && attempt.sends.stream().noneMatch(Pending::retried)) {
+      return retryWithoutTakenAttachments(attempt.sends);
+    }
     ServiceError cause = err instanceof ServiceError ? (ServiceError) err : null;
     ServiceError notStored = cause != null && cause.code() == ErrorCode.UNAVAILABLE
       ? cause
@@ -306,6 +309,47 @@ final class MessageWriter {
         LOG.warn("Could not find out whether a failed batch was stored: {}", lookupErr.toString());
         answer(attempt.sends, outcome, null, new ServiceError(ErrorCode.UNAVAILABLE,
           "The message may or may not have been stored; retry with the same client_id"));
+        return Future.succeededFuture();
+      });
+  }
+
+  /**
+   * An upload of the batch was attached meanwhile by another writer (the same upload sent at once
+   * through another chat instance). Nothing of the batch is stored; the sends whose uploads are
+   * now attached (or gone) fail VALIDATION as if they had met it when accepted, the others are
+   * queued again, once.
+   */
+  private Future<Void> retryWithoutTakenAttachments(List<Pending> sends) {
+    List<Long> carried = new ArrayList<>();
+    sends.forEach(send -> {
+      if (send.attached() != null) {
+        carried.addAll(send.attached().ids());
+      }
+    });
+    return store.attachments().byIds(carried)
+      .map(rows -> {
+        int refused = 0;
+        for (int i = sends.size() - 1; i >= 0; i--) {
+          Pending send = sends.get(i);
+          boolean taken = send.attached() != null && send.attached().ids().stream().anyMatch(id -> {
+            AttachmentRow row = rows.get(id);
+            return row == null || row.messageId() != null;
+          });
+          if (taken) {
+            refused++;
+            send.reply().tryFail(ServiceError.validation("attachment_ids", "an attachment is already attached to another message"));
+          } else {
+            queue.addFirst(send.again());
+          }
+        }
+        LOG.info("A batch of {} sends met an upload attached meanwhile by another writer; {} refused, the rest queued again",
+          sends.size(), refused);
+        return (Void) null;
+      })
+      .recover(lookupErr -> {
+        LOG.warn("Could not look up the uploads of a batch that met an attached one: {}", lookupErr.toString());
+        sends.forEach(send -> send.reply().tryFail(new ServiceError(ErrorCode.UNAVAILABLE,
+          "The message was not stored; retry with the same client_id")));
         return Future.succeededFuture();
       });
   }

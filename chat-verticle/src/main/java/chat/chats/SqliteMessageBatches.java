@@ -204,7 +204,7 @@ final class SqliteMessageBatches implements MessageBatches {
       linked += linkAttachment.executeUpdate();
     }
     if (linked != plan.links().size()) {
-      throw new IllegalStateException("An attachment of the batch was attached meanwhile");
+      throw new BatchPlan.AttachedMeanwhile();
     }
     for (ChatLog.Entry e : plan.entries()) {
       insertEvent.setLong(1, e.chatId());
