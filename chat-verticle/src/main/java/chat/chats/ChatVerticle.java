@@ -5,9 +5,14 @@ import chat.shared.ServiceBus;
 import chat.shared.Settings;
 import chat.shared.TokenBuckets;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
@@ -37,6 +42,10 @@ public class ChatVerticle extends VerticleBase {
   private ChatStore store;
   private long evictionTimer = -1;
   private long presenceTimer = -1;
+  private ChatInstances instances;
+  private ChatChanges changes;
+  /** How long a starting instance waits for a ready one to answer its hello. */
+  private static final long HELLO_TIMEOUT_MS = 2_000;
 
   @Override
   public Future<?> start() {
@@ -72,13 +81,24 @@ public class ChatVerticle extends VerticleBase {
       ChatFeed feed = new ChatFeed(store.log(), store, membership, users);
       AdminService admin = new AdminService(store, new AdminStore(readerPool, sql), membership, users, events, reads);
       long presenceLeaseMs = settings.integer(Settings.PRESENCE_LEASE_MS);
-      Presence presence = new Presence(membership, events, presenceLeaseMs, System::currentTimeMillis);
+      // Scale-out (issue 12): on PostgreSQL other instances may share the database.
+      long livenessMs = settings.integer(Settings.INSTANCE_LIVENESS_MS);
+      instances = new ChatInstances(vertx, database instanceof PostgresChatDatabase, livenessMs,
+        System::currentTimeMillis);
+      changes = new ChatChanges(vertx, instances, membership, users, new ClusterStore(readerPool, sql));
+      if (instances.shared()) {
+        writer.checkSendersWith(new ClusterStore(readerPool, sql));
+      }
+      instances.onCountChange(() -> sendsPerUser.share(instances.count()));
+      Presence presence = new Presence(membership, events, eventBus, instances, presenceLeaseMs, livenessMs,
+        System::currentTimeMillis);
       presenceTimer = vertx.setPeriodic(Math.max(1, presenceLeaseMs / 3), id -> presence.expire());
 
-      return Future.all(users.load(), store.allParticipants().map(pairs -> {
-          membership.load(pairs);
-          return null;
-        }), writer.start())
+      return Future.all(changes.start(), instances.listen()).compose(listening -> Future.all(users.load(),
+          store.allParticipants().map(pairs -> {
+            membership.load(pairs);
+            return null;
+          }), writer.start()))
         .compose(loaded -> {
           serve(eventBus, Addresses.CHAT_CREATE, chats::create);
           serve(eventBus, Addresses.CHAT_LIST, chats::list);
@@ -114,11 +134,46 @@ public class ChatVerticle extends VerticleBase {
           consumers.add(eventBus.<JsonObject>consumer(Addresses.AUTH_USER_EVENTS, msg -> users.onUserEvent(msg.body())));
           List<Future<Void>> registered = new ArrayList<>();
           consumers.forEach(c -> registered.add(c.completion()));
-          return Future.all(registered);
+          return Future.all(registered).compose(all -> join(eventBus, presence, presenceLeaseMs));
         })
         .onSuccess(ok -> LOG.info("Chat service ready: {} chats, {} known users, database {}",
           membership.chatCount(), users.size(), database.describe()));
     });
+  }
+
+  /**
+   * Scale-out (issue 12): a starting instance asks a ready one for the live instances and the
+   * presence sets, and takes its share of the work at once; alone (nobody answers the address),
+   * it is ready at once too. When the ask fails otherwise, it waits one gateway heartbeat (every
+   * gateway's set reaches it meanwhile) before it publishes presence. Then it answers the ask.
+   */
+  private Future<Void> join(EventBus eventBus, Presence presence, long presenceLeaseMs) {
+    if (!instances.shared()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> joined = Promise.promise();
+    eventBus.<JsonObject>request(Addresses.CHAT_INTERNAL_HELLO, new JsonObject().put("instance", instances.id()),
+        new DeliveryOptions().setSendTimeout(HELLO_TIMEOUT_MS))
+      .onComplete(ar -> {
+        if (ar.succeeded()) {
+          JsonObject reply = ar.result().body();
+          presence.adopt(reply.getJsonArray("gateways", new JsonArray()));
+          List<String> known = new ArrayList<>();
+          reply.getJsonArray("instances", new JsonArray()).forEach(i -> known.add(String.valueOf(i)));
+          instances.ready(known);
+        } else if (ar.cause() instanceof ReplyException
+          && ((ReplyException) ar.cause()).failureType() == ReplyFailure.NO_HANDLERS) {
+          instances.ready(List.of());
+        } else {
+          LOG.warn("No other chat instance answered ({}): presence starts after one gateway heartbeat",
+            ar.cause().getMessage());
+          vertx.setTimer(Math.max(1, presenceLeaseMs / 3) + HELLO_TIMEOUT_MS, t -> instances.ready(List.of()));
+        }
+        serve(eventBus, Addresses.CHAT_INTERNAL_HELLO, body -> Future.succeededFuture(new JsonObject()
+          .put("instances", instances.liveJson()).put("gateways", presence.snapshot())));
+        consumers.get(consumers.size() - 1).completion().onComplete(joined);
+      });
+    return joined.future();
   }
 
   /** Stops taking requests, commits the queued sends, then closes the pools. */
@@ -126,6 +181,12 @@ public class ChatVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(evictionTimer);
     vertx.cancelTimer(presenceTimer);
+    if (instances != null) {
+      instances.stop();
+    }
+    if (changes != null) {
+      changes.stop();
+    }
     if (health != null) {
       health.close();
     }

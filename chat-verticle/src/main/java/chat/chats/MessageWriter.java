@@ -46,6 +46,7 @@ final class MessageWriter {
   private final Membership membership;
   private final UserDirectory users;
   private final long commitWindowMs;
+  private ClusterStore senders;
 
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final MessageIds ids;
@@ -213,8 +214,8 @@ final class MessageWriter {
     }
     Set<Long> chatIds = new LinkedHashSet<>();
     batch.forEach(send -> chatIds.add(send.chatId()));
-    return store.messagesByClientKey(tx, keys).compose(existing -> store.log().counters(tx, chatIds).compose(counters ->
-      ids.take(tx, newMessages(batch, existing, counters)).compose(newIds -> {
+    return store.messagesByClientKey(tx, keys).compose(existing -> counters(tx, chatIds, attempt).compose(counters ->
+      ids.take(tx, newMessages(batch, existing, counters, attempt.refused)).compose(newIds -> {
       Map<ClientKey, StoredMessage> byKey = new HashMap<>(existing);
       List<StoredMessage> results = new ArrayList<>(batch.size());
       List<StoredMessage> created = new ArrayList<>();
@@ -231,8 +232,8 @@ final class MessageWriter {
           continue;
         }
         ChatLog.Counters chat = counters.get(send.chatId());
-        if (chat == null) {
-          // The chat went (an owner deleted it) while the send waited.
+        if (chat == null || attempt.refused.contains(send)) {
+          // The chat went (an owner deleted it) while the send waited, or the sender was removed.
           results.add(null);
           continue;
         }
@@ -265,12 +266,12 @@ final class MessageWriter {
 
   /** How many sends of the batch store a new message: not a repeated client_id, and their chat still exists. */
   private static int newMessages(List<Pending> batch, Map<ClientKey, StoredMessage> existing,
-                                 Map<Long, ChatLog.Counters> counters) {
+                                 Map<Long, ChatLog.Counters> counters, Set<Pending> refused) {
     Set<ClientKey> seen = new HashSet<>(existing.keySet());
     int count = 0;
     for (Pending send : batch) {
       ClientKey key = send.key();
-      if ((key == null || seen.add(key)) && counters.containsKey(send.chatId())) {
+      if ((key == null || seen.add(key)) && counters.containsKey(send.chatId()) && !refused.contains(send)) {
         count++;
       }
     }
@@ -407,9 +408,39 @@ final class MessageWriter {
     }
   }
 
+  // ---- scale-out hook (issue 12): several instances on one PostgreSQL ----------------------
+
+  /** With several instances on one database: checks each sender under the chats' row locks. */
+  void checkSendersWith(ClusterStore senders) {
+    this.senders = senders;
+  }
+
+  /**
+   * Locks the chats and reads their counters; with {@link #checkSendersWith}, then finds the
+   * senders that are no participant any more (removed on another instance while the send
+   * waited: its cache still said yes) and refuses their sends, as for a chat gone.
+   */
+  private Future<Map<Long, ChatLog.Counters>> counters(SqlConnection tx, Set<Long> chatIds, Attempt attempt) {
+    Future<Map<Long, ChatLog.Counters>> locked = store.log().counters(tx, chatIds);
+    if (senders == null) {
+      return locked;
+    }
+    Map<List<Long>, long[]> pairs = new LinkedHashMap<>();
+    attempt.sends.forEach(send -> pairs.putIfAbsent(List.of(send.chatId(), send.senderId()),
+      new long[] {send.chatId(), send.senderId()}));
+    return locked.compose(counters -> senders.participantsAmong(tx, pairs.values()).map(found -> {
+      attempt.refused.clear();
+      attempt.sends.stream().filter(send -> !found.contains(List.of(send.chatId(), send.senderId())))
+        .forEach(attempt.refused::add);
+      return counters;
+    }));
+  }
+
   /** One batch on its way: the sends, and once the transaction planned them, what they resolve to. */
   private static final class Attempt {
     final List<Pending> sends;
+    /** Sends whose sender the database no longer holds as a participant (identity set). */
+    final Set<Pending> refused = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     Outcome outcome;
 
     Attempt(List<Pending> sends) {

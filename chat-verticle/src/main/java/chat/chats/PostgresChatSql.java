@@ -423,4 +423,29 @@ final class PostgresChatSql implements ChatSql {
     return "INSERT INTO audit_log (actor_id, actor_username, action, target, details, created_at)"
       + " VALUES ($1, $2, $3, $4, $5, $6)";
   }
+
+  // ---- scale-out (issue 12) ---------------------------------------------------------------
+
+  @Override
+  public String usersOf(int count) {
+    return "SELECT " + USER_COLUMNS + " FROM users WHERE id = ANY($1)";
+  }
+
+  @Override
+  public String participantsAmong(int count) {
+    return "SELECT chat_id, user_id FROM participants WHERE (chat_id, user_id) IN"
+      + " (SELECT * FROM unnest($1::bigint[], $2::bigint[]))";
+  }
+
+  @Override
+  public Tuple pairs(Collection<long[]> pairs) {
+    Long[] chats = new Long[pairs.size()];
+    Long[] users = new Long[pairs.size()];
+    int i = 0;
+    for (long[] pair : pairs) {
+      chats[i] = pair[0];
+      users[i++] = pair[1];
+    }
+    return Tuple.tuple().addArrayOfLong(chats).addArrayOfLong(users);
+  }
 }
