@@ -217,6 +217,16 @@ public class ChatVerticle extends VerticleBase {
     return writer == null ? 0 : writer.messagesStored();
   }
 
+  /** This instance's id among the chat instances (scale-out), for tests and diagnostics. */
+  public String instanceId() {
+    return instances == null ? null : instances.id();
+  }
+
+  /** The chat instances this one counts live (itself included once ready; 1 on SQLite). */
+  public int liveInstances() {
+    return instances == null ? 0 : instances.live().size();
+  }
+
   public long largestBatch() {
     return writer == null ? 0 : writer.largestBatch();
   }
