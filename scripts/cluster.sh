@@ -13,11 +13,13 @@
 # CA and node store are made once with scripts/cluster-pki.sh in run/cluster/pki/ (or set
 # CHAT_CLUSTER_TLS_KEYSTORE, ..._TRUSTSTORE and ..._KEYSTORE_PASSWORD_FILE yourself).
 #
-# CHAT_STORE=postgresql runs auth and chat on PostgreSQL with TWO chat instances (chat, chat2):
+# CHAT_STORE=postgresql runs auth and chat on PostgreSQL with TWO chat instances (chat, chat2;
+# CLUSTER_CHAT_INSTANCES=N for another number, 1 to 9):
 # with CHAT_PG_URL unset, `start` starts a throw-away local server with scripts/pg-test.sh into
 # run/cluster/postgres/ (127.0.0.1, a free port; its admin URL kept in run/cluster/pg-url, mode
-# 600) and `stop` stops it last, by its pid file. The store chosen at `start` is remembered in
-# run/cluster/store, so `stop`, `status` and `restart` need no variable.
+# 600) and `stop` stops it last, by its pid file. The store and the number of chat instances
+# chosen at `start` are remembered in run/cluster/, so `stop`, `status` and `restart` need no
+# variable.
 #
 # Build first: mvn -B install -DskipTests. PIDs and logs go to run/cluster/ (git-ignored),
 # data to data/cluster/<service>/ (kept across restarts). Processes are only ever stopped by the
@@ -58,9 +60,17 @@ HAZELCAST_PORTS=(5701 5702 5703 5704)
 case "$CHAT_STORE" in
   sqlite) ;;
   postgresql)
-    # A second chat instance on the same database (SQLite allows only one).
-    SERVICES+=("chat2 chat-verticle 5705 0 9093")
-    HAZELCAST_PORTS+=(5705)
+    # More chat instances on the same database (SQLite allows only one): chat2 ... chatN on
+    # Hazelcast 5705... and liveness 9093...; CLUSTER_CHAT_INSTANCES (default 2) says how many.
+    if [ -z "${CLUSTER_CHAT_INSTANCES:-}" ] && [ -f "$RUN_DIR/chat-instances" ]; then
+      CLUSTER_CHAT_INSTANCES="$(cat "$RUN_DIR/chat-instances")"
+    fi
+    chat_instances="${CLUSTER_CHAT_INSTANCES:-2}"
+    [[ "$chat_instances" =~ ^[1-9]$ ]] || { echo "CLUSTER_CHAT_INSTANCES must be 1 to 9" >&2; exit 2; }
+    for ((k = 2; k <= chat_instances; k++)); do
+      SERVICES+=("chat$k chat-verticle $((5703 + k)) 0 $((9091 + k))")
+      HAZELCAST_PORTS+=($((5703 + k)))
+    done
     ;;
   *) echo "CHAT_STORE must be sqlite or postgresql, not '$CHAT_STORE'" >&2; exit 2 ;;
 esac
@@ -229,6 +239,9 @@ cmd_start() {
   names=$(names_or_all "$@")
   mkdir -p "$RUN_DIR"
   echo "$CHAT_STORE" > "$STORE_FILE"
+  if [ "$CHAT_STORE" = postgresql ]; then
+    echo "$chat_instances" > "$RUN_DIR/chat-instances"
+  fi
   pg_start
   # auth alone first: it becomes the Hazelcast master the others join.
   for name in $names; do
@@ -258,9 +271,10 @@ cmd_stop() {
     case $name in gateway*) stop_one "$name" & pids+=($!) ;; esac
   done
   for p in "${pids[@]}"; do wait "$p"; done
-  for name in chat chat2 auth; do
-    case " $names " in *" $name "*) stop_one "$name" ;; esac
+  for name in $names; do
+    case $name in chat*) stop_one "$name" ;; esac
   done
+  case " $names " in *" auth "*) stop_one auth ;; esac
   # The local PostgreSQL last, when everything was stopped.
   if [ $# -eq 0 ]; then
     pg_stop

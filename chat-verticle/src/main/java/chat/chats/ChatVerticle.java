@@ -57,7 +57,18 @@ public class ChatVerticle extends VerticleBase {
       settings.integer(Settings.MESSAGES_PER_SECOND), SEND_BUDGETS_KEPT, System::currentTimeMillis);
 
     return vertx.executeBlocking(() -> {
-      database.migrate();
+      try {
+        database.migrate();
+      } catch (Exception e) {
+        if (!(database instanceof PostgresChatDatabase)) {
+          throw e;
+        }
+        // Several instances starting at once on a new database (issue 12): another one may have
+        // created the schema meanwhile. Once more, after it is done.
+        LOG.warn("Migration failed ({}); trying once more", e.toString());
+        Thread.sleep(1_000);
+        database.migrate();
+      }
       return null;
     }).compose(v -> {
       writerPool = database.writerPool(vertx);
