@@ -96,9 +96,10 @@ public class ChatVerticle extends VerticleBase {
       long livenessMs = settings.integer(Settings.INSTANCE_LIVENESS_MS);
       instances = new ChatInstances(vertx, database instanceof PostgresChatDatabase, livenessMs,
         System::currentTimeMillis);
-      changes = new ChatChanges(vertx, instances, membership, users, new ClusterStore(readerPool, sql));
+      ClusterStore clusterStore = new ClusterStore(readerPool, sql);
+      changes = new ChatChanges(vertx, instances, membership, users, clusterStore);
       if (instances.shared()) {
-        writer.checkSendersWith(new ClusterStore(readerPool, sql));
+        writer.checkSendersWith(clusterStore);
       }
       instances.onCountChange(() -> sendsPerUser.share(instances.count()));
       Presence presence = new Presence(membership, events, eventBus, instances, presenceLeaseMs, livenessMs,
