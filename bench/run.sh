@@ -261,6 +261,8 @@ if [[ "$floor_only" == false && "$cluster" == true ]]; then
   done
   [[ -f gateway-verticle/target/gateway-verticle-fat.jar ]] || mvn -B -q -DskipTests package >&2
   cluster_dir="$(mktemp -d /tmp/chatbus-bench-cluster.XXXXXX)"
+  # Traversable (not readable) by others: as root, the PostgreSQL server runs as `postgres`.
+  chmod 711 "$cluster_dir"
   [[ "$store" == sqlite || "$store" == postgresql ]] || { echo "run.sh: --store sqlite|postgresql" >&2; exit 2; }
   [[ -z "$chat_instances" || "$store" == postgresql ]] || { echo "run.sh: --chat-instances needs --store postgresql" >&2; exit 2; }
   env CHAT_RUN_DIR="$cluster_dir/run" CHAT_CLUSTER_DATA="$cluster_dir/data" CHAT_CLUSTER_NAME="chatbus-bench-$$" \

@@ -167,7 +167,8 @@ pg_start() {
   mkdir -p "$RUN_DIR"
   if [ ! -d "$PG_DIR/data" ]; then
     log "postgres: a throw-away server in $PG_DIR (scripts/pg-test.sh)"
-    ( umask 077; "$ROOT/scripts/pg-test.sh" start "$PG_DIR" > "$PG_URL_FILE" )
+    ( umask 077; : > "$PG_URL_FILE" )
+    "$ROOT/scripts/pg-test.sh" start "$PG_DIR" >> "$PG_URL_FILE" || { rm -f "$PG_URL_FILE"; die "postgres did not start"; }
   elif ! pg_running; then
     log "postgres: starting the server in $PG_DIR again"
     "$ROOT/scripts/pg-test.sh" restart "$PG_DIR" >/dev/null
