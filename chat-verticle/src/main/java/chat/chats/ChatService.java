@@ -182,11 +182,11 @@ final class ChatService {
     });
   }
 
-  /** {@code {user_id, chat_id}} -> {@code {member}}, from the cache (a "no" confirmed: {@link Membership#confirm}). */
+  /** {@code {user_id, chat_id}} -> {@code {member}}, from the cache. */
   Future<JsonObject> membership(JsonObject body) {
     long caller = Validation.caller(body);
     long chatId = Validation.chatId(body);
-    return membership.confirm(chatId, caller).map(member -> new JsonObject().put("member", member));
+    return Future.succeededFuture(new JsonObject().put("member", membership.isMember(chatId, caller)));
   }
 
   // ---------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ public class ChatVerticle extends VerticleBase {
   private long evictionTimer = -1;
   private long presenceTimer = -1;
   private ChatInstances instances;
+  private Membership membership;
   private ChatChanges changes;
   /** How long a starting instance waits for a ready one to answer its hello. */
   private static final long HELLO_TIMEOUT_MS = 2_000;
@@ -78,7 +79,7 @@ public class ChatVerticle extends VerticleBase {
       store = new ChatStore(writerPool, readerPool, sql, health);
       EventBus eventBus = vertx.eventBus();
       UserDirectory users = new UserDirectory(new ServiceBus(eventBus), store);
-      Membership membership = new Membership();
+      membership = new Membership();
       ChatEvents events = new ChatEvents(eventBus, users);
       writer = new MessageWriter(vertx, store, membership, users, events, commitWindowMs);
       ReadMarkers reads = new ReadMarkers(new ReadStore(readerPool, sql), store, membership, users, events);
@@ -243,12 +244,26 @@ public class ChatVerticle extends VerticleBase {
     return writer == null ? 0 : writer.largestBatch();
   }
 
-  /** Serves the address; a failure of the storage (a read's too: the server went away) answers 503 {@code unavailable}. */
+  /**
+   * Serves the address; a failure of the storage (a read's too: the server went away) answers 503
+   * {@code unavailable}. With other instances on the database (issue 12), a request of a user
+   * about a chat ({@code user_id} and {@code chat_id}) whose membership cache says "not a
+   * participant" first has it checked with the database ({@link Membership#confirm}): someone
+   * added through another instance a moment ago is served at once, by every operation alike.
+   */
   private void serve(EventBus eventBus, String address, Function<JsonObject, Future<JsonObject>> handler) {
     consumers.add(ServiceBus.serve(eventBus, address, body -> {
       Future<JsonObject> answer;
       try {
-        answer = handler.apply(body);
+        Object chatId = body.getValue("chat_id");
+        Object userId = body.getValue("user_id");
+        if (instances != null && instances.shared() && chatId instanceof Number && userId instanceof Number
+          && !membership.isMember(((Number) chatId).longValue(), ((Number) userId).longValue())) {
+          answer = membership.confirm(((Number) chatId).longValue(), ((Number) userId).longValue())
+            .compose(checked -> handler.apply(body));
+        } else {
+          answer = handler.apply(body);
+        }
       } catch (RuntimeException e) {
         answer = Future.failedFuture(e);
       }

@@ -45,12 +45,7 @@ final class MessageService {
     String content = Validation.content(in, maxMessageLength);
     String clientId = Validation.clientId(in);
     in.throwIfInvalid();
-    if (!membership.isMember(chatId, caller)) {
-      // Several instances (issue 12): a cached "no" is asked of the database (added elsewhere just now).
-      return membership.confirm(chatId, caller).compose(member -> member
-        ? writer.submit(chatId, caller, content, clientId)
-        : Future.failedFuture(ServiceError.notFound("Chat")));
-    }
+    requireMember(chatId, caller);
     return writer.submit(chatId, caller, content, clientId);
   }
 

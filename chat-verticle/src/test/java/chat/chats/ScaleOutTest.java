@@ -64,12 +64,15 @@ class ScaleOutTest extends ChatTestBase {
   }
 
   @Test
-  void aParticipantAddedThroughOneInstanceSendsAtOnceThroughAnyAndOneRemovedCannot() throws Exception {
+  void aParticipantAddedThroughOneInstanceIsServedAtOnceByAnyAndOneRemovedCannotSend() throws Exception {
     addInstance();
     for (int round = 0; round < 6; round++) {
       long chatId = createChat(ALICE, "round " + round).getLong("id");
       addParticipant(ALICE, chatId, BOB);
-      // Whichever instance takes it, the very next request: the send is stored.
+      // Whichever instance takes them, the very next requests: the chat and its history are
+      // shown, and the send is stored.
+      assertEquals(List.of(ALICE, BOB), participantIds(getChat(BOB, chatId)));
+      assertEquals(0, allMessages(BOB, chatId).size());
       assertEquals("hello " + round, send(BOB, chatId, "hello " + round).getString("content"));
       assertTrue(isMember(BOB, chatId), "the bridge's membership check agrees at once");
       call(Addresses.CHAT_REMOVE_PARTICIPANT, removeRequest(ALICE, "student", chatId, BOB));
