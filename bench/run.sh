@@ -19,6 +19,9 @@
 #   --ladder LIST         S1 target deliveries/s, e.g. 5k,10k,20k,50k,100k
 #   --cluster             S5: the system as four clustered JVMs (scripts/cluster.sh) instead of
 #                         the all-in-one jar; use with --scenarios s1,s3
+#   --store S             with --cluster: sqlite (default) or postgresql (a throw-away local
+#                         server from scripts/pg-test.sh: fsync off, so not a durability figure)
+#   --chat-instances N    with --cluster --store postgresql: chat JVMs (default 2)
 #   --scenarios LIST      s1,s2,s3,s4 (default all); s6 (login flood), s7 (feed read), s8
 #                         (GET /api/chats with unread counts, the system only), s9 (presence
 #                         churn, the system only), s10 (typing notices to 200 sockets, the
@@ -46,6 +49,8 @@ cd "$root"
 orig_args="$*"
 floor_only=false
 cluster=false
+store=sqlite
+chat_instances=""
 scenarios="s1,s2,s3,s4"
 quick=false
 max_seconds=2400
@@ -61,6 +66,8 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --floor-only) floor_only=true ;;
     --cluster) cluster=true ;;
+    --store) store="$2"; shift ;;
+    --chat-instances) chat_instances="$2"; shift ;;
     --scenarios) scenarios="$2"; shift ;;
     --quick) quick=true ;;
     --max-seconds) max_seconds="$2"; shift ;;
@@ -73,7 +80,7 @@ while [[ $# -gt 0 ]]; do
     --ladder) s1_args+=(--s1-rates "$2"); shift ;;
     --) shift; gen_args=("$@"); break ;;
     --auth-defaults) auth_defaults=true ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -257,14 +264,19 @@ if [[ "$floor_only" == false && "$cluster" == true ]]; then
   done
   [[ -f gateway-verticle/target/gateway-verticle-fat.jar ]] || mvn -B -q -DskipTests package >&2
   cluster_dir="$(mktemp -d /tmp/chatbus-bench-cluster.XXXXXX)"
+  # Traversable (not readable) by others: as root, the PostgreSQL server runs as `postgres`.
+  chmod 711 "$cluster_dir"
+  [[ "$store" == sqlite || "$store" == postgresql ]] || { echo "run.sh: --store sqlite|postgresql" >&2; exit 2; }
+  [[ -z "$chat_instances" || "$store" == postgresql ]] || { echo "run.sh: --chat-instances needs --store postgresql" >&2; exit 2; }
   env CHAT_RUN_DIR="$cluster_dir/run" CHAT_CLUSTER_DATA="$cluster_dir/data" CHAT_CLUSTER_NAME="chatbus-bench-$$" \
+  CHAT_STORE="$store" CLUSTER_CHAT_INSTANCES="${chat_instances:-2}" \
   CHAT_MESSAGES_PER_SECOND=0 CHAT_BRIDGE_SOCKETS_PER_ADDRESS=100000 CHAT_ACCESS_LOG=OFF "${auth_env[@]}" \
     "${server_pin[@]}" "$root/scripts/cluster.sh" start >"$run_dir/cluster.log" 2>&1 || {
     echo "run.sh: the cluster did not start; see $run_dir/cluster.log" >&2
     exit 1
   }
   system_pid="$(cat "$cluster_dir/run/gateway1.pid")"
-  echo "cluster up: gateway 1 pid $system_pid on port 8080" >&2
+  echo "cluster up ($store$([[ "$store" == postgresql ]] && echo ", ${chat_instances:-2} chat instances")): gateway 1 pid $system_pid on port 8080" >&2
   gen_targets+=(--target "http://127.0.0.1:8080" --target-pid "$system_pid")
 elif [[ "$floor_only" == false ]]; then
   if port_busy "$system_port"; then

@@ -13,6 +13,14 @@
 # CA and node store are made once with scripts/cluster-pki.sh in run/cluster/pki/ (or set
 # CHAT_CLUSTER_TLS_KEYSTORE, ..._TRUSTSTORE and ..._KEYSTORE_PASSWORD_FILE yourself).
 #
+# CHAT_STORE=postgresql runs auth and chat on PostgreSQL with TWO chat instances (chat, chat2;
+# CLUSTER_CHAT_INSTANCES=N for another number, 1 to 9):
+# with CHAT_PG_URL unset, `start` starts a throw-away local server with scripts/pg-test.sh into
+# run/cluster/postgres/ (127.0.0.1, a free port; its admin URL kept in run/cluster/pg-url, mode
+# 600) and `stop` stops it last, by its pid file. The store and the number of chat instances
+# chosen at `start` are remembered in run/cluster/, so `stop`, `status` and `restart` need no
+# variable.
+#
 # Build first: mvn -B install -DskipTests. PIDs and logs go to run/cluster/ (git-ignored),
 # data to data/cluster/<service>/ (kept across restarts). Processes are only ever stopped by the
 # PIDs this script wrote, after checking the PID is still that service's java process.
@@ -30,6 +38,16 @@ STOP_TIMEOUT="${CHAT_STOP_TIMEOUT:-40}"
 export CHAT_CLUSTER_NAME="${CHAT_CLUSTER_NAME:-chatbus-local}"
 export CHAT_CLUSTER_HOST="${CHAT_CLUSTER_HOST:-127.0.0.1}"
 
+# The store: as given, else as the last start chose, else SQLite.
+STORE_FILE="$RUN_DIR/store"
+if [ -z "${CHAT_STORE:-}" ] && [ -f "$STORE_FILE" ]; then
+  CHAT_STORE="$(cat "$STORE_FILE")"
+fi
+CHAT_STORE="${CHAT_STORE:-sqlite}"
+export CHAT_STORE
+PG_DIR="$RUN_DIR/postgres"
+PG_URL_FILE="$RUN_DIR/pg-url"
+
 # name module hazelcast-port http-port liveness-port (0: none). In the containers: 5701 each,
 # gateways on 8080 (published as 8080 and 8081), liveness on 9090 for auth and chat.
 SERVICES=(
@@ -38,8 +56,26 @@ SERVICES=(
   "gateway1 gateway-verticle 5703 8080 0"
   "gateway2 gateway-verticle 5704 8081 0"
 )
-# One member per line, as in docker-compose.yml (there: auth:5701, chat:5701, ...).
-CHAT_CLUSTER_MEMBERS="$(printf '127.0.0.1:%s\n' 5701 5702 5703 5704)"
+HAZELCAST_PORTS=(5701 5702 5703 5704)
+case "$CHAT_STORE" in
+  sqlite) ;;
+  postgresql)
+    # More chat instances on the same database (SQLite allows only one): chat2 ... chatN on
+    # Hazelcast 5705... and liveness 9093...; CLUSTER_CHAT_INSTANCES (default 2) says how many.
+    if [ -z "${CLUSTER_CHAT_INSTANCES:-}" ] && [ -f "$RUN_DIR/chat-instances" ]; then
+      CLUSTER_CHAT_INSTANCES="$(cat "$RUN_DIR/chat-instances")"
+    fi
+    chat_instances="${CLUSTER_CHAT_INSTANCES:-2}"
+    [[ "$chat_instances" =~ ^[1-9]$ ]] || { echo "CLUSTER_CHAT_INSTANCES must be 1 to 9" >&2; exit 2; }
+    for ((k = 2; k <= chat_instances; k++)); do
+      SERVICES+=("chat$k chat-verticle $((5703 + k)) 0 $((9091 + k))")
+      HAZELCAST_PORTS+=($((5703 + k)))
+    done
+    ;;
+  *) echo "CHAT_STORE must be sqlite or postgresql, not '$CHAT_STORE'" >&2; exit 2 ;;
+esac
+# One member per line, as in docker-compose.yml (there: auth:5701, chat1:5701, ...).
+CHAT_CLUSTER_MEMBERS="$(printf '127.0.0.1:%s\n' "${HAZELCAST_PORTS[@]}")"
 export CHAT_CLUSTER_MEMBERS
 
 if [ "${CHAT_CLUSTER_TLS:-0}" = 1 ] && [ -z "${CHAT_CLUSTER_TLS_KEYSTORE:-}" ]; then
@@ -60,7 +96,7 @@ service_line() {
   for s in "${SERVICES[@]}"; do
     if [ "${s%% *}" = "$1" ]; then echo "$s"; return 0; fi
   done
-  die "unknown service '$1' (auth, chat, gateway1, gateway2)"
+  die "unknown service '$1' (auth, chat, gateway1, gateway2; chat2 with CHAT_STORE=postgresql)"
 }
 
 pid_file() { echo "$RUN_DIR/$1.pid"; }
@@ -121,6 +157,43 @@ await_ready() {
   log "$name ready: $(grep -o "Joined cluster .*" "$(log_file "$name")" | tail -n 1)"
 }
 
+# PostgreSQL for auth and chat: CHAT_PG_URL as given, else the local throw-away server, started
+# (or started again) here. Prints nothing; exports CHAT_PG_URL.
+pg_start() {
+  [ "$CHAT_STORE" = postgresql ] || return 0
+  if [ -n "${CHAT_PG_URL:-}" ] && [ ! -f "$PG_URL_FILE" ]; then
+    return 0
+  fi
+  mkdir -p "$RUN_DIR"
+  if [ ! -d "$PG_DIR/data" ]; then
+    log "postgres: a throw-away server in $PG_DIR (scripts/pg-test.sh)"
+    ( umask 077; : > "$PG_URL_FILE" )
+    "$ROOT/scripts/pg-test.sh" start "$PG_DIR" >> "$PG_URL_FILE" || { rm -f "$PG_URL_FILE"; die "postgres did not start"; }
+  elif ! pg_running; then
+    log "postgres: starting the server in $PG_DIR again"
+    "$ROOT/scripts/pg-test.sh" restart "$PG_DIR" >/dev/null
+  fi
+  CHAT_PG_URL="$(cat "$PG_URL_FILE")"
+  export CHAT_PG_URL
+  log "postgres ready on 127.0.0.1:$(cat "$PG_DIR/port")"
+}
+
+# Whether the local server of $PG_DIR runs (its postmaster.pid names a live process).
+pg_running() {
+  local pid
+  [ -f "$PG_DIR/data/postmaster.pid" ] || return 1
+  pid="$(head -n 1 "$PG_DIR/data/postmaster.pid")"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+pg_stop() {
+  if [ -d "$PG_DIR/data" ] && pg_running; then
+    log "postgres stopping (pg_ctl, by its pid file)"
+    "$ROOT/scripts/pg-test.sh" stop "$PG_DIR" >/dev/null
+    log "postgres stopped"
+  fi
+}
+
 http_status() { # prints the HTTP status of a URL (000 when unreachable)
   curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" || true
 }
@@ -165,6 +238,12 @@ cmd_start() {
   local started=$SECONDS begin names name
   begin=$(date +%s%N)
   names=$(names_or_all "$@")
+  mkdir -p "$RUN_DIR"
+  echo "$CHAT_STORE" > "$STORE_FILE"
+  if [ "$CHAT_STORE" = postgresql ]; then
+    echo "$chat_instances" > "$RUN_DIR/chat-instances"
+  fi
+  pg_start
   # auth alone first: it becomes the Hazelcast master the others join.
   for name in $names; do
     if [ "$name" = auth ]; then start_one auth; await_ready auth; fi
@@ -193,9 +272,14 @@ cmd_stop() {
     case $name in gateway*) stop_one "$name" & pids+=($!) ;; esac
   done
   for p in "${pids[@]}"; do wait "$p"; done
-  for name in chat auth; do
-    case " $names " in *" $name "*) stop_one "$name" ;; esac
+  for name in $names; do
+    case $name in chat*) stop_one "$name" ;; esac
   done
+  case " $names " in *" auth "*) stop_one auth ;; esac
+  # The local PostgreSQL last, when everything was stopped.
+  if [ $# -eq 0 ]; then
+    pg_stop
+  fi
 }
 
 cmd_status() {
@@ -214,6 +298,13 @@ cmd_status() {
       printf '%-9s stopped\n' "$name"
     fi
   done
+  if [ "$CHAT_STORE" = postgresql ] && [ -d "$PG_DIR/data" ]; then
+    if pg_running; then
+      printf '%-9s running  127.0.0.1:%s\n' postgres "$(cat "$PG_DIR/port")"
+    else
+      printf '%-9s stopped\n' postgres
+    fi
+  fi
 }
 
 case "${1:-}" in
@@ -221,5 +312,5 @@ case "${1:-}" in
   stop) shift; cmd_stop "$@" ;;
   restart) shift; cmd_stop "$@"; cmd_start "$@" ;;
   status) cmd_status ;;
-  *) echo "usage: $0 start|stop|status|restart [auth|chat|gateway1|gateway2...]" >&2; exit 2 ;;
+  *) echo "usage: [CHAT_STORE=postgresql] $0 start|stop|status|restart [auth|chat|chat2|gateway1|gateway2...]" >&2; exit 2 ;;
 esac

@@ -229,4 +229,38 @@ class BridgeFanOutTest {
       assertEquals(marker, aliceWs.event(aliceAddress, "chat_added").getJsonObject("body").getJsonObject("chat").getLong("id"));
     }
   }
+
+  // ---- several chat instances (issue 12): a chat's events in seq order --------------------
+
+  /** A message event as another chat instance would publish it, with its seq. */
+  private static void publishWithSeq(long chatId, long seq, String content) {
+    stack.vertx.eventBus().publish("chat." + chatId, new JsonObject().put("type", "message").put("seq", seq)
+      .put("message", new JsonObject().put("id", 1_000_000 + seq).put("chat_id", chatId).put("content", content)
+        .put("seq", seq)));
+  }
+
+  @Test
+  void eventsOfAChatPublishedOutOfSeqOrderReachTheSocketsInSeqOrder() throws Exception {
+    TestClient alice = stack.client().signUp("fo_seq_alice", "student");
+    long chatId = alice.createChat("fan-out seq order");
+    try (BridgeSocket ws = alice.bridge()) {
+      ws.subscribe(chatId);
+      alice.sendMessage(chatId, "one");   // seq 1, from the chat service
+      assertEquals(List.of("one"), contents(ws.messages(chatId, 1)));
+      // Two instances' commits 2 and 3, published in the other order: delivered 2, then 3.
+      publishWithSeq(chatId, 3, "three");
+      publishWithSeq(chatId, 2, "two");
+      assertEquals(List.of("two", "three"), contents(ws.messages(chatId, 2)));
+      // Seq 4 never comes (its instance was killed before publishing): 5 goes out after the wait,
+      // and a late 4 would still pass (clients apply each seq once, and fill gaps from the feed).
+      publishWithSeq(chatId, 5, "five");
+      assertEquals(List.of("five"), contents(ws.messages(chatId, 1)));
+      publishWithSeq(chatId, 4, "four, late");
+      assertEquals(List.of("four, late"), contents(ws.messages(chatId, 1)));
+    }
+  }
+
+  private static List<String> contents(List<JsonObject> messages) {
+    return messages.stream().map(m -> m.getString("content")).toList();
+  }
 }

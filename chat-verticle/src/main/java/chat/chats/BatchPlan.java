@@ -46,14 +46,17 @@ record BatchPlan(MessageWriter.Outcome outcome, List<ChatLog.Entry> entries, Map
     return chatIds;
   }
 
-  /** How many sends of the batch store a new message: not a repeated client_id, and their chat still exists. */
+  /**
+   * How many sends of the batch store a new message: not a repeated client_id, their chat still
+   * exists, and their sender is not {@code refused} (no participant any more).
+   */
   static int newMessages(List<MessageWriter.Pending> batch, Map<ClientKey, StoredMessage> existing,
-                         Map<Long, ChatLog.Counters> counters) {
+                         Map<Long, ChatLog.Counters> counters, Set<MessageWriter.Pending> refused) {
     Set<ClientKey> seen = new HashSet<>(existing.keySet());
     int count = 0;
     for (MessageWriter.Pending send : batch) {
       ClientKey key = send.key();
-      if ((key == null || seen.add(key)) && counters.containsKey(send.chatId())) {
+      if ((key == null || seen.add(key)) && counters.containsKey(send.chatId()) && !refused.contains(send)) {
         count++;
       }
     }
@@ -62,10 +65,11 @@ record BatchPlan(MessageWriter.Outcome outcome, List<ChatLog.Entry> entries, Map
 
   /**
    * Resolves the batch: {@code existing} are the stored messages of its client_ids, {@code counters}
-   * its chats' counters (locked), {@code newIds} as many ids as {@link #newMessages} counted.
+   * its chats' counters (locked), {@code refused} the sends whose sender is no participant any
+   * more, {@code newIds} as many ids as {@link #newMessages} counted.
    */
   static BatchPlan of(List<MessageWriter.Pending> batch, Map<ClientKey, StoredMessage> existing,
-                      Map<Long, ChatLog.Counters> counters, long[] newIds) {
+                      Map<Long, ChatLog.Counters> counters, Set<MessageWriter.Pending> refused, long[] newIds) {
     Map<ClientKey, StoredMessage> byKey = new HashMap<>(existing);
     List<StoredMessage> results = new ArrayList<>(batch.size());
     List<StoredMessage> created = new ArrayList<>(newIds.length);
@@ -84,8 +88,8 @@ record BatchPlan(MessageWriter.Outcome outcome, List<ChatLog.Entry> entries, Map
         continue;
       }
       ChatLog.Counters chat = counters.get(send.chatId());
-      if (chat == null) {
-        // The chat went (an owner deleted it) while the send waited.
+      if (chat == null || refused.contains(send)) {
+        // The chat went (an owner deleted it) while the send waited, or the sender was removed.
         results.add(null);
         continue;
       }

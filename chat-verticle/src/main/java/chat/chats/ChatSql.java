@@ -365,4 +365,15 @@ interface ChatSql {
 
   /** Every SHA-256 some attachment names (the start's sweep of stored bytes). */
   String attachmentShas();
+
+  // ---- scale-out (issue 12): several chat instances on one PostgreSQL --------------------
+
+  /** Users of the projection by id ({@link #ids}). */
+  String usersOf(int count);
+
+  /** Which of these (chat_id, user_id) pairs ({@link #pairs}) are participants: answers chat_id, user_id. */
+  String participantsAmong(int count);
+
+  /** The parameters of {@link #participantsAmong}: each pair's chat id and user id. */
+  Tuple pairs(Collection<long[]> pairs);
 }

@@ -494,7 +494,7 @@ final class ChatStore {
     return new Page(messages, hasMore);
   }
 
-  private static UserRecord user(Row row) {
+  static UserRecord user(Row row) {
     return new UserRecord(row.getLong("id"), row.getString("username"), row.getString("email"),
       row.getString("user_type"), row.getString("date_joined"), row.getLong("is_active") != 0);
   }

@@ -5,9 +5,14 @@ import chat.shared.ServiceBus;
 import chat.shared.Settings;
 import chat.shared.TokenBuckets;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
@@ -38,6 +43,11 @@ public class ChatVerticle extends VerticleBase {
   private Attachments attachments;
   private long evictionTimer = -1;
   private long presenceTimer = -1;
+  private ChatInstances instances;
+  private Membership membership;
+  private ChatChanges changes;
+  /** How long a starting instance waits for a ready one to answer its hello. */
+  private static final long HELLO_TIMEOUT_MS = 2_000;
 
   @Override
   public Future<?> start() {
@@ -49,7 +59,18 @@ public class ChatVerticle extends VerticleBase {
       settings.integer(Settings.MESSAGES_PER_SECOND), SEND_BUDGETS_KEPT, System::currentTimeMillis);
 
     return vertx.executeBlocking(() -> {
-      database.migrate();
+      try {
+        database.migrate();
+      } catch (Exception e) {
+        if (!(database instanceof PostgresChatDatabase)) {
+          throw e;
+        }
+        // Several instances starting at once on a new database (issue 12): another one may have
+        // created the schema meanwhile. Once more, after it is done.
+        LOG.warn("Migration failed ({}); trying once more", e.toString());
+        Thread.sleep(1_000);
+        database.migrate();
+      }
       return null;
     }).compose(v -> {
       writerPool = database.writerPool(vertx);
@@ -59,7 +80,7 @@ public class ChatVerticle extends VerticleBase {
       store = new ChatStore(writerPool, readerPool, sql, health, database.oneWriter());
       EventBus eventBus = vertx.eventBus();
       UserDirectory users = new UserDirectory(new ServiceBus(eventBus), store);
-      Membership membership = new Membership();
+      membership = new Membership();
       ChatEvents events = new ChatEvents(eventBus, users);
       writer = new MessageWriter(vertx, store, database.messageBatches(vertx, store), membership, users, events,
         commitWindowMs);
@@ -80,14 +101,26 @@ public class ChatVerticle extends VerticleBase {
       ChatFeed feed = new ChatFeed(store.log(), store, membership, users);
       AdminService admin = new AdminService(store, new AdminStore(readerPool, sql), membership, users, events, reads);
       long presenceLeaseMs = settings.integer(Settings.PRESENCE_LEASE_MS);
-      Presence presence = new Presence(membership, events, presenceLeaseMs, System::currentTimeMillis);
+      // Scale-out (issue 12): on PostgreSQL other instances may share the database.
+      long livenessMs = settings.integer(Settings.INSTANCE_LIVENESS_MS);
+      instances = new ChatInstances(vertx, database instanceof PostgresChatDatabase, livenessMs,
+        System::currentTimeMillis);
+      ClusterStore clusterStore = new ClusterStore(readerPool, sql);
+      changes = new ChatChanges(vertx, instances, membership, users, clusterStore);
+      if (instances.shared()) {
+        writer.checkSendersWith(clusterStore);
+      }
+      instances.onCountChange(() -> sendsPerUser.share(instances.count()));
+      Presence presence = new Presence(membership, events, eventBus, instances, presenceLeaseMs, livenessMs,
+        System::currentTimeMillis);
       presenceTimer = vertx.setPeriodic(Math.max(1, presenceLeaseMs / 3), id -> presence.expire());
       Search search = new Search(new SearchStore(readerPool, sql), store, membership, users);
 
-      return Future.all(users.load(), store.allParticipants().map(pairs -> {
-          membership.load(pairs);
-          return null;
-        }), writer.start(), attachments.start())
+      return Future.all(changes.start(), instances.listen()).compose(listening -> Future.all(users.load(),
+          store.allParticipants().map(pairs -> {
+            membership.load(pairs);
+            return null;
+          }), writer.start(), attachments.start()))
         .compose(loaded -> {
           serve(eventBus, Addresses.CHAT_CREATE, chats::create);
           serve(eventBus, Addresses.CHAT_LIST, chats::list);
@@ -132,11 +165,46 @@ public class ChatVerticle extends VerticleBase {
           consumers.add(eventBus.<JsonObject>consumer(Addresses.AUTH_USER_EVENTS, msg -> users.onUserEvent(msg.body())));
           List<Future<Void>> registered = new ArrayList<>();
           consumers.forEach(c -> registered.add(c.completion()));
-          return Future.all(registered);
+          return Future.all(registered).compose(all -> join(eventBus, presence, presenceLeaseMs));
         })
         .onSuccess(ok -> LOG.info("Chat service ready: {} chats, {} known users, database {}",
           membership.chatCount(), users.size(), database.describe()));
     });
+  }
+
+  /**
+   * Scale-out (issue 12): a starting instance asks a ready one for the live instances and the
+   * presence sets, and takes its share of the work at once; alone (nobody answers the address),
+   * it is ready at once too. When the ask fails otherwise, it waits one gateway heartbeat (every
+   * gateway's set reaches it meanwhile) before it publishes presence. Then it answers the ask.
+   */
+  private Future<Void> join(EventBus eventBus, Presence presence, long presenceLeaseMs) {
+    if (!instances.shared()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> joined = Promise.promise();
+    eventBus.<JsonObject>request(Addresses.CHAT_INTERNAL_HELLO, new JsonObject().put("instance", instances.id()),
+        new DeliveryOptions().setSendTimeout(HELLO_TIMEOUT_MS))
+      .onComplete(ar -> {
+        if (ar.succeeded()) {
+          JsonObject reply = ar.result().body();
+          presence.adopt(reply.getJsonArray("gateways", new JsonArray()));
+          List<String> known = new ArrayList<>();
+          reply.getJsonArray("instances", new JsonArray()).forEach(i -> known.add(String.valueOf(i)));
+          instances.ready(known);
+        } else if (ar.cause() instanceof ReplyException
+          && ((ReplyException) ar.cause()).failureType() == ReplyFailure.NO_HANDLERS) {
+          instances.ready(List.of());
+        } else {
+          LOG.warn("No other chat instance answered ({}): presence starts after one gateway heartbeat",
+            ar.cause().getMessage());
+          vertx.setTimer(Math.max(1, presenceLeaseMs / 3) + HELLO_TIMEOUT_MS, t -> instances.ready(List.of()));
+        }
+        serve(eventBus, Addresses.CHAT_INTERNAL_HELLO, body -> Future.succeededFuture(new JsonObject()
+          .put("instances", instances.liveJson()).put("gateways", presence.snapshot())));
+        consumers.get(consumers.size() - 1).completion().onComplete(joined);
+      });
+    return joined.future();
   }
 
   /** Stops taking requests, commits the queued sends, then closes the pools. */
@@ -146,6 +214,12 @@ public class ChatVerticle extends VerticleBase {
     vertx.cancelTimer(presenceTimer);
     if (attachments != null) {
       attachments.stop();
+    }
+    if (instances != null) {
+      instances.stop();
+    }
+    if (changes != null) {
+      changes.stop();
     }
     if (health != null) {
       health.close();
@@ -177,11 +251,27 @@ public class ChatVerticle extends VerticleBase {
     return writer == null ? 0 : writer.messagesStored();
   }
 
+  /** This instance's id among the chat instances (scale-out), for tests and diagnostics. */
+  public String instanceId() {
+    return instances == null ? null : instances.id();
+  }
+
+  /** The chat instances this one counts live (itself included once ready; 1 on SQLite). */
+  public int liveInstances() {
+    return instances == null ? 0 : instances.live().size();
+  }
+
   public long largestBatch() {
     return writer == null ? 0 : writer.largestBatch();
   }
 
-  /** Serves the address; a failure of the storage (a read's too: the server went away) answers 503 {@code unavailable}. */
+  /**
+   * Serves the address; a failure of the storage (a read's too: the server went away) answers 503
+   * {@code unavailable}. With other instances on the database (issue 12), a request of a user
+   * about a chat ({@code user_id} and {@code chat_id}) whose membership cache says "not a
+   * participant" first has it checked with the database ({@link Membership#confirm}): someone
+   * added through another instance a moment ago is served at once, by every operation alike.
+   */
   private void serve(EventBus eventBus, String address, Function<JsonObject, Future<JsonObject>> handler) {
     serve(eventBus, address, handler, false);
   }
@@ -191,7 +281,15 @@ public class ChatVerticle extends VerticleBase {
     consumers.add(ServiceBus.serve(eventBus, address, body -> {
       Future<JsonObject> answer;
       try {
-        answer = handler.apply(body);
+        Object chatId = body.getValue("chat_id");
+        Object userId = body.getValue("user_id");
+        if (instances != null && instances.shared() && chatId instanceof Number && userId instanceof Number
+          && !membership.isMember(((Number) chatId).longValue(), ((Number) userId).longValue())) {
+          answer = membership.confirm(((Number) chatId).longValue(), ((Number) userId).longValue())
+            .compose(checked -> handler.apply(body));
+        } else {
+          answer = handler.apply(body);
+        }
       } catch (RuntimeException e) {
         answer = Future.failedFuture(e);
       }

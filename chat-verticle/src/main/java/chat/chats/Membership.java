@@ -1,5 +1,6 @@
 package chat.chats;
 
+import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -7,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.LongConsumer;
 
 /**
  * Who is in which chat, in memory: loaded from {@code participants} at start and changed only
@@ -18,6 +21,27 @@ final class Membership {
   private final Map<Long, Set<Long>> byChat = new HashMap<>();
   /** The same pairs by user: the chats a presence change is published to. */
   private final Map<Long, Set<Long>> byUser = new HashMap<>();
+  /** Told the chat of each change made through {@link #add} and {@link #remove} ({@link ChatChanges}). */
+  private LongConsumer onChange = chatId -> { };
+
+  /** How a cached "not a participant" is checked ({@link ChatChanges#confirm}); the cache's answer by default. */
+  private BiFunction<Long, Long, Future<Boolean>> confirmer = (chatId, userId) -> Future.succeededFuture(false);
+
+  void onChange(LongConsumer listener) {
+    this.onChange = listener;
+  }
+
+  void confirmWith(BiFunction<Long, Long, Future<Boolean>> confirmer) {
+    this.confirmer = confirmer;
+  }
+
+  /**
+   * Whether the user is a participant: the cache's yes at once; a no is asked again of the
+   * database when several instances share it (someone added on another one a moment ago).
+   */
+  Future<Boolean> confirm(long chatId, long userId) {
+    return isMember(chatId, userId) ? Future.succeededFuture(true) : confirmer.apply(chatId, userId);
+  }
 
   /** Loads (chat_id, user_id) pairs, each chat's participants in the order they joined. */
   void load(List<long[]> pairs) {
@@ -51,9 +75,31 @@ final class Membership {
     for (long userId : userIds) {
       byUser.computeIfAbsent(userId, id -> new HashSet<>()).add(chatId);
     }
+    onChange.accept(chatId);
   }
 
   void remove(long chatId, long userId) {
+    drop(chatId, userId);
+    onChange.accept(chatId);
+  }
+
+  /**
+   * The chat's participants as the database holds them now (read again after another instance
+   * changed them); empty for a chat gone. Not a change of this instance's: nobody is told.
+   */
+  void replace(long chatId, List<Long> userIds) {
+    for (long userId : participants(chatId)) {
+      drop(chatId, userId);
+    }
+    if (!userIds.isEmpty()) {
+      byChat.put(chatId, new LinkedHashSet<>(userIds));
+      for (long userId : userIds) {
+        byUser.computeIfAbsent(userId, id -> new HashSet<>()).add(chatId);
+      }
+    }
+  }
+
+  private void drop(long chatId, long userId) {
     Set<Long> members = byChat.get(chatId);
     if (members != null) {
       members.remove(userId);

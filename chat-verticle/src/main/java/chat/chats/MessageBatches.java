@@ -2,6 +2,9 @@ package chat.chats;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How {@link MessageWriter} writes one batch in one transaction: read the stored messages of its
@@ -27,6 +30,15 @@ interface MessageBatches {
   /** A batch failed and was rolled back. */
   void failed();
 
+  /**
+   * With several instances on one database: after locking the batch's chats, checks that each
+   * sender is still a participant ({@link MessageWriter.Attempt#refused} otherwise). Only the
+   * pooled batches of PostgreSQL are ever asked; SQLite has one instance.
+   */
+  default void checkSendersWith(ClusterStore senders) {
+    throw new UnsupportedOperationException("one instance only");
+  }
+
   /** After the last batch. */
   default Future<Void> close() {
     return Future.succeededFuture();
@@ -36,6 +48,7 @@ interface MessageBatches {
   final class Pooled implements MessageBatches {
     private final ChatStore store;
     private final MessageIds ids;
+    private ClusterStore senders;
 
     Pooled(ChatStore store) {
       this.store = store;
@@ -45,6 +58,11 @@ interface MessageBatches {
     @Override
     public Future<Void> start() {
       return ids.start();
+    }
+
+    @Override
+    public void checkSendersWith(ClusterStore senders) {
+      this.senders = senders;
     }
 
     @Override
@@ -60,9 +78,9 @@ interface MessageBatches {
     private Future<MessageWriter.Outcome> write(SqlConnection tx, MessageWriter.Attempt attempt) {
       var batch = attempt.sends;
       return store.messagesByClientKey(tx, BatchPlan.keys(batch))
-        .compose(existing -> store.log().counters(tx, BatchPlan.chatIds(batch)).compose(counters ->
-          ids.take(tx, BatchPlan.newMessages(batch, existing, counters)).compose(newIds -> {
-            BatchPlan plan = BatchPlan.of(batch, existing, counters, newIds);
+        .compose(existing -> counters(tx, attempt).compose(counters ->
+          ids.take(tx, BatchPlan.newMessages(batch, existing, counters, attempt.refused)).compose(newIds -> {
+            BatchPlan plan = BatchPlan.of(batch, existing, counters, attempt.refused, newIds);
             attempt.outcome = plan.outcome();
             return store.insertMessages(tx, plan.outcome().created())
               .compose(v -> store.attachments().link(tx, plan.links()))
@@ -72,6 +90,27 @@ interface MessageBatches {
               .compose(v -> store.moveMarkers(tx, plan.markers()))
               .map(v -> plan.outcome());
           })));
+    }
+
+    /**
+     * Locks the chats and reads their counters; with {@link #checkSendersWith}, then finds the
+     * senders that are no participant any more (removed on another instance while the send
+     * waited: its cache still said yes) and refuses their sends, as for a chat gone.
+     */
+    private Future<Map<Long, ChatLog.Counters>> counters(SqlConnection tx, MessageWriter.Attempt attempt) {
+      Future<Map<Long, ChatLog.Counters>> locked = store.log().counters(tx, BatchPlan.chatIds(attempt.sends));
+      if (senders == null) {
+        return locked;
+      }
+      Map<List<Long>, long[]> pairs = new LinkedHashMap<>();
+      attempt.sends.forEach(send -> pairs.putIfAbsent(List.of(send.chatId(), send.senderId()),
+        new long[] {send.chatId(), send.senderId()}));
+      return locked.compose(counters -> senders.participantsAmong(tx, pairs.values()).map(found -> {
+        attempt.refused.clear();
+        attempt.sends.stream().filter(send -> !found.contains(List.of(send.chatId(), send.senderId())))
+          .forEach(attempt.refused::add);
+        return counters;
+      }));
     }
 
     @Override

@@ -388,9 +388,20 @@ final class MessageWriter {
     }
   }
 
+  // ---- scale-out hook (issue 12): several instances on one PostgreSQL ----------------------
+
+  /** With several instances on one database: checks each sender under the chats' row locks. */
+  void checkSendersWith(ClusterStore senders) {
+    batches.checkSendersWith(senders);
+  }
+
+
+
   /** One batch on its way: the sends, and once the transaction planned them, what they resolve to. */
   static final class Attempt {
     final List<Pending> sends;
+    /** Sends whose sender the database no longer holds as a participant (identity set), found inside the transaction. */
+    final Set<Pending> refused = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     /** Set inside the transaction (SQLite: on the writer's thread, read after it handed the batch back). */
     volatile Outcome outcome;
 

@@ -334,4 +334,29 @@ final class PostgresChatSql implements ChatSql {
     return "SELECT c.sha256 FROM attachment_chunks c WHERE c.n = 0"
       + " AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = c.sha256)";
   }
+
+  // ---- scale-out (issue 12) ---------------------------------------------------------------
+
+  @Override
+  public String usersOf(int count) {
+    return "SELECT " + USER_COLUMNS + " FROM users WHERE id = ANY($1)";
+  }
+
+  @Override
+  public String participantsAmong(int count) {
+    return "SELECT chat_id, user_id FROM participants WHERE (chat_id, user_id) IN"
+      + " (SELECT * FROM unnest($1::bigint[], $2::bigint[]))";
+  }
+
+  @Override
+  public Tuple pairs(Collection<long[]> pairs) {
+    Long[] chats = new Long[pairs.size()];
+    Long[] users = new Long[pairs.size()];
+    int i = 0;
+    for (long[] pair : pairs) {
+      chats[i] = pair[0];
+      users[i++] = pair[1];
+    }
+    return Tuple.tuple().addArrayOfLong(chats).addArrayOfLong(users);
+  }
 }

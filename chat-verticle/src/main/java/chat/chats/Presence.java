@@ -1,11 +1,15 @@
 package chat.chats;
 
+import chat.shared.Addresses;
 import chat.shared.ServiceError;
 import chat.shared.metrics.DomainMetrics;
 import chat.shared.validation.Ids;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +30,16 @@ import org.slf4j.LoggerFactory;
  * stored: after a restart of this service the gateways' next heartbeats bring their sets back
  * (the heartbeat carries the set's count and sum, so a difference asks for the whole set).
  *
+ * <p>Several instances (PostgreSQL, issue 12): gateways publish their reports, heartbeats and
+ * sets, so every instance holds every gateway's set and answers {@code GET presence} alike; a
+ * starting instance takes the sets of a ready one ({@link #snapshot}, {@link #adopt}). Each
+ * instance decides every transition, but only the owner of a chat ({@link ChatInstances#owns})
+ * publishes its {@code presence} events: exactly one event per transition and chat while the
+ * instances agree on who is live. When one dies, the chats it owned move to the others, and
+ * each new owner publishes again the transitions made since the dead one was last heard of
+ * (it may have published some of them before it died: a transition of the last beat before a
+ * crash may reach a chat twice, none is lost).
+ *
  * <p>Used on the verticle's event loop only.
  */
 final class Presence {
@@ -33,6 +47,8 @@ final class Presence {
   private static final Logger LOG = LoggerFactory.getLogger(Presence.class);
   /** Gateway ids are the gateways' random UUIDs; anything longer is refused. */
   private static final int MAX_GATEWAY_LENGTH = 64;
+  /** A dead instance's last beat may have left just after transitions it had not published yet. */
+  private static final long TAKEOVER_SLACK_MS = 250;
 
   /** What one gateway reports, and when it was last heard of. */
   private static final class Gateway {
@@ -40,21 +56,39 @@ final class Presence {
     /** Sum of {@link #users} (wrapping), compared with the gateway's in heartbeats. */
     long sum;
     long lastSeen;
+    /** A request for the whole set is on its way. */
+    boolean asking;
+  }
+
+  /** A transition decided here, kept for a while for a takeover after an instance died. */
+  private record Transition(long at, long userId, boolean online) {
   }
 
   private final Membership membership;
   private final ChatEvents events;
+  private final EventBus eventBus;
+  private final ChatInstances instances;
+  private final ArrayDeque<Transition> recent = new ArrayDeque<>();
+  private final long keepMs;
   private final long leaseMs;
   private final LongSupplier clock;
   private final Map<String, Gateway> gateways = new HashMap<>();
   /** Per online user, the number of gateways reporting it (absent: offline). */
   private final Map<Long, Integer> online = new HashMap<>();
 
-  Presence(Membership membership, ChatEvents events, long leaseMs, LongSupplier clock) {
+  /**
+   * @param livenessMs {@link ChatInstances}'s: how long transitions are kept for a takeover
+   */
+  Presence(Membership membership, ChatEvents events, EventBus eventBus, ChatInstances instances, long leaseMs,
+           long livenessMs, LongSupplier clock) {
     this.membership = membership;
     this.events = events;
+    this.eventBus = eventBus;
+    this.instances = instances;
     this.leaseMs = leaseMs;
+    this.keepMs = 2 * livenessMs;
     this.clock = clock;
+    instances.onDeath(this::takeOver);
   }
 
   /** {@code {gateway, user_id, online}} -> {@code {}}. */
@@ -80,7 +114,53 @@ final class Presence {
     Object sum = body.getValue("sum");
     boolean inSync = count instanceof Number && sum instanceof Number
       && ((Number) count).longValue() == gateway.users.size() && ((Number) sum).longValue() == gateway.sum;
+    if (!inSync) {
+      ask(gatewayId(body), gateway);
+    }
     return Future.succeededFuture(new JsonObject().put("in_sync", inSync));
+  }
+
+  /** Asks the gateway for its whole set (one request at a time per gateway) and takes it. */
+  private void ask(String id, Gateway gateway) {
+    if (gateway.asking) {
+      return;
+    }
+    gateway.asking = true;
+    eventBus.<JsonObject>request(Addresses.gatewayPresence(id), new JsonObject(),
+        new DeliveryOptions().setSendTimeout(Math.max(1, leaseMs / 3)))
+      .onComplete(ar -> {
+        gateway.asking = false;
+        if (ar.failed()) {
+          LOG.debug("Gateway {} did not send its presence set: {}", id, ar.cause().getMessage());
+        } else if (gateways.get(id) == gateway) {
+          try {
+            sync(new JsonObject().put("gateway", id).put("users", ar.result().body().getValue("users")));
+          } catch (ServiceError e) {
+            LOG.warn("Gateway {} sent a malformed presence set", id);
+          }
+        }
+      });
+  }
+
+  /** The sets held, for a starting instance: {@code [{gateway, users:[..]}..]}. */
+  JsonArray snapshot() {
+    JsonArray all = new JsonArray();
+    gateways.forEach((id, gateway) -> all.add(new JsonObject().put("gateway", id)
+      .put("users", new JsonArray(new ArrayList<>(gateway.users)))));
+    return all;
+  }
+
+  /** Takes a ready instance's sets (before this one is ready: it publishes nothing for them). */
+  void adopt(JsonArray snapshot) {
+    for (Object item : snapshot) {
+      if (item instanceof JsonObject) {
+        try {
+          sync((JsonObject) item);
+        } catch (ServiceError e) {
+          LOG.warn("Ignoring a malformed presence set from another instance");
+        }
+      }
+    }
   }
 
   /** {@code {gateway, users:[..]}} -> {@code {}}: the gateway's whole set replaces the one held. */
@@ -181,12 +261,44 @@ final class Presence {
     }
   }
 
+  /** Publishes the transition on each of the user's chats this instance owns (all of them alone). */
   private void publish(long userId, boolean isOnline) {
-    List<Long> chats = membership.chatsOf(userId);
-    for (long chatId : chats) {
-      events.presence(chatId, userId, isOnline);
+    long now = clock.getAsLong();
+    if (instances.shared()) {
+      recent.add(new Transition(now, userId, isOnline));
+      while (!recent.isEmpty() && now - recent.peekFirst().at() > keepMs) {
+        recent.pollFirst();
+      }
     }
-    DomainMetrics.presenceEvents(isOnline, chats.size());
+    int published = 0;
+    for (long chatId : membership.chatsOf(userId)) {
+      if (instances.owns(chatId)) {
+        events.presence(chatId, userId, isOnline);
+        published++;
+      }
+    }
+    DomainMetrics.presenceEvents(isOnline, published);
+  }
+
+  /**
+   * Instances died (silent for the liveness): of the chats each owned that this one owns now,
+   * publishes again the transitions since it was last heard of (in their order).
+   */
+  private void takeOver(List<String> before, Map<String, Long> dead) {
+    int again = 0;
+    for (Transition t : recent) {
+      for (long chatId : membership.chatsOf(t.userId())) {
+        String owner = ChatInstances.owner(chatId, before);
+        Long lastHeard = owner == null ? null : dead.get(owner);
+        if (lastHeard != null && t.at() >= lastHeard - TAKEOVER_SLACK_MS && instances.owns(chatId)) {
+          events.presence(chatId, t.userId(), t.online());
+          again++;
+        }
+      }
+    }
+    if (again > 0) {
+      LOG.info("Took over the presence of chats of dead instances {}: {} events published again", dead.keySet(), again);
+    }
   }
 
   private static String gatewayId(JsonObject body) {

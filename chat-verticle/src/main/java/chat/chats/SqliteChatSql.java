@@ -297,4 +297,26 @@ final class SqliteChatSql implements ChatSql {
   public String attachmentShas() {
     return "SELECT DISTINCT sha256 FROM attachments";
   }
+
+  // ---- scale-out (issue 12) ---------------------------------------------------------------
+
+  @Override
+  public String usersOf(int count) {
+    return "SELECT " + USER_COLUMNS + " FROM users WHERE id IN (" + String.join(", ", Collections.nCopies(count, "?")) + ")";
+  }
+
+  @Override
+  public String participantsAmong(int count) {
+    return "SELECT chat_id, user_id FROM participants WHERE (chat_id, user_id) IN (VALUES "
+      + String.join(", ", Collections.nCopies(count, "(?, ?)")) + ")";
+  }
+
+  @Override
+  public Tuple pairs(Collection<long[]> pairs) {
+    Tuple params = Tuple.tuple();
+    for (long[] pair : pairs) {
+      params.addLong(pair[0]).addLong(pair[1]);
+    }
+    return params;
+  }
 }

@@ -122,13 +122,13 @@ final class SqliteMessageBatches implements MessageBatches {
     try {
       Map<ClientKey, StoredMessage> existing = byClientKey(BatchPlan.keys(batch));
       Map<Long, ChatLog.Counters> found = counters(BatchPlan.chatIds(batch));
-      int count = BatchPlan.newMessages(batch, existing, found);
+      int count = BatchPlan.newMessages(batch, existing, found, Set.of());
       long from = nextId > 0 ? nextId : lastId() + 1;
       long[] ids = new long[count];
       for (int i = 0; i < count; i++) {
         ids[i] = from + i;
       }
-      BatchPlan plan = BatchPlan.of(batch, existing, found, ids);
+      BatchPlan plan = BatchPlan.of(batch, existing, found, Set.of(), ids);
       attempt.outcome = plan.outcome();
       insert(plan);
       plain.execute("COMMIT");

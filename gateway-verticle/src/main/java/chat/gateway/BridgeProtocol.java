@@ -77,7 +77,7 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
     this.vertx = vertx;
     this.services = services;
     this.users = users;
-    this.fanOut = new FanOut(vertx.eventBus(), System::currentTimeMillis);
+    this.fanOut = new FanOut(vertx, System::currentTimeMillis);
     this.ingress = new BridgeIngress(messages);
     this.typing = new Typing(vertx.eventBus(), System::currentTimeMillis);
     this.writes = writes;

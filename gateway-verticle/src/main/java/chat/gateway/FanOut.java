@@ -3,6 +3,7 @@ package chat.gateway;
 import chat.shared.Events;
 import chat.shared.TokenBuckets;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@code typing} events ({@link Typing}) reach every socket of the chat but the typer's own,
  * and at most one per user per chat per {@value Typing#INTERVAL_MS} ms is delivered by this
  * gateway whichever gateway published them; extras are dropped here.
+ *
+ * <p>The events of a chat pass through a {@link SeqOrder}: with several chat instances, their
+ * events of one chat are delivered in seq order (a missing seq is waited for, briefly).
  *
  * <p>Used from the gateway verticle's event loop only.
  */
@@ -65,6 +69,8 @@ final class FanOut {
     /** The chat id for {@code chat.{id}}; 0 for {@code user.{id}}, where nothing is ever stopped. */
     final long chatId;
     MessageConsumer<Object> consumer;
+    /** The chat's events in seq order; null for a user's address. */
+    SeqOrder<Message<Object>> order;
     /** Replaced, never changed in place: a delivery loops over the array it started with. */
     Subscription[] members = NONE;
 
@@ -75,12 +81,24 @@ final class FanOut {
   }
 
   private final EventBus eventBus;
+  private final SeqOrder.Timers timers;
   private final Map<String, Topic> topics = new HashMap<>();
   /** Typing notices delivered lately, by (chat, user). */
   private final TokenBuckets typingDelivered;
 
-  FanOut(EventBus eventBus, LongSupplier clock) {
-    this.eventBus = eventBus;
+  FanOut(Vertx vertx, LongSupplier clock) {
+    this.eventBus = vertx.eventBus();
+    this.timers = new SeqOrder.Timers() {
+      @Override
+      public long set(long delayMs, Runnable action) {
+        return vertx.setTimer(delayMs, id -> action.run());
+      }
+
+      @Override
+      public void cancel(long timerId) {
+        vertx.cancelTimer(timerId);
+      }
+    };
     this.typingDelivered = Typing.limits(clock);
   }
 
@@ -92,7 +110,13 @@ final class FanOut {
     Topic topic = topics.get(address);
     if (topic == null) {
       Topic created = new Topic(address, chatId);
-      created.consumer = eventBus.consumer(address, msg -> deliver(created, msg));
+      if (chatId > 0) {
+        SeqOrder<Message<Object>> order = new SeqOrder<>(timers, msg -> deliver(created, msg));
+        created.order = order;
+        created.consumer = eventBus.consumer(address, msg -> order.offer(seqOf(msg.body()), msg));
+      } else {
+        created.consumer = eventBus.consumer(address, msg -> deliver(created, msg));
+      }
       topics.put(address, created);
       topic = created;
     }
@@ -123,6 +147,9 @@ final class FanOut {
         topics.remove(topic.address);
       }
       topic.consumer.unregister();
+      if (topic.order != null) {
+        topic.order.close();
+      }
       return;
     }
     Subscription[] rest = new Subscription[members.length - 1];
@@ -199,6 +226,12 @@ final class FanOut {
   private static void stop(Subscription s, long chatId) {
     s.stopped = true;
     s.connection.sendAllowedAt.remove(chatId);
+  }
+
+  /** The event's seq; 0 when it has none (live-only events). */
+  private static long seqOf(Object body) {
+    Object seq = body instanceof JsonObject ? ((JsonObject) body).getValue(Events.SEQ) : null;
+    return seq instanceof Number ? ((Number) seq).longValue() : 0;
   }
 
   /** The id of the user a participant or typing event is about; -1 when it names none. */

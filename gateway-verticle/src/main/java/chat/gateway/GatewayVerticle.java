@@ -68,7 +68,7 @@ public class GatewayVerticle extends VerticleBase {
     SocketWriteQueues writeQueues = new SocketWriteQueues(settings.integer(Settings.SOCKET_WRITE_QUEUE_BYTES));
     SockJSSessionBindings sockJsBindings = new SockJSSessionBindings(vertx);
     int maxFrameBytes = settings.integer(Settings.BRIDGE_MAX_FRAME_BYTES);
-    PresenceReports presence = new PresenceReports(vertx, services, settings.integer(Settings.PRESENCE_GRACE_MS),
+    PresenceReports presence = new PresenceReports(vertx, settings.integer(Settings.PRESENCE_GRACE_MS),
       settings.integer(Settings.PRESENCE_LEASE_MS));
     bridge = new BridgeProtocol(vertx, services, messages, users, writeQueues, sockJsBindings, presence,
       settings.integer(Settings.BRIDGE_SOCKETS_PER_ADDRESS));

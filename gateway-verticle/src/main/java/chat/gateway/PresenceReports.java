@@ -1,10 +1,10 @@
 package chat.gateway;
 
 import chat.shared.Addresses;
-import chat.shared.ServiceBus;
 import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * ask for the whole set when it holds another (it restarted, a report was lost). The chat
  * service decides who is online cluster-wide and publishes the events.
  *
+ * <p>Reports, heartbeats and sets are published, so that each of several chat instances
+ * (PostgreSQL, issue 12) holds this gateway's whole set; an instance whose set differs from a
+ * heartbeat's count and sum asks this gateway for the whole set at its own address
+ * ({@link Addresses#gatewayPresence}), answered from here.
+ *
  * <p>Used from the gateway verticle's event loop only.
  */
 final class PresenceReports {
@@ -32,7 +37,6 @@ final class PresenceReports {
 
   private final Vertx vertx;
   private final EventBus eventBus;
-  private final ServiceBus services;
   private final long graceMs;
   private final long heartbeatMs;
   /** A fresh id per start: a restarted gateway never inherits what its former self reported. */
@@ -45,18 +49,24 @@ final class PresenceReports {
   private final Set<Long> reported = new HashSet<>();
   private long sum;
   private long heartbeatTimer = -1;
-  private boolean heartbeatInFlight;
+  private MessageConsumer<JsonObject> setRequests;
   private boolean stopped;
 
-  PresenceReports(Vertx vertx, ServiceBus services, long graceMs, long leaseMs) {
+  PresenceReports(Vertx vertx, long graceMs, long leaseMs) {
     this.vertx = vertx;
     this.eventBus = vertx.eventBus();
-    this.services = services;
     this.graceMs = graceMs;
     this.heartbeatMs = Math.max(1, leaseMs / 3);
   }
 
   void start() {
+    setRequests = eventBus.consumer(Addresses.gatewayPresence(gatewayId), msg -> {
+      JsonArray users = new JsonArray();
+      reported.forEach(users::add);
+      LOG.info("Sending a chat instance this gateway's presence: {} users", users.size());
+      DomainMetrics.presenceMessage("sync");
+      msg.reply(new JsonObject().put("users", users));
+    });
     heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> heartbeat());
   }
 
@@ -67,6 +77,9 @@ final class PresenceReports {
     }
     stopped = true;
     vertx.cancelTimer(heartbeatTimer);
+    if (setRequests != null) {
+      setRequests.unregister();
+    }
     leaving.values().forEach(vertx::cancelTimer);
     leaving.clear();
     if (!reported.isEmpty()) {
@@ -127,35 +140,21 @@ final class PresenceReports {
 
   private void report(long userId, boolean online) {
     DomainMetrics.presenceMessage("report");
-    eventBus.send(Addresses.CHAT_PRESENCE_REPORT,
+    eventBus.publish(Addresses.CHAT_PRESENCE_REPORT,
       new JsonObject().put("gateway", gatewayId).put("user_id", userId).put("online", online));
   }
 
   private void heartbeat() {
-    if (heartbeatInFlight || stopped) {
+    if (stopped) {
       return;
     }
-    heartbeatInFlight = true;
     DomainMetrics.presenceMessage("heartbeat");
-    JsonObject beat = new JsonObject().put("gateway", gatewayId).put("count", reported.size()).put("sum", sum);
-    services.request(Addresses.CHAT_PRESENCE_HEARTBEAT, beat, heartbeatMs).onComplete(ar -> {
-      heartbeatInFlight = false;
-      if (ar.failed()) {
-        // The chat service is away: its next heartbeat answer after it returns asks for the set.
-        LOG.debug("Presence heartbeat not answered: {}", ar.cause().getMessage());
-        return;
-      }
-      if (!stopped && !ar.result().getBoolean("in_sync", false)) {
-        JsonArray users = new JsonArray();
-        reported.forEach(users::add);
-        LOG.info("Sending the chat service this gateway's presence: {} users", users.size());
-        sync(users);
-      }
-    });
+    eventBus.publish(Addresses.CHAT_PRESENCE_HEARTBEAT,
+      new JsonObject().put("gateway", gatewayId).put("count", reported.size()).put("sum", sum));
   }
 
   private void sync(JsonArray users) {
     DomainMetrics.presenceMessage("sync");
-    eventBus.send(Addresses.CHAT_PRESENCE_SYNC, new JsonObject().put("gateway", gatewayId).put("users", users));
+    eventBus.publish(Addresses.CHAT_PRESENCE_SYNC, new JsonObject().put("gateway", gatewayId).put("users", users));
   }
 }

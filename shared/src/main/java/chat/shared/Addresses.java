@@ -171,15 +171,16 @@ public final class Addresses {
   // A user is online while at least one gateway reports it; the chat service publishes
   // {@code presence} on each of the user's chats when that starts and when it ends.
 
-  /** Sent (no reply): {@code {gateway, user_id, online}}: the user's first socket on it opened, or its last closed (after the grace). */
+  /** Published (no reply; every chat instance holds every set): {@code {gateway, user_id, online}}: the user's first socket on it opened, or its last closed (after the grace). */
   public static final String CHAT_PRESENCE_REPORT = "svc.chat.presence.report";
   /**
-   * {@code {gateway, count, sum}} -> {@code {in_sync: bool}}: count and sum of the user ids the
-   * gateway reports online; false when the chat service holds another set for it (it restarted,
-   * or a report was lost): the gateway then sends {@link #CHAT_PRESENCE_SYNC}.
+   * Published: {@code {gateway, count, sum}}: count and sum of the user ids the gateway reports
+   * online; a chat instance holding another set for it (it restarted, a report was lost) asks the
+   * gateway for the whole set at {@link #gatewayPresence}. A request is answered
+   * {@code {in_sync: bool}}.
    */
   public static final String CHAT_PRESENCE_HEARTBEAT = "svc.chat.presence.heartbeat";
-  /** Sent (no reply): {@code {gateway, users:[user_id..]}}: the whole set, replacing the one held; empty when the gateway stops. */
+  /** Published (no reply): {@code {gateway, users:[user_id..]}}: the whole set, replacing the one held; empty when the gateway stops. */
   public static final String CHAT_PRESENCE_SYNC = "svc.chat.presence.sync";
 
   // ---- chat service: administration (callers are the gateway's owner-only routes) --------
@@ -273,6 +274,39 @@ public final class Addresses {
    * of the session id. Every gateway closes the bridge sockets opened with that session.
    */
   public static final String GATEWAY_SESSION_ENDED = "gateway.sessions.ended";
+
+  // ---- chat service: between its own instances (issue 12, scale-out) ------------------
+  //
+  // With CHAT_STORE=postgresql any number of chat instances run at once; each names itself
+  // with a random {@code instance} id per start. These are published to every instance.
+
+  /**
+   * Published by an instance after it committed a change of a chat's participants (create, add,
+   * remove, leave, admin delete): {@code {instance, chat_ids:[..]}}. Every other instance reads
+   * those chats' participants and users again from the database (the authority).
+   */
+  public static final String CHAT_INTERNAL_CHANGES = "svc.chat.internal.changes";
+  /**
+   * Published by each ready instance every third of CHAT_INSTANCE_LIVENESS_MS:
+   * {@code {instance, leaving?}}; an instance unheard of for that long is dead. {@code leaving}
+   * says it is stopping (it drops out at once).
+   */
+  public static final String CHAT_INTERNAL_INSTANCES = "svc.chat.internal.instances";
+  /**
+   * A starting instance asks any ready one: {@code {instance}} -> {@code {instances:[id..],
+   * gateways:[{gateway, users:[..]}..]}}, the live instances and the presence sets it holds.
+   * No handler: it is the first.
+   */
+  public static final String CHAT_INTERNAL_HELLO = "svc.chat.internal.hello";
+
+  /**
+   * The private address of one gateway's presence ({@code gateway} id from its reports):
+   * {@code {}} -> {@code {users:[user_id..]}}, the whole set it reports. A chat instance whose
+   * set differs from a heartbeat's count and sum asks here.
+   */
+  public static String gatewayPresence(String gatewayId) {
+    return "gateway.presence." + gatewayId;
+  }
 
   // ---- public bridge addresses -------------------------------------------------------
 

@@ -130,6 +130,10 @@ public final class Settings {
   /** Interface of that server ({@code 0.0.0.0} in a container, so Prometheus can scrape it). */
   public static final String LIVENESS_HOST = "CHAT_LIVENESS_HOST";
 
+  // scale-out (issue 12): several chat instances on PostgreSQL
+  /** Chat instances beat every third of it on the bus; one unheard of for this long, ms, is dead (its presence duties move). */
+  public static final String INSTANCE_LIVENESS_MS = "CHAT_INSTANCE_LIVENESS_MS";
+
   private static final Map<String, String> DEFAULTS = Map.ofEntries(
     Map.entry(HTTP_HOST, "127.0.0.1"),
     Map.entry(HTTP_PORT, "8080"),
@@ -178,7 +182,8 @@ public final class Settings {
     Map.entry(LIVENESS_PORT, "0"),
     Map.entry(LIVENESS_HOST, "127.0.0.1"),
     Map.entry(MAX_ATTACHMENT_BYTES, "10485760"),
-    Map.entry(ATTACHMENT_UNUSED_HOURS, "24")
+    Map.entry(ATTACHMENT_UNUSED_HOURS, "24"),
+    Map.entry(INSTANCE_LIVENESS_MS, "3000")
   );
 
   private final JsonObject config;

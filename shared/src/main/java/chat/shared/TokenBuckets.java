@@ -22,8 +22,10 @@ public final class TokenBuckets {
     long at;
   }
 
-  private final double capacity;
-  private final double refillPerMilli;
+  private final double fullCapacity;
+  private final double fullRefillPerMilli;
+  private double capacity;
+  private double refillPerMilli;
   private final LongSupplier clock;
   private final Map<String, Bucket> buckets;
 
@@ -34,8 +36,10 @@ public final class TokenBuckets {
    * @param clock milliseconds, {@code System::currentTimeMillis} outside tests
    */
   public TokenBuckets(double capacity, double refillPerSecond, int maxKeys, LongSupplier clock) {
+    this.fullCapacity = capacity;
+    this.fullRefillPerMilli = refillPerSecond / 1000.0;
     this.capacity = capacity;
-    this.refillPerMilli = refillPerSecond / 1000.0;
+    this.refillPerMilli = fullRefillPerMilli;
     this.clock = clock;
     this.buckets = new LinkedHashMap<>(64, 0.75f, true) {
       @Override
@@ -43,6 +47,21 @@ public final class TokenBuckets {
         return size() > maxKeys;
       }
     };
+  }
+
+  /**
+   * Keeps {@code 1/parts} of the configured capacity and refill from now on (at least one token
+   * of capacity): the share of one of {@code parts} instances that together hold one budget per
+   * key, each seeing about the same part of a key's takes (the chat service's instances on
+   * PostgreSQL, which the event bus hands requests round-robin). 1 restores the whole.
+   */
+  public void share(int parts) {
+    int n = Math.max(1, parts);
+    capacity = fullCapacity <= 0 ? fullCapacity : Math.max(1.0, fullCapacity / n);
+    refillPerMilli = fullRefillPerMilli / n;
+    for (Bucket bucket : buckets.values()) {
+      bucket.level = Math.min(bucket.level, capacity);
+    }
   }
 
   public boolean unlimited() {

@@ -74,4 +74,25 @@ class TokenBucketsTest {
       assertEquals(0, buckets.size());
     }
   }
+
+  @Test
+  void aShareOfNKeepsOneNthOfTheBurstAndTheRateAndOneRestoresTheWhole() {
+    TokenBuckets buckets = new TokenBuckets(10, 4, 100, now::get);   // 10 at once, 4 per second
+    buckets.share(2);                                                // one of two instances
+    for (int i = 0; i < 5; i++) {
+      assertTrue(buckets.tryTake("u"), "half the burst: " + i);
+    }
+    assertFalse(buckets.tryTake("u"));
+    assertEquals(500, buckets.waitMillis("u"), "half the rate: one per 500 ms");
+    buckets.share(1);
+    now.addAndGet(1_000);
+    for (int i = 0; i < 4; i++) {
+      assertTrue(buckets.tryTake("u"), "the whole rate again: 4 in a second");
+    }
+    assertFalse(buckets.tryTake("u"));
+    buckets.share(100);
+    now.addAndGet(60_000);
+    assertTrue(buckets.tryTake("u"), "at least one token of capacity, however many share");
+    assertFalse(buckets.tryTake("u"));
+  }
 }
