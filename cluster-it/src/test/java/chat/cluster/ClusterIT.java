@@ -1,5 +1,7 @@
 package chat.cluster;
 
+import static chat.cluster.ClusterRig.awaitHealth;
+import static chat.cluster.ClusterRig.freePorts;
 import chat.testing.BridgeSocket;
 import chat.testing.Multipart;
 
@@ -26,8 +28,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,10 +74,10 @@ class ClusterIT {
   private static final Pattern READY = Pattern.compile("Ready: .* deployed");
   private static final long START_TIMEOUT_MS = 90_000;
 
-  private static final Path ROOT = Path.of(System.getProperty("chatbus.root", "..")).toAbsolutePath().normalize();
+  private static final Path ROOT = ClusterRig.ROOT;
   private static final Path WORK = Path.of(System.getProperty("chatbus.it.dir", "target/cluster-it")).toAbsolutePath();
+  private static final ClusterRig RIG = new ClusterRig(WORK);
 
-  private static final List<ServiceProcess> PROCESSES = new ArrayList<>();
   private static final List<BridgeSocket> SOCKETS = new ArrayList<>();
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static final HttpClient HEALTH_CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -109,8 +109,7 @@ class ClusterIT {
   static void startCluster() throws Exception {
     deleteRecursively(WORK);
     Files.createDirectories(WORK);
-    // Whatever happens to this JVM, the services do not outlive it.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> PROCESSES.forEach(ServiceProcess::ensureStopped)));
+    // Whatever happens to this JVM, the services do not outlive it (the rig's shutdown hook).
 
     int[] ports = freePorts(8);
     int[] hazelcast = {ports[0], ports[1], ports[2], ports[3]};
@@ -145,10 +144,10 @@ class ClusterIT {
     authEnv.put(Settings.LIVENESS_PORT, Integer.toString(authLivenessPort));
     Map<String, String> chatEnv = new HashMap<>(common);
     chatEnv.put(Settings.LIVENESS_PORT, Integer.toString(chatLivenessPort));
-    auth = service("auth", "auth-verticle", authEnv, hazelcast[0], 0);
-    chat = service("chat", "chat-verticle", chatEnv, hazelcast[1], 0);
-    gateway1 = service("gateway1", "gateway-verticle", common, hazelcast[2], port1);
-    gateway2 = service("gateway2", "gateway-verticle", common, hazelcast[3], port2);
+    auth = RIG.service("auth", "auth-verticle", authEnv, hazelcast[0], 0);
+    chat = RIG.service("chat", "chat-verticle", chatEnv, hazelcast[1], 0);
+    gateway1 = RIG.service("gateway1", "gateway-verticle", common, hazelcast[2], port1);
+    gateway2 = RIG.service("gateway2", "gateway-verticle", common, hazelcast[3], port2);
 
     long started = System.nanoTime();
     // The first member alone, so it is the master the others join (no two lone masters).
@@ -191,7 +190,7 @@ class ClusterIT {
     // Gateways first, together (they depend on the others), then chat, then auth; each by its
     // own handle, SIGTERM first.
     List<Thread> stops = new ArrayList<>();
-    for (ServiceProcess p : PROCESSES) {
+    for (ServiceProcess p : RIG.processes) {
       if (p.name.startsWith("gateway")) {
         Thread t = new Thread(p::ensureStopped, "stop-" + p.name);
         t.start();
@@ -201,9 +200,7 @@ class ClusterIT {
     for (Thread t : stops) {
       t.join();
     }
-    for (int i = PROCESSES.size() - 1; i >= 0; i--) {
-      PROCESSES.get(i).ensureStopped();
-    }
+    RIG.stopAll();
   }
 
   @Test
@@ -520,22 +517,6 @@ class ClusterIT {
 
   // ---- helpers -----------------------------------------------------------------------
 
-  private static ServiceProcess service(String name, String module, Map<String, String> common,
-                                        int clusterPort, int httpPort) throws IOException {
-    Map<String, String> env = new HashMap<>(common);
-    env.put(Settings.CLUSTER_PORT, Integer.toString(clusterPort));
-    Path data = WORK.resolve("data").resolve(name);
-    Files.createDirectories(data);
-    env.put(Settings.DATA_DIR, data.toString());
-    if (httpPort > 0) {
-      env.put(Settings.HTTP_PORT, Integer.toString(httpPort));
-    }
-    ServiceProcess process = new ServiceProcess(name,
-      ROOT.resolve(module).resolve("target").resolve(module + "-fat.jar"), env, WORK);
-    PROCESSES.add(process);
-    return process;
-  }
-
   private static HttpUser user(String prefix) {
     return new HttpUser(vertx, web, prefix + "_" + ProcessHandle.current().pid() + "_" + NAMES.incrementAndGet());
   }
@@ -544,34 +525,6 @@ class ClusterIT {
     BridgeSocket socket = user.bridge(port);
     SOCKETS.add(socket);
     return socket;
-  }
-
-  /** Polls a gateway's /health until it answers this status. */
-  private static void awaitHealth(int port, int status, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    int last = -1;
-    while (System.currentTimeMillis() < deadline) {
-      last = healthStatus(port);
-      if (last == status) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("gateway :" + port + " /health answered " + last + ", not " + status + ", for " + timeoutMs + " ms");
-  }
-
-  /** The JDK's client: works before the test's Vert.x exists and whatever state it is in. */
-  private static int healthStatus(int port) {
-    try {
-      return HEALTH_CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-          .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
-        .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
   }
 
   private static void awaitCount(Map<?, ?> map, int count) throws InterruptedException {
@@ -595,23 +548,6 @@ class ClusterIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    int[] ports = new int[n];
-    List<ServerSocket> open = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress());
-        open.add(socket);
-        ports[i] = socket.getLocalPort();
-      }
-    } finally {
-      for (ServerSocket s : open) {
-        s.close();
-      }
-    }
-    return ports;
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -1,5 +1,7 @@
 package chat.cluster;
 
+import static chat.cluster.ClusterRig.awaitHealth;
+import static chat.cluster.ClusterRig.freePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,15 +14,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -58,12 +53,10 @@ class ScaleOutIT {
   private static final Logger LOG = LoggerFactory.getLogger(ScaleOutIT.class);
   private static final Pattern READY = Pattern.compile("Ready: .* deployed");
   private static final long START_TIMEOUT_MS = 120_000;
-  private static final Path ROOT = Path.of(System.getProperty("chatbus.root", "..")).toAbsolutePath().normalize();
   private static final Path WORK = Path.of(System.getProperty("chatbus.it.dir", "target/cluster-it"))
     .toAbsolutePath().resolveSibling("scale-out-it");
-  private static final List<ServiceProcess> PROCESSES = new ArrayList<>();
+  private static final ClusterRig RIG = new ClusterRig(WORK);
   private static final AtomicInteger NAMES = new AtomicInteger();
-  private static final HttpClient HEALTH_CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private static Vertx vertx;
   private static WebClient web;
@@ -74,7 +67,6 @@ class ScaleOutIT {
   @BeforeAll
   static void startCluster() throws Exception {
     Files.createDirectories(WORK);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> PROCESSES.forEach(ServiceProcess::ensureStopped)));
     int[] ports = freePorts(5);
     port = ports[4];
     String members = Stream.of(0, 1, 2, 3).map(i -> "127.0.0.1:" + ports[i]).collect(Collectors.joining("\n"));
@@ -90,10 +82,10 @@ class ScaleOutIT {
       Settings.PASSWORD_QUEUE, "1000"));
     common.put(Settings.STORE, "postgresql");
     common.put(Settings.PG_URL, database);
-    ServiceProcess auth = service("auth", "auth-verticle", common, ports[0], 0);
-    chat1 = service("chat1", "chat-verticle", common, ports[1], 0);
-    chat2 = service("chat2", "chat-verticle", common, ports[2], 0);
-    ServiceProcess gateway = service("gateway", "gateway-verticle", common, ports[3], port);
+    ServiceProcess auth = RIG.service("auth", "auth-verticle", common, ports[0], 0);
+    chat1 = RIG.service("chat1", "chat-verticle", common, ports[1], 0);
+    chat2 = RIG.service("chat2", "chat-verticle", common, ports[2], 0);
+    ServiceProcess gateway = RIG.service("gateway", "gateway-verticle", common, ports[3], port);
     long started = System.nanoTime();
     auth.start();
     auth.awaitLine(READY, START_TIMEOUT_MS);
@@ -117,9 +109,7 @@ class ScaleOutIT {
     if (vertx != null) {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
-    for (int i = PROCESSES.size() - 1; i >= 0; i--) {
-      PROCESSES.get(i).ensureStopped();
-    }
+    RIG.stopAll();
   }
 
   @Test
@@ -228,58 +218,8 @@ class ScaleOutIT {
 
   // ---- helpers -----------------------------------------------------------------------
 
-  private static ServiceProcess service(String name, String module, Map<String, String> common,
-                                        int clusterPort, int httpPort) throws IOException {
-    Map<String, String> env = new HashMap<>(common);
-    env.put(Settings.CLUSTER_PORT, Integer.toString(clusterPort));
-    Path data = WORK.resolve("data").resolve(name);
-    Files.createDirectories(data);
-    env.put(Settings.DATA_DIR, data.toString());
-    if (httpPort > 0) {
-      env.put(Settings.HTTP_PORT, Integer.toString(httpPort));
-    }
-    ServiceProcess process = new ServiceProcess(name,
-      ROOT.resolve(module).resolve("target").resolve(module + "-fat.jar"), env, WORK);
-    PROCESSES.add(process);
-    return process;
-  }
-
   private static HttpUser user(String prefix) {
     return new HttpUser(vertx, web, prefix + "_" + ProcessHandle.current().pid() + "_" + NAMES.incrementAndGet());
   }
 
-  private static void awaitHealth(int port, int status, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    int last = -1;
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        last = HEALTH_CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-          .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-      } catch (IOException e) {
-        last = -1;
-      }
-      if (last == status) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("gateway :" + port + " /health answered " + last + ", not " + status);
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    int[] ports = new int[n];
-    List<ServerSocket> open = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress());
-        open.add(socket);
-        ports[i] = socket.getLocalPort();
-      }
-    } finally {
-      for (ServerSocket s : open) {
-        s.close();
-      }
-    }
-    return ports;
-  }
 }
