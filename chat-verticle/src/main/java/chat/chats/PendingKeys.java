@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The SQLite group commit's newest messages whose keys (V7's {@code client_keys} and
  * {@code sender_messages}) are not written yet: held here, in slots by sender, and written one
- * slot per batch, so that each sender's pages of those tables are written once for many messages
+ * slot per batch (in key order, by the statement), so that each sender's pages of those tables are written once for many messages
  * instead of once per message. Used on the writer's thread only.
  *
  * <p>A client_id is looked up here before the database. The rows come back from the database at
@@ -49,11 +49,9 @@ final class PendingKeys {
     return byKey.get(key);
   }
 
-  /** The slot the next batch writes, its rows in the order its tables' keys sort (sender, then id). */
+  /** The rows of the slot the next batch writes, by id. */
   List<Row> nextSlot() {
-    List<Row> rows = new ArrayList<>(slots.get(next));
-    rows.sort((a, b) -> a.senderId() != b.senderId() ? Long.compare(a.senderId(), b.senderId()) : Long.compare(a.id(), b.id()));
-    return Collections.unmodifiableList(rows);
+    return Collections.unmodifiableList(slots.get(next));
   }
 
   /** The slot of {@link #nextSlot} was written and committed: its rows go, the next slot's turn comes. */

@@ -37,15 +37,17 @@ final class SqliteChatSql implements ChatSql {
   // ---- V7's message keys, written by the group commit (SqliteMessageBatches) ----------------
 
   /**
-   * (message id): the message's client key, if it has one and still exists (its chat may have been
-   * deleted meanwhile); written again after a restart, which changes nothing.
+   * (a JSON array of message ids): their client keys, of those that have one and still exist (a
+   * chat may have been deleted meanwhile), in key order; written again after a restart, which
+   * changes nothing.
    */
-  static final String INSERT_CLIENT_KEY = "INSERT OR REPLACE INTO client_keys (chat_id, sender_id, client_id, message_id)"
-    + " SELECT chat_id, sender_id, client_id, id FROM messages WHERE id = ? AND client_id IS NOT NULL";
+  static final String INSERT_CLIENT_KEYS = "INSERT OR REPLACE INTO client_keys (chat_id, sender_id, client_id, message_id)"
+    + " SELECT chat_id, sender_id, client_id, id FROM messages WHERE id IN (SELECT value FROM json_each(?))"
+    + " AND client_id IS NOT NULL ORDER BY chat_id, sender_id, client_id";
 
-  /** (message id): the message under its sender, if it still exists. */
-  static final String INSERT_SENDER_MESSAGE = "INSERT OR IGNORE INTO sender_messages (sender_id, message_id)"
-    + " SELECT sender_id, id FROM messages WHERE id = ?";
+  /** (a JSON array of message ids): those that still exist under their senders, in key order. */
+  static final String INSERT_SENDER_MESSAGES = "INSERT OR IGNORE INTO sender_messages (sender_id, message_id)"
+    + " SELECT sender_id, id FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY sender_id, id";
 
   /** Every message up to this id has its keys written. */
   static final String KEYS_WATERMARK = "SELECT watermark FROM message_keys_state WHERE id = 1";

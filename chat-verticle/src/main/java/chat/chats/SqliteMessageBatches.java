@@ -82,8 +82,8 @@ final class SqliteMessageBatches implements MessageBatches {
   private PreparedStatement linkAttachment;
   private PreparedStatement indexMessages;
   private PreparedStatement messageById;
-  private PreparedStatement insertClientKey;
-  private PreparedStatement insertSenderMessage;
+  private PreparedStatement insertClientKeys;
+  private PreparedStatement insertSenderMessages;
   private PreparedStatement moveWatermark;
   /** Client-key lookups by how many keys they take ({@link #LOOKUP_SIZES}), prepared once each. */
   private final Map<Integer, PreparedStatement> clientKeys = new HashMap<>();
@@ -120,8 +120,8 @@ final class SqliteMessageBatches implements MessageBatches {
         clientKeys.put(size, conn.prepareStatement(sql.messagesByClientKey(size)));
       }
       messageById = conn.prepareStatement(sql.messagesOf(1));
-      insertClientKey = conn.prepareStatement(SqliteChatSql.INSERT_CLIENT_KEY);
-      insertSenderMessage = conn.prepareStatement(SqliteChatSql.INSERT_SENDER_MESSAGE);
+      insertClientKeys = conn.prepareStatement(SqliteChatSql.INSERT_CLIENT_KEYS);
+      insertSenderMessages = conn.prepareStatement(SqliteChatSql.INSERT_SENDER_MESSAGES);
       moveWatermark = conn.prepareStatement(SqliteChatSql.MOVE_KEYS_WATERMARK);
       counters = conn.prepareStatement(sql.lockCounters(1));
       insertMessage = conn.prepareStatement(sql.insertMessage());
@@ -245,22 +245,15 @@ final class SqliteMessageBatches implements MessageBatches {
   private long writeKeys(long firstNewId, long committedUpTo) throws SQLException {
     List<PendingKeys.Row> slot = pending.nextSlot();
     if (!slot.isEmpty()) {
+      StringBuilder ids = new StringBuilder(slot.size() * 8).append('[');
       for (PendingKeys.Row row : slot) {
-        insertSenderMessage.setLong(1, row.id());
-        insertSenderMessage.addBatch();
+        ids.append(ids.length() > 1 ? "," : "").append(row.id());
       }
-      insertSenderMessage.executeBatch();
-      boolean keyed = false;
-      for (PendingKeys.Row row : slot) {
-        if (row.clientId() != null) {
-          insertClientKey.setLong(1, row.id());
-          insertClientKey.addBatch();
-          keyed = true;
-        }
-      }
-      if (keyed) {
-        insertClientKey.executeBatch();
-      }
+      String idList = ids.append(']').toString();
+      insertSenderMessages.setString(1, idList);
+      insertSenderMessages.executeUpdate();
+      insertClientKeys.setString(1, idList);
+      insertClientKeys.executeUpdate();
     }
     long keysUpTo = pending.watermarkAfterNextSlot(firstNewId, committedUpTo);
     if (keysUpTo != watermark) {

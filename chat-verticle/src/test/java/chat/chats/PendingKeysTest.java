@@ -19,8 +19,8 @@ class PendingKeysTest {
     assertEquals(10L, keys.messageId(a));
     assertNull(keys.messageId(new ClientKey(2, PendingKeys.SLOTS, "a")));
 
-    // Slot 0 first, sorted by sender then id.
-    assertEquals(List.of(12L, 10L), keys.nextSlot().stream().map(PendingKeys.Row::id).toList());
+    // Slot 0 first.
+    assertEquals(List.of(10L, 12L), keys.nextSlot().stream().map(PendingKeys.Row::id).toList());
     // Once it is written, the lowest held id is 11 (slot 1): the watermark stays below it.
     assertEquals(10, keys.watermarkAfterNextSlot(0, 12));
     keys.nextSlotWritten();
