@@ -39,9 +39,9 @@ final class SqliteChatSql implements ChatSql {
   /**
    * (a JSON array of message ids): their client keys, of those that have one and still exist (a
    * chat may have been deleted meanwhile), in key order; written again after a restart, which
-   * changes nothing.
+   * changes nothing (a message deleted later takes its key along: V7's trigger).
    */
-  static final String INSERT_CLIENT_KEYS = "INSERT OR REPLACE INTO client_keys (chat_id, sender_id, client_id, message_id)"
+  static final String INSERT_CLIENT_KEYS = "INSERT OR IGNORE INTO client_keys (chat_id, sender_id, client_id, message_id)"
     + " SELECT chat_id, sender_id, client_id, id FROM messages WHERE id IN (SELECT value FROM json_each(?))"
     + " AND client_id IS NOT NULL ORDER BY chat_id, sender_id, client_id";
 

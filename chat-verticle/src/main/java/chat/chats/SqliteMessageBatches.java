@@ -60,7 +60,7 @@ final class SqliteMessageBatches implements MessageBatches {
    */
   static final int WRITER_CACHE_KIB = 64 * 1024;
   /** A batch's client_ids are looked up in one statement of the smallest of these sizes that fits (the rest padded). */
-  static final int[] LOOKUP_SIZES = {8, 32, 128, MessageWriter.MAX_BATCH};
+  static final int[] LOOKUP_SIZES = {4, 16, 64, 128, 256, MessageWriter.MAX_BATCH};
 
   private final Vertx vertx;
   private final ChatStore store;
