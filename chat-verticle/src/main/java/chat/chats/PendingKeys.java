@@ -12,8 +12,9 @@ import java.util.Map;
  * slot per batch (in key order, by the statement), so that each sender's pages of those tables are written once for many messages
  * instead of once per message. Used on the writer's thread only.
  *
- * <p>A client_id is looked up here before the database. The rows come back from the database at
- * start ({@link SqliteChatSql#MESSAGES_ABOVE_WATERMARK}), so what is held here is never lost.
+ * <p>A client_id is looked up here before the database. What is held here is never lost: at
+ * start, the writer writes the keys of every message above the watermark (the ones held when it
+ * stopped) before its first batch.
  */
 final class PendingKeys {
 

@@ -55,9 +55,14 @@ final class SqliteChatSql implements ChatSql {
   /** (watermark). */
   static final String MOVE_KEYS_WATERMARK = "UPDATE message_keys_state SET watermark = ? WHERE id = 1";
 
-  /** (watermark): the messages whose keys may not be written yet, oldest first. */
-  static final String MESSAGES_ABOVE_WATERMARK =
-    "SELECT id, chat_id, sender_id, client_id FROM messages WHERE id > ? ORDER BY id";
+  /** (watermark): at start, the sender keys of the messages above the watermark (a restart's, or imported ones). */
+  static final String SENDER_MESSAGES_ABOVE_WATERMARK = "INSERT OR IGNORE INTO sender_messages (sender_id, message_id)"
+    + " SELECT sender_id, id FROM messages WHERE id > ? ORDER BY sender_id, id";
+
+  /** (watermark): at start, the client keys of the messages above the watermark. */
+  static final String CLIENT_KEYS_ABOVE_WATERMARK = "INSERT OR IGNORE INTO client_keys (chat_id, sender_id, client_id, message_id)"
+    + " SELECT chat_id, sender_id, client_id, id FROM messages WHERE id > ? AND client_id IS NOT NULL"
+    + " ORDER BY chat_id, sender_id, client_id";
 
   @Override
   public SqlDialect dialect() {

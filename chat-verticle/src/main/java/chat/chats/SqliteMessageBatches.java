@@ -130,8 +130,8 @@ final class SqliteMessageBatches implements MessageBatches {
       moveMarker = conn.prepareStatement(sql.moveMarker());
       linkAttachment = conn.prepareStatement(sql.linkAttachment());
       indexMessages = conn.prepareStatement(SqliteChatSql.INDEX_NEW_MESSAGES);
+      writeKeysAboveWatermark();
       nextId = lastId() + 1;
-      readPendingKeys();
       return null;
     }).onSuccess(v -> checkpoints.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS,
       CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS));
@@ -263,21 +263,33 @@ final class SqliteMessageBatches implements MessageBatches {
     return keysUpTo;
   }
 
-  /** At start: the messages above the watermark are held again (their keys may not be written). */
-  private void readPendingKeys() throws SQLException {
-    try (ResultSet rows = plain.executeQuery(SqliteChatSql.KEYS_WATERMARK)) {
-      watermark = rows.next() ? rows.getLong("watermark") : 0;
-    }
-    try (PreparedStatement above = conn.prepareStatement(SqliteChatSql.MESSAGES_ABOVE_WATERMARK)) {
-      above.setLong(1, watermark);
-      try (ResultSet rows = above.executeQuery()) {
-        while (rows.next()) {
-          pending.add(new PendingKeys.Row(rows.getLong("id"), rows.getLong("chat_id"), rows.getLong("sender_id"),
-            rows.getString("client_id")));
+  /**
+   * At start: the keys of the messages above the watermark (those held when the service stopped,
+   * or messages written into the file by something else) are written at once, in one transaction.
+   */
+  private void writeKeysAboveWatermark() throws SQLException {
+    plain.execute(sql.begin());
+    try {
+      try (ResultSet rows = plain.executeQuery(SqliteChatSql.KEYS_WATERMARK)) {
+        watermark = rows.next() ? rows.getLong("watermark") : 0;
+      }
+      int written = 0;
+      for (String statement : List.of(SqliteChatSql.SENDER_MESSAGES_ABOVE_WATERMARK, SqliteChatSql.CLIENT_KEYS_ABOVE_WATERMARK)) {
+        try (PreparedStatement st = conn.prepareStatement(statement)) {
+          st.setLong(1, watermark);
+          written += st.executeUpdate();
         }
       }
+      long upTo = Math.max(watermark, lastId());
+      moveWatermark.setLong(1, upTo);
+      moveWatermark.executeUpdate();
+      plain.execute("COMMIT");
+      LOG.debug("{} keys of messages above the watermark {} written at start", written, watermark);
+      watermark = upTo;
+    } catch (SQLException | RuntimeException e) {
+      plain.execute("ROLLBACK");
+      throw e;
     }
-    LOG.debug("{} messages above the key watermark {} held again", pending.size(), watermark);
   }
 
   private Map<Long, ChatLog.Counters> counters(Set<Long> chatIds) throws SQLException {

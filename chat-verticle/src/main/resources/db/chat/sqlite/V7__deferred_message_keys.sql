@@ -6,10 +6,10 @@
 -- entries of a new message append to a few pages per chat.
 --
 -- The group commit (chat.chats.SqliteMessageBatches) keeps the keys of its newest messages in
--- memory and writes them here a slice of senders at a time, sorted, inside its batches'
+-- memory and writes them here a slot of senders at a time, sorted, inside its batches'
 -- transactions: one page per sender for many messages. message_keys_state.watermark is the
--- message id up to which every message's keys are here; at start the writer reads the messages
--- above it back into memory (writing a key twice does nothing). The group commit is the only
+-- message id up to which every message's keys are here; at start the writer first writes the keys
+-- of the messages above it (writing a key twice does nothing). The group commit is the only
 -- writer of new messages.
 
 CREATE TABLE client_keys (
