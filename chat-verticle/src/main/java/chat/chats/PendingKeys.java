@@ -23,7 +23,7 @@ final class PendingKeys {
   }
 
   /** Slots a sender's messages are spread over (by sender id): a message's keys are written within this many batches. */
-  static final int SLOTS = 64;
+  static final int SLOTS = 256;
 
   private final List<List<Row>> slots = new ArrayList<>(SLOTS);
   private final Map<ClientKey, Long> byKey = new HashMap<>();
