@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.IntFunction;
 
 /**
  * The chat service's administration on the store (statements in {@link ChatSql}): lists across
@@ -38,37 +37,35 @@ final class AdminStore {
   /** Filters of the message list; 0 or null means "any". Times are epoch ms, from inclusive, to exclusive. */
   record MessageFilter(long chatId, long senderId, Long fromMs, Long toMs) {
 
-    /** The WHERE clause of the filter, its parameters numbered 1, 2, ... as {@code placeholder} writes them. */
-    String where(IntFunction<String> placeholder) {
+    /**
+     * The WHERE clause of the filter, with {@code ?} placeholders; {@code sentBy} is the store's
+     * clause for "sent by the sender" ({@link ChatSql#sentBy}).
+     */
+    String where(String sentBy) {
       StringBuilder sql = new StringBuilder(" WHERE deleted_at IS NULL");
-      int n = 0;
       if (chatId > 0) {
-        sql.append(" AND chat_id = ").append(placeholder.apply(++n));
+        sql.append(" AND chat_id = ?");
       }
       if (senderId > 0) {
-        sql.append(" AND sender_id = ").append(placeholder.apply(++n));
+        sql.append(" AND ").append(sentBy);
       }
       if (fromMs != null) {
-        sql.append(" AND created_at >= ").append(placeholder.apply(++n));
+        sql.append(" AND created_at >= ?");
       }
       if (toMs != null) {
-        sql.append(" AND created_at < ").append(placeholder.apply(++n));
+        sql.append(" AND created_at < ?");
       }
       return sql.toString();
     }
 
-    /** How many parameters {@link #where} takes. */
-    int paramCount() {
-      return (chatId > 0 ? 1 : 0) + (senderId > 0 ? 1 : 0) + (fromMs != null ? 1 : 0) + (toMs != null ? 1 : 0);
-    }
-
-    Tuple params() {
+    /** The parameters of {@link #where}: the sender's id once per {@code ?} of {@code sentBy}. */
+    Tuple params(String sentBy) {
       Tuple params = Tuple.tuple();
       if (chatId > 0) {
         params.addLong(chatId);
       }
       if (senderId > 0) {
-        params.addLong(senderId);
+        sentBy.chars().filter(c -> c == '?').forEach(c -> params.addLong(senderId));
       }
       if (fromMs != null) {
         params.addLong(fromMs);
@@ -109,14 +106,14 @@ final class AdminStore {
 
   Future<Long> countMessages(MessageFilter filter) {
     return reader.preparedQuery(sql.countMessages(filter))
-      .execute(filter.params())
+      .execute(filter.params(sql.sentBy()))
       .map(AdminStore::count);
   }
 
   /** Messages matching the filter, newest (highest id) first. */
   Future<List<StoredMessage>> pageMessages(MessageFilter filter, int limit, long offset) {
     return reader.preparedQuery(sql.pageMessages(filter))
-      .execute(filter.params().addInteger(limit).addLong(offset))
+      .execute(filter.params(sql.sentBy()).addInteger(limit).addLong(offset))
       .map(rows -> {
         List<StoredMessage> messages = new ArrayList<>(rows.size());
         rows.forEach(row -> messages.add(ChatStore.message(row)));

@@ -269,12 +269,17 @@ interface ChatSql {
     return sql("SELECT COUNT(*) AS n FROM messages WHERE chat_id = ? AND deleted_at IS NULL");
   }
 
+  /** The administration's filter "sent by ?" (the sender's id for each {@code ?}). */
+  default String sentBy() {
+    return "sender_id = ?";
+  }
+
   default String countMessages(AdminStore.MessageFilter filter) {
-    return sql("SELECT COUNT(*) AS n FROM messages" + filter.where(i -> "?"));
+    return sql("SELECT COUNT(*) AS n FROM messages" + filter.where(sentBy()));
   }
 
   default String pageMessages(AdminStore.MessageFilter filter) {
-    return sql("SELECT " + MESSAGE_COLUMNS + " FROM messages" + filter.where(i -> "?") + " ORDER BY id DESC LIMIT ? OFFSET ?");
+    return sql("SELECT " + MESSAGE_COLUMNS + " FROM messages" + filter.where(sentBy()) + " ORDER BY id DESC LIMIT ? OFFSET ?");
   }
 
   default String countAudit() {

@@ -59,12 +59,14 @@ final class SqliteChatDatabase implements ChatDatabase {
    * Creates the directory and migrates the schema. The scripts moved from {@code db/chat} to
    * {@code db/chat/sqlite} unchanged: Flyway's history records each script by its name within the
    * location and its checksum, so a file migrated from the old location validates as it is.
+   * Migrations run with foreign keys off, as SQLite's way of rebuilding a table needs (V7): with
+   * them on, dropping the old table would delete what refers to its rows.
    */
   @Override
   public void migrate() throws Exception {
     Files.createDirectories(dataDir);
     Flyway.configure(SqliteChatDatabase.class.getClassLoader())
-      .dataSource(url, null, null)
+      .dataSource(url.replace("foreign_keys=true", "foreign_keys=false"), null, null)
       .locations(MIGRATIONS)
       .load()
       .migrate();

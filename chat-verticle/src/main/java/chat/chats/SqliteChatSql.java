@@ -23,7 +23,6 @@ final class SqliteChatSql implements ChatSql {
    */
   private static final Set<Integer> STORAGE_FAILURES = Set.of(5, 6, 7, 8, 10, 13, 14, 15);
 
-  /** The highest message id ever used (AUTOINCREMENT never reuses one), 0 when none. */
   /**
    * (first id, last id): indexes a batch's new messages for search (V6's messages_fts), in the
    * batch's transaction; the group commit's ids of one batch are consecutive.
@@ -31,8 +30,39 @@ final class SqliteChatSql implements ChatSql {
   static final String INDEX_NEW_MESSAGES = "INSERT INTO messages_fts (rowid, content)"
     + " SELECT id, content FROM messages WHERE id BETWEEN ? AND ? AND deleted_at IS NULL";
 
+  /** The highest message id ever used (AUTOINCREMENT never reuses one), 0 when none. */
   static final String LAST_MESSAGE_ID = "SELECT MAX(COALESCE((SELECT MAX(id) FROM messages), 0),"
     + " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)) AS last_id";
+
+  // ---- V7's message keys, written by the group commit (SqliteMessageBatches) ----------------
+
+  /**
+   * (a JSON array of message ids): their client keys, of those that have one and still exist (a
+   * chat may have been deleted meanwhile), in key order; written again after a restart, which
+   * changes nothing (a message deleted later takes its key along: V7's trigger).
+   */
+  static final String INSERT_CLIENT_KEYS = "INSERT OR IGNORE INTO client_keys (chat_id, sender_id, client_id, message_id)"
+    + " SELECT chat_id, sender_id, client_id, id FROM messages WHERE id IN (SELECT value FROM json_each(?))"
+    + " AND client_id IS NOT NULL ORDER BY chat_id, sender_id, client_id";
+
+  /** (a JSON array of message ids): those that still exist under their senders, in key order. */
+  static final String INSERT_SENDER_MESSAGES = "INSERT OR IGNORE INTO sender_messages (sender_id, message_id)"
+    + " SELECT sender_id, id FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY sender_id, id";
+
+  /** Every message up to this id has its keys written. */
+  static final String KEYS_WATERMARK = "SELECT watermark FROM message_keys_state WHERE id = 1";
+
+  /** (watermark). */
+  static final String MOVE_KEYS_WATERMARK = "UPDATE message_keys_state SET watermark = ? WHERE id = 1";
+
+  /** (watermark): at start, the sender keys of the messages above the watermark (a restart's, or imported ones). */
+  static final String SENDER_MESSAGES_ABOVE_WATERMARK = "INSERT OR IGNORE INTO sender_messages (sender_id, message_id)"
+    + " SELECT sender_id, id FROM messages WHERE id > ? ORDER BY sender_id, id";
+
+  /** (watermark): at start, the client keys of the messages above the watermark. */
+  static final String CLIENT_KEYS_ABOVE_WATERMARK = "INSERT OR IGNORE INTO client_keys (chat_id, sender_id, client_id, message_id)"
+    + " SELECT chat_id, sender_id, client_id, id FROM messages WHERE id > ? AND client_id IS NOT NULL"
+    + " ORDER BY chat_id, sender_id, client_id";
 
   @Override
   public SqlDialect dialect() {
@@ -54,15 +84,12 @@ final class SqliteChatSql implements ChatSql {
     return false;
   }
 
-  /** SQLITE_CONSTRAINT_UNIQUE (2067) on the columns of the client key (the single writer never meets it). */
+  /**
+   * Never: the group commit is the one writer of messages, and it decides a client key from
+   * client_keys and its memory of the newest keys (V7); no constraint refuses a second message.
+   */
   @Override
   public boolean isDuplicateClientId(Throwable err) {
-    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SQLException && ((SQLException) t).getErrorCode() == 2067 && t.getMessage() != null
-        && t.getMessage().contains("messages.chat_id, messages.sender_id, messages.client_id")) {
-        return true;
-      }
-    }
     return false;
   }
 
@@ -127,10 +154,20 @@ final class SqliteChatSql implements ChatSql {
   }
 
   // A VALUES list of (?, ?, ?) rows, one per key.
+  // Through V7's client_keys: the messages whose keys are written. The group commit knows the
+  // keys of its newest messages (not written yet) from memory.
   @Override
   public String messagesByClientKey(int count) {
-    return "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE (chat_id, sender_id, client_id) IN (VALUES "
-      + String.join(", ", Collections.nCopies(count, "(?, ?, ?)")) + ")";
+    return "SELECT " + SEARCH_COLUMNS + " FROM client_keys k JOIN messages m ON m.id = k.message_id"
+      + " WHERE (k.chat_id, k.sender_id, k.client_id) IN (VALUES " + String.join(", ", Collections.nCopies(count, "(?, ?, ?)")) + ")";
+  }
+
+  // V7's sender_messages, and the newest messages whose keys may not be written yet (a message in
+  // both counts once: IN is a set).
+  @Override
+  public String sentBy() {
+    return "id IN (SELECT message_id FROM sender_messages WHERE sender_id = ?"
+      + " UNION ALL SELECT id FROM messages WHERE id > (" + KEYS_WATERMARK + ") AND sender_id = ?)";
   }
 
   @Override

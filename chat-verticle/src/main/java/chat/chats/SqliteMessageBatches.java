@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * runs every {@value #CHECKPOINT_INTERVAL_MS} ms on another thread and connection, so a commit
  * never waits for a checkpoint's copying and syncing, and a page written by many batches is copied
  * once per checkpoint.
+ *
+ * <p>The keys of new messages by sender (V7's {@code client_keys} and {@code sender_messages})
+ * are written one slot of senders per batch ({@link PendingKeys}), sorted; until then their
+ * client_ids are known from memory. A batch's client_ids are looked up with one statement.
  */
 final class SqliteMessageBatches implements MessageBatches {
 
@@ -49,6 +54,13 @@ final class SqliteMessageBatches implements MessageBatches {
   static final long CHECKPOINT_INTERVAL_MS = 200;
   /** The writer checkpoints itself past this many WAL pages (80 MB), should the checkpoints fall behind. */
   static final int WAL_CHECKPOINT_FALLBACK_PAGES = 20_000;
+  /**
+   * The writer's page cache (KiB; SQLite's default is 2 MiB): the pages its batches touch (the
+   * newest pages of each chat, the key tables) stay in memory instead of being read again.
+   */
+  static final int WRITER_CACHE_KIB = 64 * 1024;
+  /** A batch's client_ids are looked up in one statement of the smallest of these sizes that fits (the rest padded). */
+  static final int[] LOOKUP_SIZES = {4, 16, 64, 128, 256, MessageWriter.MAX_BATCH};
 
   private final Vertx vertx;
   private final ChatStore store;
@@ -62,7 +74,6 @@ final class SqliteMessageBatches implements MessageBatches {
   // Used on the writer's thread only.
   private Connection conn;
   private Statement plain;
-  private PreparedStatement clientKey;
   private PreparedStatement counters;
   private PreparedStatement insertMessage;
   private PreparedStatement insertEvent;
@@ -70,6 +81,14 @@ final class SqliteMessageBatches implements MessageBatches {
   private PreparedStatement moveMarker;
   private PreparedStatement linkAttachment;
   private PreparedStatement indexMessages;
+  private PreparedStatement messageById;
+  private PreparedStatement insertClientKeys;
+  private PreparedStatement insertSenderMessages;
+  private PreparedStatement moveWatermark;
+  /** Client-key lookups by how many keys they take ({@link #LOOKUP_SIZES}), prepared once each. */
+  private final Map<Integer, PreparedStatement> clientKeys = new HashMap<>();
+  private final PendingKeys pending = new PendingKeys();
+  private long watermark;
   private long nextId = -1;
 
   // Used on the checkpoint thread only.
@@ -96,7 +115,14 @@ final class SqliteMessageBatches implements MessageBatches {
       conn = DriverManager.getConnection(writerUrl);
       plain = conn.createStatement();
       plain.execute("PRAGMA wal_autocheckpoint = " + WAL_CHECKPOINT_FALLBACK_PAGES);
-      clientKey = conn.prepareStatement(sql.messagesByClientKey(1));
+      plain.execute("PRAGMA cache_size = -" + WRITER_CACHE_KIB);
+      for (int size : LOOKUP_SIZES) {
+        clientKeys.put(size, conn.prepareStatement(sql.messagesByClientKey(size)));
+      }
+      messageById = conn.prepareStatement(sql.messagesOf(1));
+      insertClientKeys = conn.prepareStatement(SqliteChatSql.INSERT_CLIENT_KEYS);
+      insertSenderMessages = conn.prepareStatement(SqliteChatSql.INSERT_SENDER_MESSAGES);
+      moveWatermark = conn.prepareStatement(SqliteChatSql.MOVE_KEYS_WATERMARK);
       counters = conn.prepareStatement(sql.lockCounters(1));
       insertMessage = conn.prepareStatement(sql.insertMessage());
       insertEvent = conn.prepareStatement(sql.insertEvent());
@@ -104,6 +130,7 @@ final class SqliteMessageBatches implements MessageBatches {
       moveMarker = conn.prepareStatement(sql.moveMarker());
       linkAttachment = conn.prepareStatement(sql.linkAttachment());
       indexMessages = conn.prepareStatement(SqliteChatSql.INDEX_NEW_MESSAGES);
+      writeKeysAboveWatermark();
       nextId = lastId() + 1;
       return null;
     }).onSuccess(v -> checkpoints.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS,
@@ -131,8 +158,14 @@ final class SqliteMessageBatches implements MessageBatches {
       BatchPlan plan = BatchPlan.of(batch, existing, found, Set.of(), ids);
       attempt.outcome = plan.outcome();
       insert(plan);
+      long keysUpTo = writeKeys(count > 0 ? from : 0, from - 1);
       plain.execute("COMMIT");
       nextId = from + count;
+      watermark = keysUpTo;
+      pending.nextSlotWritten();
+      for (StoredMessage m : plan.outcome().created()) {
+        pending.add(new PendingKeys.Row(m.id(), m.chatId(), m.senderId(), m.clientId()));
+      }
       return plan.outcome();
     } catch (SQLException | RuntimeException e) {
       nextId = -1;
@@ -146,13 +179,46 @@ final class SqliteMessageBatches implements MessageBatches {
     }
   }
 
+  /**
+   * The stored messages of the batch's client_ids: those held in {@link #pending} by id, the
+   * others through client_keys in one statement.
+   */
   private Map<ClientKey, StoredMessage> byClientKey(Set<ClientKey> keys) throws SQLException {
     Map<ClientKey, StoredMessage> found = new HashMap<>();
+    if (keys.isEmpty()) {
+      return found;
+    }
+    List<ClientKey> unheld = new ArrayList<>(keys.size());
     for (ClientKey key : keys) {
-      clientKey.setLong(1, key.chatId());
-      clientKey.setLong(2, key.senderId());
-      clientKey.setString(3, key.clientId());
-      try (ResultSet rows = clientKey.executeQuery()) {
+      Long id = pending.messageId(key);
+      if (id == null) {
+        unheld.add(key);
+        continue;
+      }
+      messageById.setLong(1, id);
+      try (ResultSet rows = messageById.executeQuery()) {
+        if (rows.next()) {
+          found.put(key, message(rows));
+        }
+      }
+    }
+    for (int from = 0; from < unheld.size(); from += MessageWriter.MAX_BATCH) {
+      List<ClientKey> part = unheld.subList(from, Math.min(unheld.size(), from + MessageWriter.MAX_BATCH));
+      int size = lookupSize(part.size());
+      PreparedStatement lookup = clientKeys.get(size);
+      int i = 0;
+      for (ClientKey key : part) {
+        lookup.setLong(++i, key.chatId());
+        lookup.setLong(++i, key.senderId());
+        lookup.setString(++i, key.clientId());
+      }
+      // Padding: no chat has id 0.
+      while (i < 3 * size) {
+        lookup.setLong(++i, 0);
+        lookup.setLong(++i, 0);
+        lookup.setString(++i, "");
+      }
+      try (ResultSet rows = lookup.executeQuery()) {
         while (rows.next()) {
           StoredMessage m = message(rows);
           found.put(new ClientKey(m.chatId(), m.senderId(), m.clientId()), m);
@@ -160,6 +226,70 @@ final class SqliteMessageBatches implements MessageBatches {
       }
     }
     return found;
+  }
+
+  static int lookupSize(int keys) {
+    for (int size : LOOKUP_SIZES) {
+      if (keys <= size) {
+        return size;
+      }
+    }
+    throw new IllegalArgumentException("more client_ids than a batch holds: " + keys);
+  }
+
+  /**
+   * Writes the keys of one slot of {@link #pending} (sorted: each sender's pages once) and moves
+   * the watermark; answers the new watermark. {@code firstNewId} is this batch's first new id (0
+   * for none), {@code committedUpTo} the highest id before this batch.
+   */
+  private long writeKeys(long firstNewId, long committedUpTo) throws SQLException {
+    List<PendingKeys.Row> slot = pending.nextSlot();
+    if (!slot.isEmpty()) {
+      StringBuilder ids = new StringBuilder(slot.size() * 8).append('[');
+      for (PendingKeys.Row row : slot) {
+        ids.append(ids.length() > 1 ? "," : "").append(row.id());
+      }
+      String idList = ids.append(']').toString();
+      insertSenderMessages.setString(1, idList);
+      insertSenderMessages.executeUpdate();
+      insertClientKeys.setString(1, idList);
+      insertClientKeys.executeUpdate();
+    }
+    long keysUpTo = pending.watermarkAfterNextSlot(firstNewId, committedUpTo);
+    if (keysUpTo != watermark) {
+      moveWatermark.setLong(1, keysUpTo);
+      moveWatermark.executeUpdate();
+    }
+    return keysUpTo;
+  }
+
+  /**
+   * At start: the keys of the messages above the watermark (those held when the service stopped,
+   * or messages written into the file by something else) are written at once, in one transaction.
+   */
+  private void writeKeysAboveWatermark() throws SQLException {
+    plain.execute(sql.begin());
+    try {
+      try (ResultSet rows = plain.executeQuery(SqliteChatSql.KEYS_WATERMARK)) {
+        watermark = rows.next() ? rows.getLong("watermark") : 0;
+      }
+      int written = 0;
+      for (String statement : List.of(SqliteChatSql.SENDER_MESSAGES_ABOVE_WATERMARK, SqliteChatSql.CLIENT_KEYS_ABOVE_WATERMARK)) {
+        try (PreparedStatement st = conn.prepareStatement(statement)) {
+          st.setLong(1, watermark);
+          written += st.executeUpdate();
+        }
+      }
+      long upTo = Math.max(watermark, lastId());
+      moveWatermark.setLong(1, upTo);
+      moveWatermark.executeUpdate();
+      plain.execute("COMMIT");
+      LOG.debug("{} keys of messages above the watermark {} written at start", written, watermark);
+      watermark = upTo;
+    } catch (SQLException | RuntimeException e) {
+      plain.execute("ROLLBACK");
+      throw e;
+    }
   }
 
   private Map<Long, ChatLog.Counters> counters(Set<Long> chatIds) throws SQLException {

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,11 +21,14 @@ import org.junit.jupiter.api.Test;
  */
 class ChatSqlPrepareTest extends ChatTestBase {
 
+  /** Parts of other statements, checked inside them (sentBy: in countMessages and pageMessages with a sender). */
+  private static final Set<String> FRAGMENTS = Set.of("sentBy");
+
   /** Each String-answering method of ChatSql, with the lengths and filters its callers use. */
   private static Map<String, String> statements(ChatSql sql) throws Exception {
     Map<String, String> texts = new LinkedHashMap<>();
     for (Method m : ChatSql.class.getMethods()) {
-      if (m.getReturnType() != String.class) {
+      if (m.getReturnType() != String.class || FRAGMENTS.contains(m.getName())) {
         continue;
       }
       Class<?>[] params = m.getParameterTypes();

@@ -1,7 +1,9 @@
 package chat.chats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.shared.Addresses;
 import io.vertx.core.json.JsonObject;
@@ -42,9 +44,9 @@ class SqliteUpgradeTest extends ChatTestBase {
     deploy();
 
     // Flyway took the history as it was: the same four scripts, nothing run again; then the later
-    // ones (V5 attachments, V6 search) on top.
+    // ones (V5 attachments, V6 search, V7 the message keys) on top.
     assertEquals(List.of("1 V1__schema.sql", "2 V2__audit.sql", "3 V3__write_probe.sql", "4 V4__conversation_state.sql",
-      "5 V5__attachments.sql", "6 V6__search.sql"), history());
+      "5 V5__attachments.sql", "6 V6__search.sql", "7 V7__deferred_message_keys.sql"), history());
     // V6 indexed the messages stored before it: found by their text, the edited one by its new text.
     assertEquals(List.of(2L), ids(call(Addresses.CHAT_SEARCH, new JsonObject().put("user_id", DAVE).put("q", "edited"))
       .getJsonArray("results").stream().map(r -> ((JsonObject) r).getJsonObject("message")).toList()));
@@ -59,6 +61,19 @@ class SqliteUpgradeTest extends ChatTestBase {
     assertEquals("👍", messages.get(0).getJsonArray("reactions").getJsonObject(0).getString("emoji"));
     assertEquals(List.of(BOB, DAVE), participantIds(getChat(DAVE, 2)));
     assertEquals("UP", call(Addresses.CHAT_PING, new JsonObject()).getString("status"));
+
+    // V7 rebuilt the messages table: nothing refers to a missing row, and the administration finds
+    // every message by its sender.
+    try (Connection c = database(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA foreign_key_check")) {
+      assertFalse(r.next(), "a row refers to a missing one");
+    }
+    long total = call(Addresses.CHAT_ADMIN_MESSAGES_LIST, new JsonObject()).getLong("total");
+    long bySender = 0;
+    for (long sender : List.of(ALICE, BOB, CAROL, DAVE)) {
+      bySender += call(Addresses.CHAT_ADMIN_MESSAGES_LIST, new JsonObject().put("sender_id", sender)).getLong("total");
+    }
+    assertTrue(total > 0);
+    assertEquals(total, bySender);
 
     // It goes on where main stopped: the client_id is remembered, ids and seqs continue.
     assertEquals(1, call(Addresses.CHAT_MESSAGE_SEND, sendRequest(ALICE, 1, "one").put("client_id", "k1")).getLong("id"));

@@ -43,6 +43,7 @@ public final class BenchRun {
     GenConfig cfg = new GenConfig();
     cfg.runId = Long.toString(System.currentTimeMillis(), 36);
     cfg.contentSize = cli.integer("content-size", cfg.contentSize);
+    cfg.uuidClientIds = Boolean.parseBoolean(cli.string("uuid-client-ids", "false"));
     cfg.setupConcurrency = cli.integer("setup-concurrency", cfg.setupConcurrency);
     cfg.maxInflight = cli.integer("max-inflight", cfg.maxInflight);
     cfg.drainMs = cli.longValue("drain-ms", cfg.drainMs);

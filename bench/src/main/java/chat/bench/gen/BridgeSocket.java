@@ -81,7 +81,7 @@ public final class BridgeSocket extends BenchSocket {
   @Override
   protected void writeSend(Phase phase, long chatId, int seq, String content) {
     ws.writeTextMessage("{\"type\":\"send\",\"address\":\"chat." + chatId + ".send\",\"body\":{\"content\":\""
-      + content + "\",\"client_id\":\"" + phase.tag + "-" + seq + "\"},\"replyAddress\":\""
+      + content + "\",\"client_id\":\"" + phase.clientId(seq) + "\"},\"replyAddress\":\""
       + Content.replyAddress(phase.tag, seq) + "\"}");
   }
 

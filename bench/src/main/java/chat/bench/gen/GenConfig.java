@@ -20,4 +20,6 @@ public final class GenConfig {
   /** "Quiet": other processes use less than this % of a core (machine busy minus server and generator). */
   public double quietOtherPct = 20;
   public String password = "bench-password-1";
+  /** S3: random UUIDs as client_ids (as the web page sends them) instead of ordered ones. */
+  public boolean uuidClientIds;
 }

@@ -105,6 +105,7 @@ public final class IngestScenario extends Scenario {
       this.chatOf = chatOf;
       this.seconds = seconds;
       this.phase = new Phase(newTag(), cap, new int[0][], 0);
+      phase.uuidClientIds = cfg.uuidClientIds;
     }
 
     JsonObject run(Target target, Deadline d) throws InterruptedException {

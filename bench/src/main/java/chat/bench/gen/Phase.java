@@ -19,6 +19,8 @@ public final class Phase {
   private static final long MAX_MICROS = 60_000_000L;
 
   public final int tag;
+  /** Random UUIDs as client_ids (as browsers send them) instead of {@code <tag>-<seq>}. */
+  public volatile boolean uuidClientIds;
   public final int capacity;
   private final int[][] groups;
   private final BitSet[] got;
@@ -188,5 +190,14 @@ public final class Phase {
       }
       return h.getValueAtPercentile(percentile) / 1000.0;
     }
+  }
+
+  /** The client_id of this phase's send {@code seq}. */
+  public String clientId(int seq) {
+    if (!uuidClientIds) {
+      return tag + "-" + seq;
+    }
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    return new java.util.UUID((r.nextLong() & ~0xf000L) | 0x4000L, (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L).toString();
   }
 }
