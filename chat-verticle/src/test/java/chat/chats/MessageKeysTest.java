@@ -3,6 +3,7 @@ package chat.chats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chat.shared.Addresses;
+import chat.shared.Settings;
 import chat.testing.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,12 @@ class MessageKeysTest extends ChatTestBase {
 
   /** More sequential sends than there are slots: every slot's keys get written at least once. */
   private static final int MORE_THAN_SLOTS = 2 * PendingKeys.SLOTS + 3;
+
+  /** Hundreds of sends by one user: no send budget (burst 0). */
+  @Override
+  JsonObject config() {
+    return super.config().put(Settings.MESSAGE_BURST, 0);
+  }
 
   @Test
   void aClientIdStoresOnceWhetherItsKeyIsHeldWrittenOrWrittenAtARestart() throws Exception {
