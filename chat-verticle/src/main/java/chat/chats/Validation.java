@@ -258,7 +258,15 @@ final class Validation {
 
   /** True when the text has no code point other than white space (including no-break spaces). */
   static boolean isBlank(String text) {
-    return text.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp));
+    // A plain loop (no stream per message); usually done at the first character.
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      if (!Character.isWhitespace(cp) && !Character.isSpaceChar(cp)) {
+        return false;
+      }
+      i += Character.charCount(cp);
+    }
+    return true;
   }
 
   /** False when the text holds an unpaired surrogate, which could not be stored as it was given. */

@@ -76,4 +76,14 @@ class ValidationTest {
     assertEquals(Set.of("chat_id", "name", "participant_ids", "content", "client_id", "limit", "after_seq"),
       error.fields().fieldNames());
   }
+
+  @Test
+  void blankIsWhiteSpaceOrSpaceCharactersOnly() {
+    for (String blank : List.of("", " ", "   \n\t\r ", "\u00a0\u2003\u3000", "\u2028\u2029\u202f")) {
+      assertEquals(true, Validation.isBlank(blank), blank);
+    }
+    for (String text : List.of("a", "  a", "a  ", " \u00a0.", "\uD83D\uDE00", " \uD83D\uDE00 ", "\u200b", "\uD800")) {
+      assertEquals(false, Validation.isBlank(text), text);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package chat.gateway;
 
 import chat.shared.Events;
+import chat.shared.JsonText;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -9,11 +10,11 @@ import java.util.List;
 /**
  * The server frames of the event-bus bridge protocol, encoded exactly as vertx-web's bridge
  * encodes them (the official JavaScript client reads them): {@code rec}, {@code err},
- * {@code pong}.
+ * {@code pong}. Encoded by {@link JsonText} (the same bytes as {@code toBuffer()}, cheaper).
  */
 final class BridgeFrames {
 
-  static final Buffer PONG = new JsonObject().put(Events.TYPE, Events.FRAME_PONG).toBuffer();
+  static final Buffer PONG = JsonText.buffer(new JsonObject().put(Events.TYPE, Events.FRAME_PONG));
   static final Buffer ACCESS_DENIED = err(Events.ACCESS_DENIED);
   static final Buffer REJECTED = err(Events.REJECTED);
   static final Buffer FRAME_TOO_LARGE = err(Events.FRAME_TOO_LARGE);
@@ -33,12 +34,12 @@ final class BridgeFrames {
       }
       envelope.put("headers", copy);
     }
-    return envelope.toBuffer();
+    return JsonText.buffer(envelope);
   }
 
   /** {@code {"type":"err","body"}}: a refusal, without an address. */
   static Buffer err(String body) {
-    return errFrame(body).toBuffer();
+    return JsonText.buffer(errFrame(body));
   }
 
   static JsonObject errFrame(String body) {
@@ -47,7 +48,7 @@ final class BridgeFrames {
 
   /** {@code {"type":"err","address","failureCode","failureType","message"}}: a send that failed. */
   static Buffer failure(String replyAddress, int failureCode, String failureType, String message) {
-    return new JsonObject().put(Events.TYPE, Events.FRAME_ERR).put("address", replyAddress)
-      .put("failureCode", failureCode).put("failureType", failureType).put("message", message).toBuffer();
+    return JsonText.buffer(new JsonObject().put(Events.TYPE, Events.FRAME_ERR).put("address", replyAddress)
+      .put("failureCode", failureCode).put("failureType", failureType).put("message", message));
   }
 }

@@ -30,10 +30,13 @@ final class BridgeIngress {
     Future<JsonObject> sent = body instanceof JsonObject
       ? messages.send(userId, chatId, (JsonObject) body)
       : Future.failedFuture(new ServiceError(ErrorCode.VALIDATION, "Message body must be a JSON object"));
-    return sent.map(stored -> BridgeFrames.rec(replyAddress, stored, null))
-      .otherwise(err -> {
-        ServiceError error = ServiceError.from(err);
-        return BridgeFrames.failure(replyAddress, error.code().httpStatus(), FAILURE_TYPE, error.code().wireName());
-      });
+    return sent.transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.succeededFuture(BridgeFrames.rec(replyAddress, ar.result(), null));
+      }
+      ServiceError error = ServiceError.from(ar.cause());
+      return Future.succeededFuture(
+        BridgeFrames.failure(replyAddress, error.code().httpStatus(), FAILURE_TYPE, error.code().wireName()));
+    });
   }
 }

@@ -35,7 +35,7 @@ public final class ReadOnlyJsonCodec implements MessageCodec<JsonObject, JsonObj
 
   @Override
   public void encodeToWire(Buffer buffer, JsonObject body) {
-    Buffer json = body.toBuffer();
+    Buffer json = JsonText.buffer(body);
     buffer.appendInt(json.length());
     buffer.appendBuffer(json);
   }

@@ -49,9 +49,10 @@ public final class ServiceBus {
    * to a service that only reads it ({@link ReadOnlyJsonCodec}: within one JVM, not copied).
    */
   public Future<JsonObject> handOver(String address, JsonObject body) {
+    // One step instead of map and recover: this is every message send's path.
     return eventBus.<JsonObject>request(address, body, handOverOptions)
-      .map(Message::body)
-      .recover(err -> Future.failedFuture(ServiceError.from(err)));
+      .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result().body())
+        : Future.failedFuture(ServiceError.from(ar.cause())));
   }
 
   /** Same as {@link #request} with a specific timeout (health checks). */

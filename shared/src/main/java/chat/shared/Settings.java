@@ -134,6 +134,10 @@ public final class Settings {
   /** Chat instances beat every third of it on the bus; one unheard of for this long, ms, is dead (its presence duties move). */
   public static final String INSTANCE_LIVENESS_MS = "CHAT_INSTANCE_LIVENESS_MS";
 
+  // all-in-one jar (issue 12)
+  /** All-in-one only: the gateway and the chat service share one event loop (a send and its reply never cross threads); false: each has its own. */
+  public static final String SHARED_EVENT_LOOP = "CHAT_SHARED_EVENT_LOOP";
+
   private static final Map<String, String> DEFAULTS = Map.ofEntries(
     Map.entry(HTTP_HOST, "127.0.0.1"),
     Map.entry(HTTP_PORT, "8080"),
@@ -183,7 +187,8 @@ public final class Settings {
     Map.entry(LIVENESS_HOST, "127.0.0.1"),
     Map.entry(MAX_ATTACHMENT_BYTES, "10485760"),
     Map.entry(ATTACHMENT_UNUSED_HOURS, "24"),
-    Map.entry(INSTANCE_LIVENESS_MS, "3000")
+    Map.entry(INSTANCE_LIVENESS_MS, "3000"),
+    Map.entry(SHARED_EVENT_LOOP, "true")
   );
 
   private final JsonObject config;

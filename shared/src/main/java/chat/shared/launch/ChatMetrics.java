@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * The metrics of every service, in one place: one Prometheus registry per JVM, which is both
@@ -50,11 +49,9 @@ public final class ChatMetrics {
   static final String OTHER_ADDRESS = "other";
   static final String HTTP_CLIENT_POOL = "http-client";
 
-  private static final Pattern CHAT_EVENTS = Pattern.compile(Addresses.CHAT_EVENTS_REGEX);
-  private static final Pattern CHAT_SEND = Pattern.compile(Addresses.CHAT_SEND_REGEX);
-  private static final Pattern USER_EVENTS = Pattern.compile(Addresses.USER_EVENTS_REGEX);
-  /** Internal addresses: dot-separated lower-case words, as every constant in Addresses is. */
-  private static final Pattern INTERNAL = Pattern.compile("(svc|gateway)(\\.[a-z]+){1,6}");
+  /** Internal addresses start with one of these, then 1 to 6 dot-separated lower-case words. */
+  private static final String[] INTERNAL_PREFIXES = {"svc", "gateway"};
+  private static final int MAX_INTERNAL_WORDS = 6;
 
   private static PrometheusMeterRegistry registry;
 
@@ -100,24 +97,59 @@ public final class ChatMetrics {
     return PrometheusRequestHandler.create(registry(), PATH);
   }
 
-  /** The bounded form of an event-bus address, as the {@code address} label shows it. */
+  /**
+   * The bounded form of an event-bus address, as the {@code address} label shows it. Vert.x asks
+   * for it on every message sent and received (Micrometer caches a meter by its id before the
+   * filters only when that id created it, so every chat but the first is mapped again each time):
+   * a few character comparisons, no regex, nothing allocated.
+   */
   static String addressLabel(String address) {
     if (address == null) {
       return OTHER_ADDRESS;
     }
-    if (INTERNAL.matcher(address).matches()) {
+    if (isInternal(address)) {
       return address;
     }
-    if (CHAT_EVENTS.matcher(address).matches()) {
+    if (Addresses.parseChatEvents(address).isPresent()) {
       return CHAT_EVENTS_TEMPLATE;
     }
-    if (CHAT_SEND.matcher(address).matches()) {
+    if (Addresses.parseChatSend(address).isPresent()) {
       return CHAT_SEND_TEMPLATE;
     }
-    if (USER_EVENTS.matcher(address).matches()) {
+    if (Addresses.parseUserEvents(address).isPresent()) {
       return USER_EVENTS_TEMPLATE;
     }
     return OTHER_ADDRESS;
+  }
+
+  /** Whether the address is {@code (svc|gateway)(\.[a-z]+){1,6}}, as every constant in Addresses is. */
+  static boolean isInternal(String address) {
+    for (String prefix : INTERNAL_PREFIXES) {
+      if (address.startsWith(prefix)) {
+        return dottedWords(address, prefix.length());
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code address} from {@code from} on is 1 to 6 words of a dot then lower-case letters. */
+  private static boolean dottedWords(String address, int from) {
+    int words = 0;
+    int i = from;
+    int length = address.length();
+    while (i < length) {
+      if (address.charAt(i) != '.') {
+        return false;
+      }
+      int start = ++i;
+      while (i < length && address.charAt(i) >= 'a' && address.charAt(i) <= 'z') {
+        i++;
+      }
+      if (i == start || ++words > MAX_INTERNAL_WORDS) {
+        return false;
+      }
+    }
+    return words >= 1;
   }
 
   private static MeterFilter boundedAddresses() {

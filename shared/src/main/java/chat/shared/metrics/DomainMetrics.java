@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -54,6 +56,32 @@ public final class DomainMetrics {
   public static final String KIND = "kind";
   public static final String ONLINE = "online";
 
+  private static final Meters<Counter> PERSISTED = new Meters<>(tag -> Counter.builder(MESSAGES_PERSISTED)
+    .description("Messages stored").register(registry()));
+  // A dozen fixed buckets each (not Micrometer's ~70-bucket percentile histograms): enough for
+  // histogram_quantile and the alert at 250 ms, at a fraction of the series.
+  private static final Meters<DistributionSummary> BATCH_SIZE = new Meters<>(tag ->
+    DistributionSummary.builder(COMMIT_BATCH_SIZE).description("Sends per group commit")
+      .serviceLevelObjectives(BATCH_BUCKETS).register(registry()));
+  private static final Meters<Timer> TIME = new Meters<>(tag -> Timer.builder(COMMIT_TIME)
+    .description("Group commit time").serviceLevelObjectives(TIME_BUCKETS).register(registry()));
+  private static final Meters<Counter> FAILURES = new Meters<>(tag -> Counter.builder(COMMIT_FAILURES)
+    .description("Group commits rolled back").register(registry()));
+  private static final Meters<Counter> DELIVERIES = new Meters<>(tag -> Counter.builder(DELIVERIES_WRITTEN)
+    .description("Event frames written to bridge sockets").register(registry()));
+  private static final Meters<Counter> REJECTED = new Meters<>(reason -> Counter.builder(BRIDGE_REJECTED)
+    .description("Bridge frames and requests refused").tag(REASON, reason).register(registry()));
+  private static final Meters<Counter> SLOW_CONSUMERS = new Meters<>(tag -> Counter.builder(SLOW_CONSUMERS_CLOSED)
+    .description("Bridge sockets closed for not reading").register(registry()));
+  private static final Meters<Counter> LIMITED = new Meters<>(limit -> Counter.builder(RATE_LIMITED)
+    .description("Requests refused with 429").tag(LIMIT, limit).register(registry()));
+  private static final Meters<Counter> LOGINS_FAILED = new Meters<>(reason -> Counter.builder(LOGIN_FAILURES)
+    .description("Failed logins").tag(REASON, reason).register(registry()));
+  private static final Meters<Counter> PRESENCE = new Meters<>(kind -> Counter.builder(PRESENCE_MESSAGES)
+    .description("Presence messages sent to the chat service").tag(KIND, kind).register(registry()));
+  private static final Meters<Counter> PRESENCE_PUBLISHED = new Meters<>(online -> Counter.builder(PRESENCE_EVENTS)
+    .description("Presence events published on chats").tag(ONLINE, online).register(registry()));
+
   private DomainMetrics() {
   }
 
@@ -62,25 +90,20 @@ public final class DomainMetrics {
   }
 
   public static void messagesPersisted(int count) {
-    Counter.builder(MESSAGES_PERSISTED).description("Messages stored").register(registry()).increment(count);
+    PERSISTED.get().increment(count);
   }
 
   public static void commit(int batchSize, long nanos) {
-    // A dozen fixed buckets each (not Micrometer's ~70-bucket percentile histograms): enough for
-    // histogram_quantile and the alert at 250 ms, at a fraction of the series.
-    DistributionSummary.builder(COMMIT_BATCH_SIZE).description("Sends per group commit")
-      .serviceLevelObjectives(BATCH_BUCKETS).register(registry()).record(batchSize);
-    Timer.builder(COMMIT_TIME).description("Group commit time").serviceLevelObjectives(TIME_BUCKETS)
-      .register(registry()).record(nanos, TimeUnit.NANOSECONDS);
+    BATCH_SIZE.get().record(batchSize);
+    TIME.get().record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public static void commitFailed() {
-    Counter.builder(COMMIT_FAILURES).description("Group commits rolled back").register(registry()).increment();
+    FAILURES.get().increment();
   }
 
   public static void deliveriesWritten(int count) {
-    Counter.builder(DELIVERIES_WRITTEN).description("Event frames written to bridge sockets")
-      .register(registry()).increment(count);
+    DELIVERIES.get().increment(count);
   }
 
   /** Registers the gauge of open bridge sockets (once per gateway). */
@@ -89,32 +112,57 @@ public final class DomainMetrics {
   }
 
   public static void bridgeRejected(String reason) {
-    Counter.builder(BRIDGE_REJECTED).description("Bridge frames and requests refused")
-      .tag(REASON, reason).register(registry()).increment();
+    REJECTED.get(reason).increment();
   }
 
   public static void slowConsumerClosed() {
-    Counter.builder(SLOW_CONSUMERS_CLOSED).description("Bridge sockets closed for not reading")
-      .register(registry()).increment();
+    SLOW_CONSUMERS.get().increment();
   }
 
   public static void rateLimited(String limit) {
-    Counter.builder(RATE_LIMITED).description("Requests refused with 429")
-      .tag(LIMIT, limit).register(registry()).increment();
+    LIMITED.get(limit).increment();
   }
 
   public static void loginFailed(String reason) {
-    Counter.builder(LOGIN_FAILURES).description("Failed logins").tag(REASON, reason)
-      .register(registry()).increment();
+    LOGINS_FAILED.get(reason).increment();
   }
 
   public static void presenceMessage(String kind) {
-    Counter.builder(PRESENCE_MESSAGES).description("Presence messages sent to the chat service")
-      .tag(KIND, kind).register(registry()).increment();
+    PRESENCE.get(kind).increment();
   }
 
   public static void presenceEvents(boolean online, int count) {
-    Counter.builder(PRESENCE_EVENTS).description("Presence events published on chats")
-      .tag(ONLINE, Boolean.toString(online)).register(registry()).increment(count);
+    PRESENCE_PUBLISHED.get(Boolean.toString(online)).increment(count);
+  }
+
+  /**
+   * The meters of one series, built and registered on first use (so a series shows on
+   * {@code /metrics} once something counted in it, as before), then reused: no builder, no
+   * registry lookup per call. They live in the global composite registry, which passes each on to
+   * every registry added to it later and drops it from one removed. One meter per tag value; the
+   * callers' tag values are a fixed set of constants.
+   */
+  private static final class Meters<M> {
+    private static final String UNTAGGED = "";
+    private final Function<String, M> build;
+    private final ConcurrentHashMap<String, M> byTag = new ConcurrentHashMap<>();
+    private volatile M untagged;
+
+    Meters(Function<String, M> build) {
+      this.build = build;
+    }
+
+    M get() {
+      M meter = untagged;
+      if (meter == null) {
+        meter = get(UNTAGGED);
+        untagged = meter;
+      }
+      return meter;
+    }
+
+    M get(String tag) {
+      return byTag.computeIfAbsent(tag, build);
+    }
   }
 }

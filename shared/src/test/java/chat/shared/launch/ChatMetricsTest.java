@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.shared.Addresses;
 import io.micrometer.core.instrument.Counter;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The event-bus address label takes a fixed set of values, whatever addresses the bus sees. */
@@ -46,5 +48,28 @@ class ChatMetricsTest {
     String text = ChatMetrics.registry().scrape();
     assertTrue(text.contains("vertx_eventbus_published_total{address=\"chat.{id}\"} 50.0"), text);
     assertFalse(text.contains("address=\"chat.7\""), text);
+  }
+
+  /** The label without regexes says what the address regexes of Addresses say, edge cases included. */
+  @Test
+  void labelsAgreeWithTheAddressRegexes() {
+    Pattern internal = Pattern.compile("(svc|gateway)(\\.[a-z]+){1,6}");
+    Pattern chat = Pattern.compile(Addresses.CHAT_EVENTS_REGEX);
+    Pattern send = Pattern.compile(Addresses.CHAT_SEND_REGEX);
+    Pattern user = Pattern.compile(Addresses.USER_EVENTS_REGEX);
+    List<String> addresses = List.of("svc", "svc.", "svc.a", "svc.chat.messages.send", "svc.a.b.c.d.e.f",
+      "svc.a.b.c.d.e.f.g", "svc..a", "svc.a.", "svc.A", "svc.a1", "svcx.a", "gateway", "gateway.presence",
+      "gateway.presence.3f2a", "gateway.session.ended", "xsvc.a", "chat.", "chat.0", "chat.1", "chat.01",
+      "chat.123456789012345678", "chat.1234567890123456789", "chat.-1", "chat.1.send", "chat.1.sends",
+      "chat.1.typing", "chat.x.send", "chat..send", "user.1", "user.0", "user.1.send", "users.1", "", ".",
+      "__vertx.reply.1", UUID.randomUUID().toString());
+    for (String address : addresses) {
+      String expected = internal.matcher(address).matches() ? address
+        : chat.matcher(address).matches() ? "chat.{id}"
+        : send.matcher(address).matches() ? "chat.{id}.send"
+        : user.matcher(address).matches() ? "user.{id}"
+        : "other";
+      assertEquals(expected, ChatMetrics.addressLabel(address), address);
+    }
   }
 }
