@@ -90,7 +90,11 @@ public final class Settings {
   public static final String PASSWORD_QUEUE = "CHAT_PASSWORD_QUEUE";
   /** Password checks running or queued at once for one client address before 429. */
   public static final String PASSWORD_CHECKS_PER_ADDRESS = "CHAT_PASSWORD_CHECKS_PER_ADDRESS";
-  /** Longest time, ms, a message send waits to be committed with others (group commit). */
+  /**
+   * Longest time, ms, a message send to an idle writer waits to be committed with others (group
+   * commit); none while the writer is under load (its last batch held several sends and ended
+   * less than this long ago).
+   */
   public static final String COMMIT_WINDOW_MS = "CHAT_COMMIT_WINDOW_MS";
   /** Cap on the size of chat.db, bytes (whole 4 KiB pages); at the cap writes answer 503 (0 = no cap). */
   public static final String CHAT_DB_MAX_BYTES = "CHAT_DB_MAX_BYTES";
