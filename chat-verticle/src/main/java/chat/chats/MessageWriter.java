@@ -49,8 +49,7 @@ final class MessageWriter {
   private boolean scheduled;
   private long timerId = -1;
   private boolean committing;
-  /** When the last batch ended (System.nanoTime) and how many sends it held. */
-  private long lastBatchEnded;
+  /** How many sends the last batch held. */
   private int lastBatchSize;
   private boolean closed;
   private Promise<Void> drained;
@@ -152,17 +151,16 @@ final class MessageWriter {
 
   /**
    * An idle writer starts after the commit window, so sends arriving meanwhile share a commit;
-   * but at once while it is under load (its last batch held several sends and ended less than a
-   * window ago): sends then keep arriving, the ones that come during this commit make the next
-   * batch, and a wait would only leave the core idle and add to every send's latency.
+   * but at once while it is under load (its last batch held several sends: they queued while the
+   * one before committed): sends then keep arriving, the ones that come during this commit make
+   * the next batch, and a wait would only leave the core idle and add to every send's latency.
    */
   private void schedule() {
     if (committing || scheduled || queue.isEmpty()) {
       return;
     }
     scheduled = true;
-    boolean underLoad = lastBatchSize > 1 && System.nanoTime() - lastBatchEnded < commitWindowMs * 1_000_000L;
-    if (commitWindowMs == 0 || underLoad) {
+    if (commitWindowMs == 0 || lastBatchSize > 1) {
       vertx.runOnContext(v -> {
         scheduled = false;
         commitNext();
@@ -212,7 +210,6 @@ final class MessageWriter {
       .recover(err -> failed(attempt, err))
       .onComplete(ar -> {
         committing = false;
-        lastBatchEnded = System.nanoTime();
         lastBatchSize = batch.size();
         // Sends that queued during the commit have waited long enough: go at once.
         commitNext();

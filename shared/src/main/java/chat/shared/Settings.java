@@ -92,8 +92,7 @@ public final class Settings {
   public static final String PASSWORD_CHECKS_PER_ADDRESS = "CHAT_PASSWORD_CHECKS_PER_ADDRESS";
   /**
    * Longest time, ms, a message send to an idle writer waits to be committed with others (group
-   * commit); none while the writer is under load (its last batch held several sends and ended
-   * less than this long ago).
+   * commit); none while the writer is under load (its last batch held several sends).
    */
   public static final String COMMIT_WINDOW_MS = "CHAT_COMMIT_WINDOW_MS";
   /** Cap on the size of chat.db, bytes (whole 4 KiB pages); at the cap writes answer 503 (0 = no cap). */
