@@ -319,7 +319,7 @@ interface ChatSql {
   // ---- Search (contract v2 "Search"; db/chat/*/V6__search.sql) ---------------------------
 
   /** The message columns, qualified by the alias {@code m}. */
-  String SEARCH_COLUMNS = "m." + MESSAGE_COLUMNS.replace(", ", ", m.");
+  String QUALIFIED_MESSAGE_COLUMNS = "m." + MESSAGE_COLUMNS.replace(", ", ", m.");
 
   /**
    * Not deleted messages of some chats matching a query, newest first (descending id), with an id

@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * The SQLite group commit's newest messages whose keys (V7's {@code client_keys} and
  * {@code sender_messages}) are not written yet: held here, in slots by sender, and written one
- * slot per batch (in key order, by the statement), so that each sender's pages of those tables are written once for many messages
- * instead of once per message. Used on the writer's thread only.
+ * slot per batch (in key order, by the statement), so that each sender's pages of those tables
+ * are written once for many messages instead of once per message. Used on the writer's thread
+ * only.
  *
  * <p>A client_id is looked up here before the database. What is held here is never lost: at
  * start, the writer writes the keys of every message above the watermark (the ones held when it
@@ -28,7 +29,6 @@ final class PendingKeys {
   private final List<List<Row>> slots = new ArrayList<>(SLOTS);
   private final Map<ClientKey, Long> byKey = new HashMap<>();
   private int next;
-  private long lastId;
 
   PendingKeys() {
     for (int i = 0; i < SLOTS; i++) {
@@ -42,7 +42,6 @@ final class PendingKeys {
     if (row.clientId() != null) {
       byKey.put(new ClientKey(row.chatId(), row.senderId(), row.clientId()), row.id());
     }
-    lastId = Math.max(lastId, row.id());
   }
 
   /** The id of the held message with this key, or null. */
@@ -79,7 +78,7 @@ final class PendingKeys {
         lowest = Math.min(lowest, slot.get(0).id());
       }
     }
-    return lowest == Long.MAX_VALUE ? Math.max(committedUpTo, lastId) : lowest - 1;
+    return lowest == Long.MAX_VALUE ? committedUpTo : lowest - 1;
   }
 
   int size() {

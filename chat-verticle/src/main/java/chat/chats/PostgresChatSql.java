@@ -228,7 +228,7 @@ final class PostgresChatSql implements ChatSql {
    */
   @Override
   public String search() {
-    return "SELECT " + SEARCH_COLUMNS + " FROM messages m"
+    return "SELECT " + QUALIFIED_MESSAGE_COLUMNS + " FROM messages m"
       + " WHERE m.search @@ (SELECT search_query($1::text[], $2::boolean[]))"
       + " AND m.chat_id = ANY($3) AND m.id < $4 AND m.deleted_at IS NULL"
       + " ORDER BY m.id DESC LIMIT $5";

@@ -158,7 +158,7 @@ final class SqliteChatSql implements ChatSql {
   // keys of its newest messages (not written yet) from memory.
   @Override
   public String messagesByClientKey(int count) {
-    return "SELECT " + SEARCH_COLUMNS + " FROM client_keys k JOIN messages m ON m.id = k.message_id"
+    return "SELECT " + QUALIFIED_MESSAGE_COLUMNS + " FROM client_keys k JOIN messages m ON m.id = k.message_id"
       + " WHERE (k.chat_id, k.sender_id, k.client_id) IN (VALUES " + String.join(", ", Collections.nCopies(count, "(?, ?, ?)")) + ")";
   }
 
@@ -247,7 +247,7 @@ final class SqliteChatSql implements ChatSql {
    */
   @Override
   public String search() {
-    return "SELECT " + SEARCH_COLUMNS + " FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid"
+    return "SELECT " + QUALIFIED_MESSAGE_COLUMNS + " FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid"
       + " WHERE messages_fts MATCH ? AND messages_fts.rowid < ?"
       + " AND m.chat_id IN (SELECT value FROM json_each(?)) AND m.deleted_at IS NULL"
       + " ORDER BY messages_fts.rowid DESC LIMIT ?";
