@@ -39,7 +39,8 @@
 #   --no-pin              do not use taskset
 #   -- ARGS               passed to the generator (see bench/README.md)
 # Environment: SERVER_CPUS (default 0), GEN_CPUS (default 1), SERVER_JAVA_OPTS, GEN_JAVA_OPTS,
-# SYSTEM_JAR (default all-in-one/target/all-in-one-fat.jar).
+# SYSTEM_JAR (default all-in-one/target/all-in-one-fat.jar), CHAT_NATIVE_TRANSPORT (false: system and
+# floor on NIO; default epoll).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -223,9 +224,12 @@ if port_busy "$floor_port"; then
   echo "run.sh: port $floor_port is already in use; pick another with --floor-port" >&2
   exit 1
 fi
+# The floor's sockets are the system's: epoll unless the system is told NIO (CHAT_NATIVE_TRANSPORT=false).
+floor_transport=()
+[[ "${CHAT_NATIVE_TRANSPORT:-true}" == true ]] && floor_transport=(--native-transport)
 # shellcheck disable=SC2086
 start "$run_dir/floor.log" "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$bench_jar" floor \
-  --host 127.0.0.1 --port "$floor_port" --max-seconds "$server_cap"
+  --host 127.0.0.1 --port "$floor_port" --max-seconds "$server_cap" "${floor_transport[@]}"
 floor_pid="$started_pid"
 wait_http "http://127.0.0.1:$floor_port/health" "$floor_pid" "floor" 30
 curl -fsS --max-time 2 "http://127.0.0.1:$floor_port/health" | grep -q '"floor":true' || {

@@ -67,8 +67,9 @@ public final class BenchMain {
     int port = cli.integer("port", 9090);
     int instances = cli.integer("instances", Runtime.getRuntime().availableProcessors());
     long maxSeconds = cli.longValue("max-seconds", 3600);
-    // NIO by default, as a Vert.x server has unless it opts in: the floor should differ from
-    // the system only by the work the system does.
+    // NIO unless told: run.sh passes --native-transport when the system runs on epoll (its
+    // default, CHAT_NATIVE_TRANSPORT): the floor should differ from the system only by the work
+    // the system does.
     boolean nativeTransport = cli.flag("native-transport");
     cli.rejectUnknown();
     Loopback.require(host);

@@ -60,6 +60,12 @@ final class SqliteChatSql implements ChatSql {
     + " SELECT sender_id, id FROM messages WHERE id > ? ORDER BY sender_id, id";
 
   /** (watermark): at start, the client keys of the messages above the watermark. */
+  /** How many client keys are written (the size of the writer's {@link ClientKeyFilter} at start). */
+  static final String CLIENT_KEY_COUNT = "SELECT COUNT(*) AS n FROM client_keys";
+
+  /** Every written client key, for the writer's {@link ClientKeyFilter} at start. */
+  static final String ALL_CLIENT_KEYS = "SELECT chat_id, sender_id, client_id FROM client_keys";
+
   static final String CLIENT_KEYS_ABOVE_WATERMARK = "INSERT OR IGNORE INTO client_keys (chat_id, sender_id, client_id, message_id)"
     + " SELECT chat_id, sender_id, client_id, id FROM messages WHERE id > ? AND client_id IS NOT NULL"
     + " ORDER BY chat_id, sender_id, client_id";

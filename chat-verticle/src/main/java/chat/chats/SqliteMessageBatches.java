@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The keys of new messages by sender (V7's {@code client_keys} and {@code sender_messages})
  * are written one slot of senders per batch ({@link PendingKeys}), sorted; until then their
- * client_ids are known from memory. A batch's client_ids are looked up with one statement.
+ * client_ids are known from memory. A batch's other client_ids are looked up with one statement,
+ * and only those a {@link ClientKeyFilter} of every stored key may know (a retry's).
  */
 final class SqliteMessageBatches implements MessageBatches {
 
@@ -88,6 +89,8 @@ final class SqliteMessageBatches implements MessageBatches {
   /** Client-key lookups by how many keys they take ({@link #LOOKUP_SIZES}), prepared once each. */
   private final Map<Integer, PreparedStatement> clientKeys = new HashMap<>();
   private final PendingKeys pending = new PendingKeys();
+  /** Every client key stored, held or written: a batch's lookup asks the database only for those it may hold. */
+  private ClientKeyFilter keyFilter;
   private long watermark;
   private long nextId = -1;
 
@@ -131,6 +134,7 @@ final class SqliteMessageBatches implements MessageBatches {
       linkAttachment = conn.prepareStatement(sql.linkAttachment());
       indexMessages = conn.prepareStatement(SqliteChatSql.INDEX_NEW_MESSAGES);
       writeKeysAboveWatermark();
+      keyFilter = loadKeyFilter();
       nextId = lastId() + 1;
       return null;
     }).onSuccess(v -> checkpoints.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_INTERVAL_MS,
@@ -165,6 +169,9 @@ final class SqliteMessageBatches implements MessageBatches {
       pending.nextSlotWritten();
       for (StoredMessage m : plan.outcome().created()) {
         pending.add(new PendingKeys.Row(m.id(), m.chatId(), m.senderId(), m.clientId()));
+        if (m.clientId() != null) {
+          keyFilter.add(new ClientKey(m.chatId(), m.senderId(), m.clientId()));
+        }
       }
       return plan.outcome();
     } catch (SQLException | RuntimeException e) {
@@ -181,7 +188,8 @@ final class SqliteMessageBatches implements MessageBatches {
 
   /**
    * The stored messages of the batch's client_ids: those held in {@link #pending} by id, the
-   * others through client_keys in one statement.
+   * others that {@link #keyFilter} may know through client_keys in one statement (none, for a
+   * batch of new client_ids but for the filter's false positives).
    */
   private Map<ClientKey, StoredMessage> byClientKey(Set<ClientKey> keys) throws SQLException {
     Map<ClientKey, StoredMessage> found = new HashMap<>();
@@ -192,7 +200,9 @@ final class SqliteMessageBatches implements MessageBatches {
     for (ClientKey key : keys) {
       Long id = pending.messageId(key);
       if (id == null) {
-        unheld.add(key);
+        if (keyFilter.mightContain(key)) {
+          unheld.add(key);
+        }
         continue;
       }
       messageById.setLong(1, id);
@@ -290,6 +300,23 @@ final class SqliteMessageBatches implements MessageBatches {
       plain.execute("ROLLBACK");
       throw e;
     }
+  }
+
+  /** At start, after {@link #writeKeysAboveWatermark}: every written client key is every stored one. */
+  private ClientKeyFilter loadKeyFilter() throws SQLException {
+    long count;
+    try (ResultSet rows = plain.executeQuery(SqliteChatSql.CLIENT_KEY_COUNT)) {
+      rows.next();
+      count = rows.getLong("n");
+    }
+    ClientKeyFilter filter = new ClientKeyFilter(count);
+    try (ResultSet rows = plain.executeQuery(SqliteChatSql.ALL_CLIENT_KEYS)) {
+      while (rows.next()) {
+        filter.add(new ClientKey(rows.getLong(1), rows.getLong(2), rows.getString(3)));
+      }
+    }
+    LOG.debug("{} client keys loaded into the writer's filter", count);
+    return filter;
   }
 
   private Map<Long, ChatLog.Counters> counters(Set<Long> chatIds) throws SQLException {

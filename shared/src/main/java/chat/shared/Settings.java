@@ -141,6 +141,9 @@ public final class Settings {
   /** All-in-one only: the gateway and the chat service share one event loop (a send and its reply never cross threads); false: each has its own. */
   public static final String SHARED_EVENT_LOOP = "CHAT_SHARED_EVENT_LOOP";
 
+  /** Linux's native epoll transport for sockets when it loads (true); false: the JDK's NIO. */
+  public static final String NATIVE_TRANSPORT = "CHAT_NATIVE_TRANSPORT";
+
   private static final Map<String, String> DEFAULTS = Map.ofEntries(
     Map.entry(HTTP_HOST, "127.0.0.1"),
     Map.entry(HTTP_PORT, "8080"),
@@ -191,7 +194,8 @@ public final class Settings {
     Map.entry(MAX_ATTACHMENT_BYTES, "10485760"),
     Map.entry(ATTACHMENT_UNUSED_HOURS, "24"),
     Map.entry(INSTANCE_LIVENESS_MS, "3000"),
-    Map.entry(SHARED_EVENT_LOOP, "true")
+    Map.entry(SHARED_EVENT_LOOP, "true"),
+    Map.entry(NATIVE_TRANSPORT, "true")
   );
 
   private final JsonObject config;

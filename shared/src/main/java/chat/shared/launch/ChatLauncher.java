@@ -58,6 +58,7 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
+    options.setPreferNativeTransport(settings.bool(Settings.NATIVE_TRANSPORT));
     VertxBuilder builder = ChatMetrics.builder(options);
     if (!clustered) {
       return builder;
@@ -103,8 +104,8 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
           server.actualPort(), ChatMetrics.PATH))
         .onFailure(err -> LOG.error("Liveness check cannot listen on {}:{}", livenessHost, livenessPort, err));
     }
-    LOG.info("Ready: {} deployed {} ms after JVM start{}", context.mainVerticle(), uptimeMs(),
-      clustered ? " (clustered)" : "");
+    LOG.info("Ready: {} deployed {} ms after JVM start{}, {} sockets", context.mainVerticle(), uptimeMs(),
+      clustered ? " (clustered)" : "", context.vertx().isNativeTransportEnabled() ? "epoll" : "NIO");
   }
 
   @Override
