@@ -2,6 +2,7 @@ package chat.shared;
 
 import chat.shared.metrics.DomainMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -41,7 +42,6 @@ final class LocalServices implements Shareable {
 
   private static final String MAP = "chat.shared.local-services";
   private static final String KEY = "services";
-  private static final Binding[] NONE = new Binding[0];
 
   private final ConcurrentHashMap<String, Binding[]> byAddress = new ConcurrentHashMap<>();
 
@@ -126,7 +126,9 @@ final class LocalServices implements Shareable {
     /** Outstanding calls, earliest deadline first. */
     private Call head;
     private Call tail;
-    private boolean timerArmed;
+    /** The timer armed for the earliest deadline ({@code armedFor}), or -1. */
+    private long timerId = -1;
+    private long armedFor;
 
     private Binding(LocalServices services, String address, ContextInternal context, MessageConsumer<?> consumer,
                     Function<JsonObject, Future<JsonObject>> handler) {
@@ -151,25 +153,35 @@ final class LocalServices implements Shareable {
       if (result.isComplete()) {
         return result.succeeded() ? result : Future.failedFuture(failure(result.cause()));
       }
-      Call call = new Call(caller.promise(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+      Promise<JsonObject> answer = caller.promise();
+      Call call = new Call(answer, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
       enqueue(call);
       result.onComplete(ar -> {
-        if (call.promise == null) {
-          // Timed out: dropped, as the bus drops a late reply (an unexpected failure still logged, as serve logs it).
-          if (ar.failed()) {
-            ServiceBus.replyError(address, ar.cause());
-          }
-          return;
-        }
-        Promise<JsonObject> promise = call.promise;
-        dequeue(call);
-        if (ar.succeeded()) {
-          promise.complete(ar.result());
+        if (context.inThread()) {
+          settle(call, ar);
         } else {
-          promise.fail(failure(ar.cause()));
+          // Completed on another thread (a worker): the list is this loop's, as a reply would be.
+          context.execute(() -> settle(call, ar));
         }
       });
-      return call.promise.future();
+      return answer.future();
+    }
+
+    private void settle(Call call, AsyncResult<JsonObject> ar) {
+      if (call.promise == null) {
+        // Timed out: dropped, as the bus drops a late reply (an unexpected failure still logged, as serve logs it).
+        if (ar.failed()) {
+          ServiceBus.replyError(address, ar.cause());
+        }
+        return;
+      }
+      Promise<JsonObject> promise = call.promise;
+      dequeue(call);
+      if (ar.succeeded()) {
+        promise.complete(ar.result());
+      } else {
+        promise.fail(failure(ar.cause()));
+      }
     }
 
     private ServiceError failure(Throwable cause) {
@@ -197,7 +209,11 @@ final class LocalServices implements Shareable {
       } else {
         after.next = call;
       }
-      if (!timerArmed) {
+      if (timerId < 0) {
+        armTimer(System.nanoTime());
+      } else if (call == head && call.deadline - armedFor < 0) {
+        // A caller with a shorter timeout than those waiting: the timer moves up to its deadline.
+        context.owner().cancelTimer(timerId);
         armTimer(System.nanoTime());
       }
     }
@@ -221,12 +237,12 @@ final class LocalServices implements Shareable {
     /** Arms the one timer for the earliest deadline (a call that completed before it leaves nothing to do). */
     private void armTimer(long now) {
       long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(head.deadline - now + 999_999));
-      timerArmed = true;
-      context.setTimer(delayMs, id -> expire());
+      armedFor = head.deadline;
+      timerId = context.setTimer(delayMs, id -> expire());
     }
 
     private void expire() {
-      timerArmed = false;
+      timerId = -1;
       long now = System.nanoTime();
       while (head != null && head.deadline - now <= 0) {
         Call due = head;

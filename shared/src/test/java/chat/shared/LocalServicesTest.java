@@ -154,6 +154,33 @@ class LocalServicesTest {
     assertEquals(recipientFailures, failures("RECIPIENT_FAILURE"));
     assertEquals(before + 2, failures("TIMEOUT"));
     assertTrue(calls.get(0).failed() && calls.get(2).failed());
+
+    // A caller with a shorter timeout than one already waiting times out first, on its own.
+    ServiceBus patient = new ServiceBus(vertx.eventBus(), 60_000);
+    List<Future<JsonObject>> mixed = new CopyOnWriteArrayList<>();
+    service.call(() -> {
+      mixed.add(patient.handOver(ADDRESS, new JsonObject().put("i", "patient")));
+      mixed.add(services.handOver(ADDRESS, new JsonObject().put("i", "hasty")));
+      return Future.succeededFuture();
+    });
+    assertEquals(busTimeout.toErrorBody(), ((ServiceError) Answer.of(mixed.get(1)).failure).toErrorBody());
+    assertTrue(!mixed.get(0).isComplete(), "the patient caller still waits");
+  }
+
+  @Test
+  void anAnswerCompletedOnAnotherThreadReachesTheCallerOnItsLoop() throws Exception {
+    Service service = deploy(body -> {
+      Promise<JsonObject> answer = Promise.promise();
+      new Thread(() -> answer.complete(new JsonObject().put("from", "another thread")), "not-a-loop").start();
+      return answer.future();
+    });
+    ServiceBus services = new ServiceBus(vertx.eventBus());
+    CompletableFuture<Thread> answeredOn = new CompletableFuture<>();
+    Answer direct = service.call(() -> services.handOver(ADDRESS, new JsonObject())
+      .onComplete(ar -> answeredOn.complete(Thread.currentThread())));
+    assertEquals(new JsonObject().put("from", "another thread"), direct.value);
+    assertSame(direct.callerThread, answeredOn.get(10, TimeUnit.SECONDS));
+    assertTrue(overTheBus.isEmpty(), overTheBus.toString());
   }
 
   @Test
