@@ -14,6 +14,7 @@ import chat.shared.Addresses;
 import chat.shared.Settings;
 import chat.shared.launch.ChatMetrics;
 import chat.shared.launch.ClusterConfig;
+import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -966,5 +967,39 @@ class ClusterIT {
     assertEquals(bytes.length, down.body().length());
     assertEquals("application/octet-stream", down.getHeader("Content-Type"));
     HttpUser.expect(outsider.get(port2, path), 404, "outsider on gateway 2");
+  }
+
+  /**
+   * Issue 12's direct hand-over is for one event loop only: in the cluster a send still travels
+   * the event bus, so the chat node's bus meters count it, and no node counts a hand-over.
+   */
+  @Test
+  @Order(11)
+  void inTheClusterSendsTravelTheBusAndTheChatNodeCountsThem() throws Exception {
+    if (!gateway1.isAlive()) {
+      gateway1.start();
+      gateway1.awaitLine(READY, START_TIMEOUT_MS);
+      awaitHealth(port1, 200, 30_000);
+    }
+    HttpUser sender = user("metered").signUp(port1);
+    long meteredChat = sender.createChat(port1, "metered");
+    sender.sendMessage(port1, meteredChat, "counted on the bus");
+    String chatMetrics = scrape(chatLivenessPort);
+    Pattern busSends = Pattern.compile("^vertx_eventbus_processed_total\\{[^}]*address=\""
+      + Pattern.quote(Addresses.CHAT_MESSAGE_SEND) + "\"[^}]*side=\"remote\"[^}]*} [1-9]", Pattern.MULTILINE);
+    assertTrue(busSends.matcher(chatMetrics).find(), chatMetrics);
+    String handOvers = DomainMetrics.SERVICE_HANDOVERS.replace('.', '_') + "_total";
+    assertFalse(chatMetrics.contains(handOvers), chatMetrics);
+    String gatewayMetrics = scrape(port1);
+    assertTrue(gatewayMetrics.contains("vertx_eventbus_"), gatewayMetrics);
+    assertFalse(gatewayMetrics.contains(handOvers), gatewayMetrics);
+  }
+
+  private static String scrape(int port) throws Exception {
+    java.net.http.HttpResponse<String> r = HEALTH_CLIENT.send(
+      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ChatMetrics.PATH)).timeout(Duration.ofSeconds(10)).build(),
+      java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), "/metrics on :" + port);
+    return r.body();
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ public final class ServiceBus {
   private final EventBus eventBus;
   private final DeliveryOptions options;
   private final DeliveryOptions handOverOptions;
+  private final long handOverTimeoutMs;
+  private volatile LocalServices localServices;
 
   public ServiceBus(EventBus eventBus) {
     this(eventBus, DEFAULT_TIMEOUT_MS);
@@ -34,6 +37,7 @@ public final class ServiceBus {
     this.eventBus = eventBus;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
     this.handOverOptions = ReadOnlyJsonCodec.options().setSendTimeout(timeoutMs);
+    this.handOverTimeoutMs = timeoutMs;
     ReadOnlyJsonCodec.register(eventBus);
   }
 
@@ -46,13 +50,34 @@ public final class ServiceBus {
 
   /**
    * Same as {@link #request} for a body the caller built for this request and never touches again,
-   * to a service that only reads it ({@link ReadOnlyJsonCodec}: within one JVM, not copied).
+   * to a service that only reads it ({@link ReadOnlyJsonCodec}: within one JVM, not copied). A
+   * service served with {@code handOverReplies} on the caller's own context (the all-in-one jar's
+   * one event loop) is called directly, not over the bus ({@link LocalServices}), with the same
+   * answers, errors and timeout.
    */
   public Future<JsonObject> handOver(String address, JsonObject body) {
+    ContextInternal current = ContextInternal.current();
+    if (current != null) {
+      LocalServices services = localServices(current);
+      LocalServices.Binding direct = services == null ? null : services.find(address, current);
+      if (direct != null) {
+        return direct.call(current, body, handOverTimeoutMs);
+      }
+    }
     // One step instead of map and recover: this is every message send's path.
     return eventBus.<JsonObject>request(address, body, handOverOptions)
       .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result().body())
         : Future.failedFuture(ServiceError.from(ar.cause())));
+  }
+
+  /** The registry of this bus's Vert.x instance, once a call ran on one of its contexts; else null. */
+  private LocalServices localServices(ContextInternal current) {
+    LocalServices services = localServices;
+    if (services == null && current.owner().eventBus() == eventBus) {
+      services = LocalServices.of(current.owner());
+      localServices = services;
+    }
+    return services;
   }
 
   /** Same as {@link #request} with a specific timeout (health checks). */
@@ -98,14 +123,7 @@ public final class ServiceBus {
       if (ar.succeeded()) {
         msg.reply(ar.result());
       } else {
-        Throwable cause = ar.cause();
-        ServiceError error;
-        if (cause instanceof ServiceError) {
-          error = (ServiceError) cause;
-        } else {
-          LOG.error("Unexpected failure serving {}", address, cause);
-          error = new ServiceError(ErrorCode.INTERNAL, "Internal error");
-        }
+        ServiceError error = replyError(address, ar.cause());
         msg.fail(error.code().code(), error.encodeForReply());
       }
     });
@@ -133,34 +151,48 @@ public final class ServiceBus {
     if (handOverReplies) {
       ReadOnlyJsonCodec.register(eventBus);
     }
-    return eventBus.<Object>consumer(address, msg -> {
-      Future<JsonObject> result;
-      try {
-        Object raw = msg.body();
-        if (raw != null && !(raw instanceof JsonObject)) {
-          throw new ServiceError(ErrorCode.VALIDATION, "Request body must be a JSON object");
-        }
-        result = handler.apply(raw == null ? new JsonObject() : (JsonObject) raw);
-      } catch (ServiceError e) {
-        result = Future.failedFuture(e);
-      } catch (RuntimeException e) {
-        result = Future.failedFuture(e);
-      }
+    MessageConsumer<Object> consumer = eventBus.<Object>consumer(address, msg -> {
+      Object raw = msg.body();
+      Future<JsonObject> result = raw != null && !(raw instanceof JsonObject)
+        ? Future.failedFuture(new ServiceError(ErrorCode.VALIDATION, "Request body must be a JSON object"))
+        : apply(handler, (JsonObject) raw);
       result.onComplete(ar -> {
         if (ar.succeeded()) {
           msg.reply(ar.result(), replyOptions);
         } else {
-          Throwable cause = ar.cause();
-          ServiceError error;
-          if (cause instanceof ServiceError) {
-            error = (ServiceError) cause;
-          } else {
-            LOG.error("Unexpected failure serving {}", address, cause);
-            error = new ServiceError(ErrorCode.INTERNAL, "Internal error");
-          }
+          ServiceError error = replyError(address, ar.cause());
           msg.fail(error.code().code(), error.encodeForReply());
         }
       });
     });
+    if (handOverReplies) {
+      LocalServices.bind(eventBus, address, consumer, handler);
+    }
+    return consumer;
+  }
+
+  /**
+   * The handler's answer to {@code body} (an empty object when null); a thrown exception (or no
+   * future at all) is a failed answer, so it never escapes into the bus or a direct caller.
+   */
+  static Future<JsonObject> apply(Function<JsonObject, Future<JsonObject>> handler, JsonObject body) {
+    try {
+      Future<JsonObject> result = handler.apply(body == null ? new JsonObject() : body);
+      return result == null ? Future.failedFuture(new IllegalStateException("No answer from the handler")) : result;
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * The error a failed service call is answered with: a {@link ServiceError} as it is, anything
+   * else logged and answered as INTERNAL (its text may hold internals).
+   */
+  static ServiceError replyError(String address, Throwable cause) {
+    if (cause instanceof ServiceError) {
+      return (ServiceError) cause;
+    }
+    LOG.error("Unexpected failure serving {}", address, cause);
+    return new ServiceError(ErrorCode.INTERNAL, "Internal error");
   }
 }

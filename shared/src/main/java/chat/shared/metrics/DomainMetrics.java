@@ -46,6 +46,17 @@ public final class DomainMetrics {
   public static final String PRESENCE_MESSAGES = "gateway.presence.messages";
   /** Presence events the chat service published on chats, by {@code online} (true, false). */
   public static final String PRESENCE_EVENTS = "chat.presence.events";
+  /**
+   * Requests handed straight to a service on the caller's own event loop, not over the event bus
+   * (so not in {@code vertx.eventbus.*}), by {@code address}: the all-in-one jar's message sends.
+   */
+  public static final String SERVICE_HANDOVERS = "chat.service.handovers";
+  /**
+   * Those of them that failed, by {@code address} and {@code failure}: {@code RECIPIENT_FAILURE}
+   * (the service answered an error) or {@code TIMEOUT}, as {@code vertx.eventbus.replyFailures}
+   * counts the requests that went over the bus.
+   */
+  public static final String SERVICE_HANDOVER_FAILURES = "chat.service.handover.failures";
 
   private static final double[] BATCH_BUCKETS = {1, 2, 5, 10, 20, 50, 100, 200, 300, 400, 500};
   private static final Duration[] TIME_BUCKETS = Stream.of(1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000)
@@ -55,6 +66,8 @@ public final class DomainMetrics {
   public static final String LIMIT = "limit";
   public static final String KIND = "kind";
   public static final String ONLINE = "online";
+  public static final String ADDRESS = "address";
+  public static final String FAILURE = "failure";
 
   private static final Meters<Counter> PERSISTED = new Meters<>(tag -> Counter.builder(MESSAGES_PERSISTED)
     .description("Messages stored").register(registry()));
@@ -81,6 +94,15 @@ public final class DomainMetrics {
     .description("Presence messages sent to the chat service").tag(KIND, kind).register(registry()));
   private static final Meters<Counter> PRESENCE_PUBLISHED = new Meters<>(online -> Counter.builder(PRESENCE_EVENTS)
     .description("Presence events published on chats").tag(ONLINE, online).register(registry()));
+
+  private static final Meters<Counter> HANDOVERS = new Meters<>(address -> Counter.builder(SERVICE_HANDOVERS)
+    .description("Requests handed straight to a service on its own event loop").tag(ADDRESS, address)
+    .register(registry()));
+  // Keyed by address and failure, joined by a space (neither holds one).
+  private static final Meters<Counter> HANDOVER_FAILURES = new Meters<>(key -> Counter.builder(SERVICE_HANDOVER_FAILURES)
+    .description("Requests handed straight to a service that failed")
+    .tag(ADDRESS, key.substring(0, key.indexOf(' '))).tag(FAILURE, key.substring(key.indexOf(' ') + 1))
+    .register(registry()));
 
   private DomainMetrics() {
   }
@@ -133,6 +155,19 @@ public final class DomainMetrics {
 
   public static void presenceEvents(boolean online, int count) {
     PRESENCE_PUBLISHED.get(Boolean.toString(online)).increment(count);
+  }
+
+  /**
+   * The counter of direct hand-overs to the service at {@code address}: a service takes it once,
+   * when it starts serving, and counts each hand-over in it (no lookup per call).
+   */
+  public static Counter serviceHandOvers(String address) {
+    return HANDOVERS.get(address);
+  }
+
+  /** The counter of direct hand-overs to {@code address} that failed so ({@code RECIPIENT_FAILURE}, {@code TIMEOUT}): taken once. */
+  public static Counter serviceHandOverFailures(String address, String failure) {
+    return HANDOVER_FAILURES.get(address + ' ' + failure);
   }
 
   /**
