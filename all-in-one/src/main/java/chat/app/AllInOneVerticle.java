@@ -12,9 +12,10 @@ import java.util.List;
 /**
  * The whole system in one JVM on the local event bus: auth, then chat, then the gateway (so
  * the gateway never serves a request its services cannot yet answer). Each service gets the
- * same configuration; they still talk only over the event bus, as they do when clustered.
- * With {@code CHAT_SHARED_EVENT_LOOP} (the default) chat and the gateway run on one event loop
- * ({@link OneLoop}): every send and its reply stay on one thread.
+ * same configuration; they talk over the event bus, as they do when clustered. With
+ * {@code CHAT_SHARED_EVENT_LOOP} (the default) chat and the gateway run on one event loop
+ * ({@link OneLoop}): every send and its reply stay on one thread, and message sends are handed to
+ * the chat service directly ({@code ServiceBus.handOver}), not over the bus.
  */
 public class AllInOneVerticle extends VerticleBase {
 

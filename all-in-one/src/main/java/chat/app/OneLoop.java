@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Several verticles deployed as one deployment, on its one context, so on one event-loop thread:
  * a request from one to another over the event bus and its reply never cross threads (no wake-up,
- * no hand-over between cores), though they still travel the event bus as between JVMs.
+ * no hand-over between cores). Requests travel the event bus as between JVMs, but for the hand-overs
+ * ({@code ServiceBus.handOver}: message sends), which a service on the caller's own loop takes directly.
  *
  * <p>Vert.x 5 gives each verticle of a deployment a context of its own on the event-loop group's
  * next loop ({@code DefaultDeployment.deploy} builds it with no event loop, so
