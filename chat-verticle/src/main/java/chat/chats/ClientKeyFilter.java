@@ -3,7 +3,6 @@ package chat.chats;
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnel;
 import com.google.common.hash.PrimitiveSink;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,7 +69,8 @@ final class ClientKeyFilter {
 
     @Override
     public void funnel(ClientKey key, PrimitiveSink into) {
-      into.putLong(key.chatId()).putLong(key.senderId()).putString(key.clientId(), StandardCharsets.UTF_8);
+      // The chars as they are (no UTF-8 encoding): a key is only ever compared with keys hashed alike.
+      into.putLong(key.chatId()).putLong(key.senderId()).putUnencodedChars(key.clientId());
     }
   }
 }
