@@ -109,6 +109,7 @@ public class ChatVerticle extends VerticleBase {
       changes = new ChatChanges(vertx, instances, membership, users, clusterStore);
       if (instances.shared()) {
         writer.checkSendersWith(clusterStore);
+        changeStore.checkParticipantsWith(clusterStore);
       }
       instances.onCountChange(() -> sendsPerUser.share(instances.count()));
       Presence presence = new Presence(membership, events, eventBus, instances, presenceLeaseMs, livenessMs,

@@ -1,5 +1,6 @@
 package chat.chats;
 
+import chat.shared.ServiceError;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -15,6 +16,8 @@ final class MessageChangeStore {
 
   private final ChatStore store;
   private final ChatSql sql;
+  /** With several instances on one database: where {@link #message} checks that the caller is still a participant. */
+  private ClusterStore participants;
 
   MessageChangeStore(ChatStore store) {
     this.store = store;
@@ -30,12 +33,29 @@ final class MessageChangeStore {
   }
 
   /**
-   * The message {@code messageId} of chat {@code chatId} (deleted or not), or null: another chat's
-   * is null too. The chat is locked first: a change of the message takes a seq of it.
+   * With several chat instances on one database (PostgreSQL): {@link #message} also checks,
+   * under the chat's lock, that the caller is a participant now. This instance's membership cache
+   * may still say yes for a moment after another instance removed it; a removal commits under the
+   * same lock, so the answer holds until the change commits.
    */
-  Future<Target> message(SqlConnection tx, long chatId, long messageId) {
-    return store.lockChats(tx, List.of(chatId))
-      .compose(locked -> tx.preparedQuery(sql.messageWithCreator()).execute(Tuple.of(messageId, chatId)))
+  void checkParticipantsWith(ClusterStore participants) {
+    this.participants = participants;
+  }
+
+  /**
+   * The message {@code messageId} of chat {@code chatId} (deleted or not), or null: another chat's
+   * is null too. The chat is locked first: a change of the message takes a seq of it. With
+   * {@link #checkParticipantsWith}, fails NOT_FOUND (the chat, as for any non-participant) when
+   * {@code caller} is no participant any more.
+   */
+  Future<Target> message(SqlConnection tx, long chatId, long messageId, long caller) {
+    Future<?> locked = store.lockChats(tx, List.of(chatId));
+    if (participants != null) {
+      locked = locked.compose(v -> participants.participantsAmong(tx, List.<long[]>of(new long[] {chatId, caller})))
+        .compose(found -> found.isEmpty() ? Future.failedFuture(ServiceError.notFound("Chat")) : Future.succeededFuture());
+    }
+    return locked
+      .compose(v -> tx.preparedQuery(sql.messageWithCreator()).execute(Tuple.of(messageId, chatId)))
       .map(rows -> {
         if (rows.size() == 0) {
           return null;

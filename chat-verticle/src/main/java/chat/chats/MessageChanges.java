@@ -58,7 +58,7 @@ final class MessageChanges {
     in.throwIfInvalid();
     requireMember(chatId, caller);
     long now = System.currentTimeMillis();
-    return store.inTransaction(tx -> changes.message(tx, chatId, messageId).compose(target -> {
+    return store.inTransaction(tx -> changes.message(tx, chatId, messageId, caller).compose(target -> {
         if (target == null || target.message().deleted()) {
           return Future.failedFuture(ServiceError.notFound("Message"));
         }
@@ -101,7 +101,7 @@ final class MessageChanges {
     requireMember(chatId, caller);
     boolean owner = ChatService.isOwner(users, caller, body.getValue("user_type"));
     long now = System.currentTimeMillis();
-    return store.inTransaction(tx -> changes.message(tx, chatId, messageId).compose(target -> {
+    return store.inTransaction(tx -> changes.message(tx, chatId, messageId, caller).compose(target -> {
         if (target == null || target.message().deleted()) {
           return Future.failedFuture(ServiceError.notFound("Message"));
         }

@@ -60,7 +60,7 @@ final class Reactions {
       throw ServiceError.notFound("Chat");
     }
     long now = System.currentTimeMillis();
-    return store.inTransaction(tx -> changes.message(tx, chatId, messageId).compose(target -> {
+    return store.inTransaction(tx -> changes.message(tx, chatId, messageId, caller).compose(target -> {
         if (target == null || target.message().deleted()) {
           return Future.failedFuture(ServiceError.notFound("Message"));
         }

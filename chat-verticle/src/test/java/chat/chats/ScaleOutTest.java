@@ -11,6 +11,8 @@ import chat.shared.Settings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -228,6 +230,38 @@ class ScaleOutTest extends ChatTestBase {
     assertTrue(stored >= BURST, "the whole burst was allowed: " + stored);
     assertTrue(stored <= BURST + Math.ceil(seconds) + 1, stored + " stored in " + seconds + " s, " + limited + " refused");
     assertEquals(stored, allMessages(ALICE, chatId).size(), "a refused send stores nothing");
+  }
+
+  /**
+   * Another instance's removal commits before its event reaches this instance's membership cache:
+   * emulated by removing the participant in the database only, so that both instances' caches
+   * still say yes. Edits, deletes and reactions check participation under the chat's lock, as
+   * sends do, so each is refused on either instance and nothing changes.
+   */
+  @Test
+  void aParticipantRemovedBehindTheCachesCanNeitherEditNorDeleteNorReact() throws Exception {
+    addInstance();
+    long chatId = createChat(ALICE, "stale cache").getLong("id");
+    addParticipant(ALICE, chatId, BOB);
+    long messageId = send(BOB, chatId, "before").getLong("id");
+    long seqBefore = queryLong("SELECT last_seq FROM chats WHERE id = " + chatId);
+    try (Connection c = database(); Statement st = c.createStatement()) {
+      assertEquals(1, st.executeUpdate("DELETE FROM participants WHERE chat_id = " + chatId + " AND user_id = " + BOB));
+    }
+    // Round-robin: consecutive requests go to different instances; both caches still say yes.
+    assertTrue(isMember(BOB, chatId) && isMember(BOB, chatId), "the caches do not know of the removal");
+    for (int round = 0; round < 2; round++) {
+      failure(ErrorCode.NOT_FOUND, Addresses.CHAT_MESSAGE_EDIT, new JsonObject().put("user_id", BOB)
+        .put("chat_id", chatId).put("message_id", messageId).put("content", "after " + round));
+      failure(ErrorCode.NOT_FOUND, Addresses.CHAT_REACTION_ADD, new JsonObject().put("user_id", BOB)
+        .put("chat_id", chatId).put("message_id", messageId).put("emoji", "👍"));
+      failure(ErrorCode.NOT_FOUND, Addresses.CHAT_MESSAGE_DELETE, new JsonObject().put("user_id", BOB)
+        .put("user_type", "student").put("chat_id", chatId).put("message_id", messageId));
+    }
+    assertEquals(0, queryLong("SELECT COUNT(*) FROM messages WHERE id = " + messageId
+      + " AND (content <> 'before' OR edited_at IS NOT NULL OR deleted_at IS NOT NULL)"), "the message is unchanged");
+    assertEquals(0, queryLong("SELECT COUNT(*) FROM reactions WHERE message_id = " + messageId), "no reaction");
+    assertEquals(seqBefore, queryLong("SELECT last_seq FROM chats WHERE id = " + chatId), "no change took a seq");
   }
 
   private JsonArray online(long caller, long chatId) throws Exception {
