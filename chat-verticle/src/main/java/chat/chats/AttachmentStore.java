@@ -77,18 +77,12 @@ final class AttachmentStore {
       });
   }
 
-  /** Attaches uploads to new messages ({message_id, attachment_id} pairs); how many were still unattached. */
+  /**
+   * Attaches uploads to new messages ({message_id, attachment_id} pairs, {@link ChatSql#linkAttachments}); how many
+   * were still unattached.
+   */
   Future<Integer> link(SqlConnection tx, List<long[]> links) {
-    if (links.isEmpty()) {
-      return Future.succeededFuture(0);
-    }
-    // One statement each (at most 10 per message): every row count is exact on both drivers.
-    Future<Integer> linked = Future.succeededFuture(0);
-    for (long[] l : links) {
-      linked = linked.compose(n -> tx.preparedQuery(sql.linkAttachment()).execute(Tuple.of(l[0], l[1]))
-        .map(rows -> n + rows.rowCount()));
-    }
-    return linked;
+    return sql.linkAttachments(links).changed(tx);
   }
 
   /** Removes a message's attachments; the SHA-256s they named. */

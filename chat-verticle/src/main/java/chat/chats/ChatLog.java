@@ -107,18 +107,9 @@ final class ChatLog {
       });
   }
 
-  /** Records entries whose seqs are already taken. */
+  /** Records entries whose seqs are already taken ({@link ChatSql#insertEvents}). */
   Future<Void> insert(SqlConnection tx, List<Entry> entries) {
-    if (entries.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Tuple> batch = new ArrayList<>(entries.size());
-    for (Entry e : entries) {
-      batch.add(Tuple.of(e.chatId(), e.seq(), e.kind().code, e.messageId(), e.userId(), e.name(), e.createdAt()));
-    }
-    return tx.preparedQuery(sql.insertEvent())
-      .executeBatch(batch)
-      .mapEmpty();
+    return sql.insertEvents(entries).run(tx);
   }
 
   // ---- reads ---------------------------------------------------------------------------

@@ -1,9 +1,15 @@
 package chat.chats;
 
 import chat.shared.sql.SqlDialect;
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Every SQL statement of the chat service, one method per statement, for both stores:
@@ -25,6 +31,10 @@ import java.util.Collection;
  * takes anyway): every write transaction that changes a chat's log locks that chat's row first, the
  * chats of a batch in ascending id order, so transactions of one chat queue in commit order and
  * never deadlock with each other.
+ *
+ * <p>Writes of many rows (the group commit's messages, events, counters, markers and links) are
+ * {@link Rows}: by default the one-row statement once per row, as SQLite runs them; PostgreSQL
+ * writes each as one statement over one array per column ({@link PostgresChatSql}).
  */
 interface ChatSql {
 
@@ -169,6 +179,76 @@ interface ChatSql {
   /** Reactions of messages, parameters {@link #ids}, by message then id. */
   default String reactionsOf(int count) {
     return sql("SELECT message_id, emoji, user_id FROM reactions WHERE message_id " + in(count) + " ORDER BY message_id, id");
+  }
+
+  // ---- writes of many rows (the group commit; ChatLog, ReadMarkers and others with one) ---
+
+  /**
+   * A write of many rows as this store runs it: {@code sql} once per tuple. {@link #eachRow}: the
+   * one-row statement once per row (SQLite, one batch); {@link #arrays}: one statement whose
+   * parameters are one array per column (PostgreSQL), which the server plans and executes once
+   * whatever the number of rows.
+   */
+  record Rows(String sql, List<Tuple> tuples) {
+
+    /** The one-row statement once per row. */
+    static <T> Rows eachRow(String sql, Collection<T> rows, Function<T, Tuple> row) {
+      List<Tuple> tuples = new ArrayList<>(rows.size());
+      rows.forEach(r -> tuples.add(row.apply(r)));
+      return new Rows(sql, tuples);
+    }
+
+    /** One statement over all {@code rows}: its parameters the columns' arrays (nothing to run when there is no row). */
+    static Rows arrays(String sql, Collection<?> rows, Tuple columns) {
+      return new Rows(sql, rows.isEmpty() ? List.of() : List.of(columns));
+    }
+
+    /** Runs it in the caller's transaction (nothing when there is no row). */
+    Future<Void> run(SqlClient tx) {
+      if (tuples.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      var query = tx.preparedQuery(sql);
+      return (tuples.size() == 1 ? query.execute(tuples.get(0)) : query.executeBatch(tuples)).mapEmpty();
+    }
+
+    /** Runs it, one execution after the other: how many rows they changed (each count exact on both drivers). */
+    Future<Integer> changed(SqlClient tx) {
+      Future<Integer> changed = Future.succeededFuture(0);
+      for (Tuple tuple : tuples) {
+        changed = changed.compose(n -> tx.preparedQuery(sql).execute(tuple).map(rows -> n + rows.rowCount()));
+      }
+      return changed;
+    }
+  }
+
+  /** New messages whose ids, seqs and places are assigned ({@link #insertMessage} per row). */
+  default Rows insertMessages(List<StoredMessage> messages) {
+    return Rows.eachRow(insertMessage(), messages, m -> Tuple.of(m.id(), m.chatId(), m.senderId(), m.content(),
+      m.createdAt(), m.clientId(), m.seq(), m.n()));
+  }
+
+  /** Entries of the chats' logs whose seqs are taken ({@link #insertEvent} per row). */
+  default Rows insertEvents(List<ChatLog.Entry> entries) {
+    return Rows.eachRow(insertEvent(), entries, e -> Tuple.of(e.chatId(), e.seq(), e.kind().code, e.messageId(),
+      e.userId(), e.name(), e.createdAt()));
+  }
+
+  /** Each chat's new counters, last activity only forward ({@link #advanceChat} per chat). */
+  default Rows advanceChats(Map<Long, ChatStore.Advance> byChat) {
+    return Rows.eachRow(advanceChat(), byChat.entrySet(), a -> Tuple.of(a.getValue().lastActivityAt(),
+      a.getValue().lastSeq(), a.getValue().messageCount(), a.getKey()));
+  }
+
+  /** Read markers moved forward, never back ({@link #moveMarker} per marker). */
+  default Rows moveMarkers(Collection<ChatStore.Marker> markers) {
+    return Rows.eachRow(moveMarker(), markers, m -> Tuple.of(m.messageId(), m.n(), m.at(), m.chatId(), m.userId(),
+      m.messageId()));
+  }
+
+  /** Uploads attached to new messages, {message_id, attachment_id} pairs ({@link #linkAttachment} per pair). */
+  default Rows linkAttachments(List<long[]> links) {
+    return Rows.eachRow(linkAttachment(), links, l -> Tuple.of(l[0], l[1]));
   }
 
   // ---- ChatLog --------------------------------------------------------------------------

@@ -365,18 +365,9 @@ final class ChatStore {
     });
   }
 
-  /** Inserts new messages whose ids, seqs and places were assigned by the caller. */
+  /** Inserts new messages whose ids, seqs and places were assigned by the caller ({@link ChatSql#insertMessages}). */
   Future<Void> insertMessages(SqlConnection tx, List<StoredMessage> messages) {
-    if (messages.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Tuple> batch = new ArrayList<>(messages.size());
-    for (StoredMessage m : messages) {
-      batch.add(Tuple.of(m.id(), m.chatId(), m.senderId(), m.content(), m.createdAt(), m.clientId(), m.seq(), m.n()));
-    }
-    return tx.preparedQuery(sql.insertMessage())
-      .executeBatch(batch)
-      .mapEmpty();
+    return sql.insertMessages(messages).run(tx);
   }
 
   /**
@@ -409,34 +400,18 @@ final class ChatStore {
   record Advance(long lastActivityAt, long lastSeq, long messageCount) {
   }
 
-  /** Writes each chat's new counters; last activity only moves forward. */
+  /** Writes each chat's new counters; last activity only moves forward ({@link ChatSql#advanceChats}). */
   Future<Void> advanceChats(SqlConnection tx, Map<Long, Advance> byChat) {
-    if (byChat.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Tuple> batch = new ArrayList<>(byChat.size());
-    byChat.forEach((chatId, a) -> batch.add(Tuple.of(a.lastActivityAt(), a.lastSeq(), a.messageCount(), chatId)));
-    return tx.preparedQuery(sql.advanceChat())
-      .executeBatch(batch)
-      .mapEmpty();
+    return sql.advanceChats(byChat).run(tx);
   }
 
   /** A read marker to move forward: to {@code messageId}, the {@code n}-th message of the chat. */
   record Marker(long chatId, long userId, long messageId, long n, long at) {
   }
 
-  /** Moves each marker forward (never back), in the caller's transaction. */
+  /** Moves each marker forward (never back), in the caller's transaction ({@link ChatSql#moveMarkers}). */
   Future<Void> moveMarkers(SqlConnection tx, Collection<Marker> markers) {
-    if (markers.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Tuple> batch = new ArrayList<>(markers.size());
-    for (Marker m : markers) {
-      batch.add(Tuple.of(m.messageId(), m.n(), m.at(), m.chatId(), m.userId(), m.messageId()));
-    }
-    return tx.preparedQuery(sql.moveMarker())
-      .executeBatch(batch)
-      .mapEmpty();
+    return sql.moveMarkers(markers).run(tx);
   }
 
   /**

@@ -13,7 +13,9 @@ import java.util.Map;
  * Once the batch is resolved, {@link MessageWriter.Attempt#outcome} holds it, so that a failure at
  * or after COMMIT can be answered with what the database holds.
  *
- * <p>{@link Pooled} runs the statements one by one on the writer pool (PostgreSQL; any store);
+ * <p>{@link Pooled} runs the statements one by one on the writer pool (PostgreSQL; any store),
+ * each kind of row in one statement as the store writes many rows ({@link ChatSql.Rows}: on
+ * PostgreSQL one execution over arrays, so a batch takes as many executions whatever its size);
  * {@link SqliteMessageBatches} runs the whole batch at once on its own connection and thread.
  */
 interface MessageBatches {

@@ -10,13 +10,18 @@ import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The chat service's statements on PostgreSQL where they differ from SQLite's (vertx-pg-client:
  * {@code $1, $2} placeholders, list parameters as one array, {@code = ANY($1)}), in the
  * connection's search_path {@code chat}; the others are {@link ChatSql}'s. Row locks instead of
- * SQLite's database lock: see {@link ChatSql}.
+ * SQLite's database lock: see {@link ChatSql}. A write of many rows ({@link ChatSql.Rows}) is one
+ * statement over one array per column ({@code unnest}, NULL elements included): one execution
+ * (one plan, one executor, one snapshot) per statement and batch, not one per row.
  */
 final class PostgresChatSql implements ChatSql {
 
@@ -165,6 +170,100 @@ final class PostgresChatSql implements ChatSql {
   public String advanceChat() {
     return "UPDATE chats SET last_activity_at = GREATEST(last_activity_at, $1), last_seq = $2, message_count = $3"
       + " WHERE id = $4";
+  }
+
+  // ---- writes of many rows: one statement each, one array per column ----------------------
+
+  /** The new messages, in the arrays' order (ascending ids, as assigned). */
+  static final String INSERT_MESSAGES = "INSERT INTO messages (id, chat_id, sender_id, content, created_at, client_id, seq, n)"
+    + " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[],"
+    + " $7::bigint[], $8::bigint[])";
+
+  /** The entries, in the arrays' order. */
+  static final String INSERT_EVENTS = "INSERT INTO chat_events (" + EVENT_COLUMNS + ")"
+    + " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::bigint[], $5::bigint[], $6::text[],"
+    + " $7::bigint[])";
+
+  /** Each chat once (the batch locked them all, in id order, before); GREATEST: activity only forward. */
+  static final String ADVANCE_CHATS = "UPDATE chats c SET last_activity_at = GREATEST(c.last_activity_at, u.last_activity_at),"
+    + " last_seq = u.last_seq, message_count = u.message_count"
+    + " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS u(id, last_activity_at, last_seq, message_count)"
+    + " WHERE c.id = u.id";
+
+  /**
+   * Never back ({@code last_read_message_id <} the new one). A participant named twice moves to
+   * the greater of its messages, as one row after the other would ({@code DISTINCT ON}).
+   */
+  static final String MOVE_MARKERS = "UPDATE participants p SET last_read_message_id = u.message_id,"
+    + " last_read_n = u.n, read_at = u.at"
+    + " FROM (SELECT DISTINCT ON (m.chat_id, m.user_id) m.* FROM unnest($1::bigint[], $2::bigint[], $3::bigint[],"
+    + " $4::bigint[], $5::bigint[]) AS m(chat_id, user_id, message_id, n, at)"
+    + " ORDER BY m.chat_id, m.user_id, m.message_id DESC) AS u"
+    + " WHERE p.chat_id = u.chat_id AND p.user_id = u.user_id AND p.last_read_message_id < u.message_id";
+
+  /** Unattached uploads only: its row count is how many of the pairs were (an upload named twice counts once). */
+  static final String LINK_ATTACHMENTS = "UPDATE attachments a SET message_id = u.message_id"
+    + " FROM unnest($1::bigint[], $2::bigint[]) AS u(message_id, id) WHERE a.id = u.id AND a.message_id IS NULL";
+
+  @Override
+  public Rows insertMessages(List<StoredMessage> messages) {
+    return Rows.arrays(INSERT_MESSAGES, messages, Tuple.tuple()
+      .addArrayOfLong(longs(messages, StoredMessage::id))
+      .addArrayOfLong(longs(messages, StoredMessage::chatId))
+      .addArrayOfLong(longs(messages, StoredMessage::senderId))
+      .addArrayOfString(strings(messages, StoredMessage::content))
+      .addArrayOfLong(longs(messages, StoredMessage::createdAt))
+      .addArrayOfString(strings(messages, StoredMessage::clientId))
+      .addArrayOfLong(longs(messages, StoredMessage::seq))
+      .addArrayOfLong(longs(messages, StoredMessage::n)));
+  }
+
+  @Override
+  public Rows insertEvents(List<ChatLog.Entry> entries) {
+    return Rows.arrays(INSERT_EVENTS, entries, Tuple.tuple()
+      .addArrayOfLong(longs(entries, ChatLog.Entry::chatId))
+      .addArrayOfLong(longs(entries, ChatLog.Entry::seq))
+      .addArrayOfInteger(entries.stream().map(e -> e.kind().code).toArray(Integer[]::new))
+      .addArrayOfLong(longs(entries, ChatLog.Entry::messageId))
+      .addArrayOfLong(longs(entries, ChatLog.Entry::userId))
+      .addArrayOfString(strings(entries, ChatLog.Entry::name))
+      .addArrayOfLong(longs(entries, ChatLog.Entry::createdAt)));
+  }
+
+  @Override
+  public Rows advanceChats(Map<Long, ChatStore.Advance> byChat) {
+    var chats = byChat.entrySet();
+    return Rows.arrays(ADVANCE_CHATS, chats, Tuple.tuple()
+      .addArrayOfLong(longs(chats, Map.Entry::getKey))
+      .addArrayOfLong(longs(chats, a -> a.getValue().lastActivityAt()))
+      .addArrayOfLong(longs(chats, a -> a.getValue().lastSeq()))
+      .addArrayOfLong(longs(chats, a -> a.getValue().messageCount())));
+  }
+
+  @Override
+  public Rows moveMarkers(Collection<ChatStore.Marker> markers) {
+    return Rows.arrays(MOVE_MARKERS, markers, Tuple.tuple()
+      .addArrayOfLong(longs(markers, ChatStore.Marker::chatId))
+      .addArrayOfLong(longs(markers, ChatStore.Marker::userId))
+      .addArrayOfLong(longs(markers, ChatStore.Marker::messageId))
+      .addArrayOfLong(longs(markers, ChatStore.Marker::n))
+      .addArrayOfLong(longs(markers, ChatStore.Marker::at)));
+  }
+
+  @Override
+  public Rows linkAttachments(List<long[]> links) {
+    return Rows.arrays(LINK_ATTACHMENTS, links, Tuple.tuple()
+      .addArrayOfLong(longs(links, l -> l[0]))
+      .addArrayOfLong(longs(links, l -> l[1])));
+  }
+
+  /** One column of the rows as an array parameter (null elements stay NULL). */
+  private static <T> Long[] longs(Collection<T> rows, Function<T, Long> column) {
+    return rows.stream().map(column).toArray(Long[]::new);
+  }
+
+  private static <T> String[] strings(Collection<T> rows, Function<T, String> column) {
+    return rows.stream().map(column).toArray(String[]::new);
   }
 
   // ---- ChatLog --------------------------------------------------------------------------

@@ -24,10 +24,25 @@ class ChatSqlPrepareTest extends ChatTestBase {
   /** Parts of other statements, checked inside them (sentBy: in countMessages and pageMessages with a sender). */
   private static final Set<String> FRAGMENTS = Set.of("sentBy");
 
-  /** Each String-answering method of ChatSql, with the lengths and filters its callers use. */
+  /** The rows the Rows-answering methods of ChatSql are checked with (one of each). */
+  private static final Map<String, Object> ROWS = Map.of(
+    "insertMessages", List.of(new StoredMessage(1, 1, 1, "hi", 1, null, 1, 1, null, null)),
+    "insertEvents", List.of(new ChatLog.Entry(1, 1, ChatLog.Kind.MESSAGE, 1L, null, null, 1)),
+    "advanceChats", Map.of(1L, new ChatStore.Advance(1, 1, 1)),
+    "moveMarkers", List.of(new ChatStore.Marker(1, 1, 1, 1, 1)),
+    "linkAttachments", List.<long[]>of(new long[] {1, 1}));
+
+  /** Each String-answering method of ChatSql, with the lengths and filters its callers use, and each Rows' statement. */
   private static Map<String, String> statements(ChatSql sql) throws Exception {
     Map<String, String> texts = new LinkedHashMap<>();
     for (Method m : ChatSql.class.getMethods()) {
+      if (m.getReturnType() == ChatSql.Rows.class) {
+        if (!ROWS.containsKey(m.getName())) {
+          throw new AssertionError("no rows known for ChatSql." + m.getName() + ": add them here");
+        }
+        texts.put(m.getName(), ((ChatSql.Rows) m.invoke(sql, ROWS.get(m.getName()))).sql());
+        continue;
+      }
       if (m.getReturnType() != String.class || FRAGMENTS.contains(m.getName())) {
         continue;
       }

@@ -1,27 +1,20 @@
 package chat.chats;
 
+import static chat.chats.WriterUnderTest.on;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chat.shared.Addresses;
 import chat.shared.ErrorCode;
-import chat.shared.ServiceBus;
 import chat.shared.ServiceError;
-import chat.shared.Settings;
 import chat.testing.TestPostgres;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,10 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class MessageWriterRollbackTest {
 
-  private static final long ALICE = 1;
+  private static final long ALICE = WriterUnderTest.ALICE;
   private static final long GHOST = 77;
-  private static final UserRecord ALICE_RECORD =
-    new UserRecord(ALICE, "alice", "alice@example.org", "student", "2026-01-01T00:00:00.000Z", true);
 
   @TempDir
   Path dataDir;
@@ -124,71 +115,11 @@ class MessageWriterRollbackTest {
     w.close();
   }
 
-  /** A writer on a fresh chat.db, with one chat whose only stored participant is alice. */
-  private static final class WriterUnderTest {
-    final Context context;
-    final Pool writerPool;
-    final Pool readerPool;
-    final ChatStore store;
-    final Membership membership = new Membership();
-    final MessageWriter writer;
-    long chatId;
-
-    private WriterUnderTest(Vertx vertx, ChatDatabase database) throws Exception {
-      context = vertx.getOrCreateContext();
-      writerPool = on(context, () -> Future.succeededFuture(database.writerPool(vertx)));
-      readerPool = on(context, () -> Future.succeededFuture(database.readerPool(vertx)));
-      store = new ChatStore(writerPool, readerPool, database.sql(), new StorageHealth(vertx), database.oneWriter());
-      UserDirectory users = new UserDirectory(new ServiceBus(vertx.eventBus()), store);
-      // The store's own batch writer (SQLite: its connection and thread), as the verticle wires it.
-      writer = new MessageWriter(vertx, store, database.messageBatches(vertx, store), membership, users,
-        new ChatEvents(vertx.eventBus(), users), 2);
-      users.remember(List.of(ALICE_RECORD));
-    }
-
-    /** On the store of this execution: a SQLite file in {@code dataDir}, or a fresh PostgreSQL database. */
-    static WriterUnderTest open(Vertx vertx, Path dataDir, String chatName) throws Exception {
-      ChatDatabase database = TestPostgres.selected()
-        ? PostgresChatDatabase.from(new Settings(new JsonObject().put(Settings.PG_URL, TestPostgres.freshDatabase())))
-        : new SqliteChatDatabase(dataDir);
-      vertx.executeBlocking(() -> {
-        database.migrate();
-        return null;
-      }).await(20, TimeUnit.SECONDS);
-      WriterUnderTest w = new WriterUnderTest(vertx, database);
-      w.chatId = on(w.context, () -> w.store.inTransaction(tx -> w.store.upsertUsers(tx, List.of(ALICE_RECORD))
-          .compose(v -> w.store.insertChat(tx, chatName, ALICE, System.currentTimeMillis()))
-          .compose(id -> w.store.insertParticipants(tx, id, List.of(ALICE), System.currentTimeMillis()).map(id)))
-        .compose(id -> w.writer.start().map(id)));
-      return w;
-    }
-
-    /** The events published on the chat from now on. */
-    List<JsonObject> subscribe(Vertx vertx) throws Exception {
-      List<JsonObject> events = new CopyOnWriteArrayList<>();
-      MessageConsumer<JsonObject> consumer =
-        vertx.eventBus().consumer(Addresses.chatEvents(chatId), msg -> events.add(msg.body()));
-      consumer.completion().await(20, TimeUnit.SECONDS);
-      return events;
-    }
-
-    void close() throws Exception {
-      on(context, () -> writer.close().compose(v -> Future.join(writerPool.close(), readerPool.close())));
-    }
-  }
-
   /** Waits (10 s at most) until something was published. */
   private static void awaitAny(List<JsonObject> events) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (events.isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-  }
-
-  /** Runs {@code work} on the context and waits for its result. */
-  private static <T> T on(Context context, Supplier<Future<T>> work) throws Exception {
-    Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> work.get().onComplete(promise));
-    return promise.future().await(20, TimeUnit.SECONDS);
   }
 }
