@@ -76,6 +76,15 @@ class DirectHandOverTest {
     });
   }
 
+  /** One send over REST, one over the bridge (acknowledged). */
+  private static void sendOverRestAndTheBridge(TestClient alice, long chatId) throws Exception {
+    alice.sendMessage(chatId, "over REST");
+    try (BridgeSocket ws = alice.bridge()) {
+      JsonObject ack = ws.reply(ws.send(Addresses.chatSend(chatId), new JsonObject().put("content", "over the bridge"), null));
+      assertEquals("rec", ack.getString("type"), ack.encode());
+    }
+  }
+
   @Test
   void onOneLoopSendsOverRestAndTheBridgeAreHandedOverDirectly() throws Exception {
     TestClient alice = oneLoop.client().signUp("ho_alice", "student");
@@ -83,11 +92,7 @@ class DirectHandOverTest {
     double handOvers = handOvers();
     int busSends = oneLoopBusSends.size();
 
-    alice.sendMessage(chatId, "over REST");
-    try (BridgeSocket ws = alice.bridge()) {
-      JsonObject ack = ws.reply(ws.send(Addresses.chatSend(chatId), new JsonObject().put("content", "over the bridge"), null));
-      assertEquals("rec", ack.getString("type"), ack.encode());
-    }
+    sendOverRestAndTheBridge(alice, chatId);
     assertEquals(handOvers + 2, handOvers());
 
     // The marker: a send from outside the loop (this thread) goes over the bus and is seen there,
@@ -106,11 +111,7 @@ class DirectHandOverTest {
     double handOvers = handOvers();
     int busSends = twoLoopsBusSends.size();
 
-    alice.sendMessage(chatId, "over REST");
-    try (BridgeSocket ws = alice.bridge()) {
-      JsonObject ack = ws.reply(ws.send(Addresses.chatSend(chatId), new JsonObject().put("content", "over the bridge"), null));
-      assertEquals("rec", ack.getString("type"), ack.encode());
-    }
+    sendOverRestAndTheBridge(alice, chatId);
     assertEquals(2, twoLoopsBusSends.size() - busSends, twoLoopsBusSends.toString());
     assertEquals(handOvers, handOvers());
   }
