@@ -158,8 +158,8 @@ public final class DomainMetrics {
   }
 
   /**
-   * The counter of direct hand-overs to the service at {@code address}: a service takes it once,
-   * when it starts serving, and counts each hand-over in it (no lookup per call).
+   * The counter of direct hand-overs to the service at {@code address}: a service's binding takes
+   * it once, at its first hand-over, and counts each later one in it (no lookup per call).
    */
   public static Counter serviceHandOvers(String address) {
     return HANDOVERS.get(address);
