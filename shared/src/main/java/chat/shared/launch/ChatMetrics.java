@@ -33,8 +33,8 @@ import java.util.function.UnaryOperator;
  * <p>Label cardinality is bounded: no paths (the route template instead), no client or peer
  * addresses, and event-bus addresses reduced to a fixed set: the internal {@code svc.*} and
  * {@code gateway.*} addresses as they are, {@code chat.{id}}, {@code chat.{id}.send} and {@code user.{id}} as those
- * templates, everything else (reply addresses, anything unexpected) as {@value #OTHER_ADDRESS};
- * and HTTP client pools, which Vert.x names by the {@code host:port} they connect to, as
+ * templates, anything unexpected as {@value #OTHER_ADDRESS} (Vert.x's reply addresses are not
+ * measured), reduced before the meters see them ({@link BoundedAddressMetrics}); and HTTP client pools, which Vert.x names by the {@code host:port} they connect to, as
  * {@value #HTTP_CLIENT_POOL}.
  */
 public final class ChatMetrics {
@@ -63,7 +63,7 @@ public final class ChatMetrics {
     if (registry == null) {
       PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       // Before any meter exists: a filter only applies to meters registered after it.
-      created.config().meterFilter(boundedAddresses()).meterFilter(boundedPoolNames());
+      created.config().meterFilter(boundedPoolNames());
       Metrics.globalRegistry.add(created);
       registry = created;
     }
@@ -84,7 +84,9 @@ public final class ChatMetrics {
 
   /** A Vert.x builder with these options and this JVM's registry. */
   public static VertxBuilder builder(VertxOptions options) {
-    return Vertx.builder().with(withMetrics(options)).withMetrics(new MicrometerMetricsFactory(registry()));
+    MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry());
+    return Vertx.builder().with(withMetrics(options))
+      .withMetrics(vertxOptions -> new BoundedAddressMetrics(micrometer.metrics(vertxOptions)));
   }
 
   /** Sets {@link #options()} on these options (returned for chaining). */
@@ -98,10 +100,9 @@ public final class ChatMetrics {
   }
 
   /**
-   * The bounded form of an event-bus address, as the {@code address} label shows it. Vert.x asks
-   * for it on every message sent and received (Micrometer caches a meter by its id before the
-   * filters only when that id created it, so every chat but the first is mapped again each time):
-   * a few character comparisons, no regex, nothing allocated.
+   * The bounded form of an event-bus address, as the {@code address} label shows it
+   * ({@link BoundedAddressMetrics} gives it to the event-bus meters): asked on every message sent
+   * and received, so a few character comparisons, no regex, nothing allocated.
    */
   static String addressLabel(String address) {
     if (address == null) {
@@ -150,18 +151,6 @@ public final class ChatMetrics {
       }
     }
     return words >= 1;
-  }
-
-  private static MeterFilter boundedAddresses() {
-    return new MeterFilter() {
-      @Override
-      public Meter.Id map(Meter.Id id) {
-        if (!id.getName().startsWith(MetricsDomain.EVENT_BUS.getPrefix())) {
-          return id;
-        }
-        return retag(id, Label.EB_ADDRESS.toString(), ChatMetrics::addressLabel);
-      }
-    };
   }
 
   private static MeterFilter boundedPoolNames() {

@@ -2,10 +2,11 @@ package chat.shared.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.shared.Addresses;
 import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -39,15 +40,48 @@ class ChatMetricsTest {
     assertEquals("other", ChatMetrics.addressLabel(null));
   }
 
+  /**
+   * Through a Vert.x of {@link ChatMetrics#builder}: the messages of many chats count into one
+   * series, and no chat adds a meter (nor is mapped again: the meter is found by its bounded id).
+   */
   @Test
   void eventBusMetersOfManyChatsAreOneSeries() {
-    for (int id = 1; id <= 50; id++) {
-      Counter.builder("vertx.eventbus.published").tag("address", Addresses.chatEvents(id))
-        .register(ChatMetrics.registry()).increment();
+    Vertx vertx = ChatMetrics.builder(new VertxOptions()).build();
+    try {
+      vertx.eventBus().publish(Addresses.chatEvents(1), "first");
+      long meters = busMeters();
+      double before = published("chat.{id}");
+      for (int id = 2; id <= 50; id++) {
+        vertx.eventBus().publish(Addresses.chatEvents(id), "x");
+      }
+      vertx.eventBus().publish(Addresses.chatSend(7), "x");
+      assertEquals(before + 49, published("chat.{id}"));
+      assertEquals(1, published("chat.{id}.send"));
+      assertEquals(meters + 2, busMeters(),
+        "one meter more for chat.{id}.send's published and received, none per chat");
+      String text = ChatMetrics.registry().scrape();
+      assertFalse(text.contains("address=\"chat.7\""), text);
+      assertFalse(text.contains("__vertx"), "reply addresses stay unmeasured");
+    } finally {
+      vertx.close().await();
     }
-    String text = ChatMetrics.registry().scrape();
-    assertTrue(text.contains("vertx_eventbus_published_total{address=\"chat.{id}\"} 50.0"), text);
-    assertFalse(text.contains("address=\"chat.7\""), text);
+  }
+
+  @Test
+  void vertxReplyAddressesPassAsTheyAre() {
+    assertEquals("__vertx.reply.17", BoundedAddressMetrics.bound("__vertx.reply.17"));
+    assertEquals("chat.{id}", BoundedAddressMetrics.bound(Addresses.chatEvents(3)));
+    assertEquals("other", BoundedAddressMetrics.bound(null));
+  }
+
+  private static long busMeters() {
+    return ChatMetrics.registry().getMeters().stream()
+      .filter(meter -> meter.getId().getName().startsWith("vertx.eventbus")).count();
+  }
+
+  private static double published(String address) {
+    Counter counter = ChatMetrics.registry().find("vertx.eventbus.published").tag("address", address).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   /** The label without regexes says what the address regexes of Addresses say, edge cases included. */
