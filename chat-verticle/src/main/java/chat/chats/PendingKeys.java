@@ -2,6 +2,7 @@ package chat.chats;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.Map;
 /**
  * The SQLite group commit's newest messages whose keys (V7's {@code client_keys} and
  * {@code sender_messages}) are not written yet: held here, in slots by sender, and written one
- * slot per batch (in key order, by the statement), so that each sender's pages of those tables
+ * slot per batch (in each table's key order), so that each sender's pages of those tables
  * are written once for many messages instead of once per message. Used on the writer's thread
  * only.
  *
@@ -22,6 +23,12 @@ final class PendingKeys {
   /** One message's keys. */
   record Row(long id, long chatId, long senderId, String clientId) {
   }
+
+  /** sender_messages' key order. */
+  static final Comparator<Row> BY_SENDER = Comparator.comparingLong(Row::senderId).thenComparingLong(Row::id);
+  /** client_keys' key order (rows without a client_id last; they have no client key). */
+  static final Comparator<Row> BY_CLIENT_KEY = Comparator.comparingLong(Row::chatId).thenComparingLong(Row::senderId)
+    .thenComparing(Row::clientId, Comparator.nullsLast(Comparator.naturalOrder()));
 
   /** Slots a sender's messages are spread over (by sender id): a message's keys are written within this many batches. */
   static final int SLOTS = 256;

@@ -37,17 +37,18 @@ final class SqliteChatSql implements ChatSql {
   // ---- V7's message keys, written by the group commit (SqliteMessageBatches) ----------------
 
   /**
-   * (a JSON array of message ids): their client keys, of those that have one and still exist (a
-   * chat may have been deleted meanwhile), in key order; written again after a restart, which
-   * changes nothing (a message deleted later takes its key along: V7's trigger).
+   * (chat_id, sender_id, client_id, message_id): the client key of a message the group commit
+   * stored, from what it holds in memory, written only while the chat exists. A message is removed
+   * only with its chat (AdminStore's chat deletion), and V7's trigger takes the keys written by then
+   * along: so a key is never left of a removed message, also when the chat went while its keys
+   * were held. Written again after a restart, it changes nothing.
    */
-  static final String INSERT_CLIENT_KEYS = "INSERT OR IGNORE INTO client_keys (chat_id, sender_id, client_id, message_id)"
-    + " SELECT chat_id, sender_id, client_id, id FROM messages WHERE id IN (SELECT value FROM json_each(?))"
-    + " AND client_id IS NOT NULL ORDER BY chat_id, sender_id, client_id";
+  static final String INSERT_CLIENT_KEY = "INSERT OR IGNORE INTO client_keys (chat_id, sender_id, client_id, message_id)"
+    + " SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM chats WHERE id = ?1)";
 
-  /** (a JSON array of message ids): those that still exist under their senders, in key order. */
-  static final String INSERT_SENDER_MESSAGES = "INSERT OR IGNORE INTO sender_messages (sender_id, message_id)"
-    + " SELECT sender_id, id FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY sender_id, id";
+  /** (chat_id, sender_id, message_id): the message under its sender, as {@link #INSERT_CLIENT_KEY}. */
+  static final String INSERT_SENDER_MESSAGE = "INSERT OR IGNORE INTO sender_messages (sender_id, message_id)"
+    + " SELECT ?2, ?3 WHERE EXISTS (SELECT 1 FROM chats WHERE id = ?1)";
 
   /** Every message up to this id has its keys written. */
   static final String KEYS_WATERMARK = "SELECT watermark FROM message_keys_state WHERE id = 1";

@@ -83,8 +83,8 @@ final class SqliteMessageBatches implements MessageBatches {
   private PreparedStatement linkAttachment;
   private PreparedStatement indexMessages;
   private PreparedStatement messageById;
-  private PreparedStatement insertClientKeys;
-  private PreparedStatement insertSenderMessages;
+  private PreparedStatement insertClientKey;
+  private PreparedStatement insertSenderMessage;
   private PreparedStatement moveWatermark;
   /** Client-key lookups by how many keys they take ({@link #LOOKUP_SIZES}), prepared once each. */
   private final Map<Integer, PreparedStatement> clientKeys = new HashMap<>();
@@ -123,8 +123,8 @@ final class SqliteMessageBatches implements MessageBatches {
         clientKeys.put(size, conn.prepareStatement(sql.messagesByClientKey(size)));
       }
       messageById = conn.prepareStatement(sql.messagesOf(1));
-      insertClientKeys = conn.prepareStatement(SqliteChatSql.INSERT_CLIENT_KEYS);
-      insertSenderMessages = conn.prepareStatement(SqliteChatSql.INSERT_SENDER_MESSAGES);
+      insertClientKey = conn.prepareStatement(SqliteChatSql.INSERT_CLIENT_KEY);
+      insertSenderMessage = conn.prepareStatement(SqliteChatSql.INSERT_SENDER_MESSAGE);
       moveWatermark = conn.prepareStatement(SqliteChatSql.MOVE_KEYS_WATERMARK);
       counters = conn.prepareStatement(sql.lockCounters(1));
       insertMessage = conn.prepareStatement(sql.insertMessage());
@@ -248,22 +248,33 @@ final class SqliteMessageBatches implements MessageBatches {
   }
 
   /**
-   * Writes the keys of one slot of {@link #pending} (sorted: each sender's pages once) and moves
-   * the watermark; answers the new watermark. {@code firstNewId} is this batch's first new id (0
-   * for none), {@code committedUpTo} the highest id before this batch.
+   * Writes the keys of one slot of {@link #pending} from memory, each table's rows in its key order
+   * (each sender's pages once), and moves the watermark; answers the new watermark.
+   * {@code firstNewId} is this batch's first new id (0 for none), {@code committedUpTo} the highest
+   * id before this batch.
    */
   private long writeKeys(long firstNewId, long committedUpTo) throws SQLException {
-    List<PendingKeys.Row> slot = pending.nextSlot();
+    List<PendingKeys.Row> slot = new ArrayList<>(pending.nextSlot());
     if (!slot.isEmpty()) {
-      StringBuilder ids = new StringBuilder(slot.size() * 8).append('[');
+      slot.sort(PendingKeys.BY_SENDER);
       for (PendingKeys.Row row : slot) {
-        ids.append(ids.length() > 1 ? "," : "").append(row.id());
+        insertSenderMessage.setLong(1, row.chatId());
+        insertSenderMessage.setLong(2, row.senderId());
+        insertSenderMessage.setLong(3, row.id());
+        insertSenderMessage.addBatch();
       }
-      String idList = ids.append(']').toString();
-      insertSenderMessages.setString(1, idList);
-      insertSenderMessages.executeUpdate();
-      insertClientKeys.setString(1, idList);
-      insertClientKeys.executeUpdate();
+      insertSenderMessage.executeBatch();
+      slot.sort(PendingKeys.BY_CLIENT_KEY);
+      for (PendingKeys.Row row : slot) {
+        if (row.clientId() != null) {
+          insertClientKey.setLong(1, row.chatId());
+          insertClientKey.setLong(2, row.senderId());
+          insertClientKey.setString(3, row.clientId());
+          insertClientKey.setLong(4, row.id());
+          insertClientKey.addBatch();
+        }
+      }
+      insertClientKey.executeBatch();
     }
     long keysUpTo = pending.watermarkAfterNextSlot(firstNewId, committedUpTo);
     if (keysUpTo != watermark) {
