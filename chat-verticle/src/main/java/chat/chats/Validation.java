@@ -157,13 +157,12 @@ final class Validation {
   }
 
   /**
-   * Feed paging: {@code after_seq} a whole number of at most {@value Ids#MAX_DIGITS} digits, as
-   * the seqs are (default 0, the beginning), {@code limit}
+   * Feed paging: {@code after_seq} a whole number (default 0, the beginning), {@code limit}
    * 1..{@value #MAX_FEED_PAGE} (default {@value #DEFAULT_FEED_PAGE}); numbers or decimal
    * strings, an empty string is absent.
    */
   static FeedPaging feedPaging(Fields in) {
-    return new FeedPaging(in.wholeNumber("after_seq", 0, Ids.MAX_DIGITS), in.boundedInt("limit", DEFAULT_FEED_PAGE, 1, MAX_FEED_PAGE));
+    return new FeedPaging(in.wholeNumber("after_seq", 0), in.boundedInt("limit", DEFAULT_FEED_PAGE, 1, MAX_FEED_PAGE));
   }
 
   static final int MAX_EMOJI_CODE_POINTS = 16;

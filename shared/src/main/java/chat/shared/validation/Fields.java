@@ -258,25 +258,13 @@ public final class Fields {
    * {@code defaultValue} when absent or after recording "must be a whole number from 0".
    */
   public long wholeNumber(String field, long defaultValue) {
-    return wholeNumber(field, defaultValue, 19, "must be a whole number from 0");
-  }
-
-  /**
-   * The same, of at most {@code maxDigits} digits (a seq, of at most {@link Ids#MAX_DIGITS} like
-   * the ids); after a problem records "must be a whole number from 0, at most N digits".
-   */
-  public long wholeNumber(String field, long defaultValue, int maxDigits) {
-    return wholeNumber(field, defaultValue, maxDigits, "must be a whole number from 0, at most " + maxDigits + " digits");
-  }
-
-  private long wholeNumber(String field, long defaultValue, int maxDigits, String problem) {
     Object value = value(field);
     if (value == null) {
       return defaultValue;
     }
     OptionalLong number = Integers.of(value, true);
-    if (number.isEmpty() || number.getAsLong() < 0 || Long.toString(number.getAsLong()).length() > maxDigits) {
-      reject(field, problem);
+    if (number.isEmpty() || number.getAsLong() < 0) {
+      reject(field, "must be a whole number from 0");
       return defaultValue;
     }
     return number.getAsLong();

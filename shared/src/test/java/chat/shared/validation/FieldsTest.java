@@ -166,19 +166,6 @@ class FieldsTest {
   }
 
   @Test
-  void wholeNumbersMayBeCappedInDigits() {
-    Fields in = new Fields(new JsonObject().put("a", "999999999999999999").put("b", 999999999999999999L));
-    assertEquals(999999999999999999L, in.wholeNumber("a", 0, 18));
-    assertEquals(999999999999999999L, in.wholeNumber("b", 0, 18));
-    in.throwIfInvalid();
-    for (Object value : new Object[] {"1000000000000000000", 1000000000000000000L, Long.MAX_VALUE, "-1"}) {
-      Fields bad = new Fields(new JsonObject().put("after_seq", value));
-      assertEquals(0, bad.wholeNumber("after_seq", 0, 18), "for " + value);
-      assertEquals("must be a whole number from 0, at most 18 digits", invalid(bad).fields().getString("after_seq"));
-    }
-  }
-
-  @Test
   void wholeNumbersStartAtZero() {
     Fields in = new Fields(new JsonObject().put("a", 0).put("b", "0").put("c", Long.MAX_VALUE).put("d", "-0"));
     assertEquals(0, in.wholeNumber("a", 9));
