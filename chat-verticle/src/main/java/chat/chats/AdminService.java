@@ -204,11 +204,14 @@ final class AdminService {
     in.throwIfInvalid();
     AdminStore.MessageFilter filter = new AdminStore.MessageFilter(chatId, senderId, from, to);
     return admin.countMessages(filter).compose(total -> admin.pageMessages(filter, paging.pageSize(), paging.offset())
-      .compose(rows -> store.attachments().ofMessages(rows.stream().map(StoredMessage::id).toList()).map(attached -> {
-        List<JsonObject> messages = new ArrayList<>(rows.size());
-        rows.forEach(m -> messages.add(Views.message(m, users.get(m.senderId()), null, attached.get(m.id()))));
-        return paging.reply("messages", messages, total);
-      })));
+      .compose(rows -> {
+        List<Long> ids = rows.stream().map(StoredMessage::id).toList();
+        return store.reactions(ids).compose(reactions -> store.attachments().ofMessages(ids).map(attached -> {
+          List<JsonObject> messages = new ArrayList<>(rows.size());
+          rows.forEach(m -> messages.add(Views.message(m, users.get(m.senderId()), reactions.get(m.id()), attached.get(m.id()))));
+          return paging.reply("messages", messages, total);
+        }));
+      }));
   }
 
   /**

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * ({@link MessageIds}: counted in memory on SQLite, where this verticle is the only writer; from
  * the database's sequence on PostgreSQL), and gives them in acceptance order, so within a chat id
  * order is seq order. A failed batch rolls back whole; each of its sends is answered with what
- * the database holds (see {@link #failed}).
+ * the database holds, and when one bad send failed a batch of several, each is tried again alone
+ * (see {@link #failed}).
  *
  * <p>Used on the verticle's event loop only; the counters may be read from anywhere.
  */
@@ -75,13 +76,21 @@ final class MessageWriter {
     this.batches = batches;
   }
 
-  /** A send accepted by validation and the membership check, waiting for its commit. */
+  /**
+   * A send accepted by validation and the membership check, waiting for its commit; {@code alone}
+   * when it must be committed in a batch of its own (its batch failed, see {@link #failed}).
+   */
   record Pending(long chatId, long senderId, String content, String clientId, long acceptedAt,
-                 Promise<JsonObject> reply, boolean retried, Attached attached) {
+                 Promise<JsonObject> reply, boolean retried, Attached attached, boolean alone) {
 
     /** The same send, queued again once. */
     Pending again() {
-      return new Pending(chatId, senderId, content, clientId, acceptedAt, reply, true, attached);
+      return new Pending(chatId, senderId, content, clientId, acceptedAt, reply, true, attached, alone);
+    }
+
+    /** The same send, queued again once, to be committed in a batch of its own. */
+    Pending toCommitAlone() {
+      return new Pending(chatId, senderId, content, clientId, acceptedAt, reply, true, attached, true);
     }
 
     ClientKey key() {
@@ -115,7 +124,7 @@ final class MessageWriter {
     }
     Promise<JsonObject> reply = Promise.promise();
     queue.add(new Pending(chatId, senderId, content, clientId, System.currentTimeMillis(), reply, false,
-      attachmentIds.isEmpty() ? null : new Attached(attachmentIds, views)));
+      attachmentIds.isEmpty() ? null : new Attached(attachmentIds, views), false));
     schedule();
     return reply.future();
   }
@@ -186,10 +195,16 @@ final class MessageWriter {
     }
     List<Pending> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
     while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+      if (queue.peek().alone() && !batch.isEmpty()) {
+        break;
+      }
       Pending send = queue.poll();
       // Membership may have changed while the send waited.
       if (membership.isMember(send.chatId(), send.senderId())) {
         batch.add(send);
+        if (send.alone()) {
+          break;
+        }
       } else {
         send.reply().fail(ServiceError.notFound("Chat"));
       }
@@ -256,7 +271,10 @@ final class MessageWriter {
    * COMMIT does not prove that nothing was stored, so before answering, the batch's new messages
    * are looked up by id on a reader connection: the ones found as written were committed and are replied and
    * published as usual; the others fail UNAVAILABLE when the storage failed (a full disk: try
-   * again later) or INTERNAL otherwise. When even the look-up fails, the outcome stays unknown
+   * again later). When nothing of a batch of several sends was stored and the storage did not
+   * fail, one of its sends is at fault (a row the database refused): each send is queued again,
+   * once, to be committed alone, so only that one fails (INTERNAL) and the others are stored.
+   * When even the look-up fails, the outcome stays unknown
    * and those sends fail UNAVAILABLE saying so: a retry with the same client_id stores once.
    * The ids start again as {@link MessageBatches#failed} says.
    */
@@ -281,16 +299,25 @@ final class MessageWriter {
     ServiceError notStored = cause != null && cause.code() == ErrorCode.UNAVAILABLE
       ? cause
       : new ServiceError(ErrorCode.INTERNAL, "The message could not be stored");
+    boolean isolate = notStored.code() == ErrorCode.INTERNAL && attempt.sends.size() > 1
+      && attempt.sends.stream().noneMatch(Pending::retried);
     if (cause != null && cause.code() == ErrorCode.UNAVAILABLE) {
       LOG.warn("A batch of {} message sends could not be stored (the storage failed) and was rolled back",
         attempt.sends.size());
+    } else if (isolate) {
+      LOG.warn("A batch of {} message sends failed and was rolled back ({}); unless it was stored after all, each send is tried alone",
+        attempt.sends.size(), err.toString());
     } else {
       LOG.error("A batch of {} message sends failed and was rolled back", attempt.sends.size(), err);
     }
     Outcome outcome = attempt.outcome;
     if (outcome == null || outcome.created().isEmpty()) {
       // Failed before anything was inserted: only earlier, stored messages were found.
-      answer(attempt.sends, outcome, Set.of(), notStored);
+      if (isolate) {
+        queueAlone(attempt.sends);
+      } else {
+        answer(attempt.sends, outcome, Set.of(), notStored);
+      }
       return Future.succeededFuture();
     }
     List<Long> createdIds = outcome.created().stream().map(StoredMessage::id).toList();
@@ -309,6 +336,9 @@ final class MessageWriter {
             stored.size(), createdIds.size());
           messagesStored.addAndGet(stored.size());
           DomainMetrics.messagesPersisted(stored.size());
+        } else if (isolate) {
+          queueAlone(attempt.sends);
+          return (Void) null;
         }
         answer(attempt.sends, outcome, stored, notStored);
         return (Void) null;
@@ -319,6 +349,13 @@ final class MessageWriter {
           "The message may or may not have been stored; retry with the same client_id"));
         return Future.succeededFuture();
       });
+  }
+
+  /** Queues the sends of a failed batch again, at the head and in their order, each to be committed alone. */
+  private void queueAlone(List<Pending> sends) {
+    for (int i = sends.size() - 1; i >= 0; i--) {
+      queue.addFirst(sends.get(i).toCommitAlone());
+    }
   }
 
   /**

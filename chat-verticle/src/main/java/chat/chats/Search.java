@@ -75,10 +75,6 @@ final class Search {
       }
       return null;
     }
-    if (!Validation.wellFormed(q)) {
-      in.reject("q", "must be valid Unicode text");
-      return null;
-    }
     if (q.codePointCount(0, q.length()) > SearchQuery.MAX_LENGTH) {
       in.reject("q", "must be at most " + SearchQuery.MAX_LENGTH + " characters");
       return null;

@@ -88,7 +88,7 @@ final class Validation {
   }
 
   /**
-   * Message content: a string that is well-formed Unicode, not empty or only white space, at most
+   * Message content: a string (text as {@link Fields} reads every string), not empty or only white space, at most
    * {@code maxLength} code points. Returned exactly as given.
    */
   static String content(Fields in, int maxLength) {
@@ -96,9 +96,7 @@ final class Validation {
     if (content == null) {
       return null;
     }
-    if (!wellFormed(content)) {
-      in.reject("content", "must be valid Unicode text");
-    } else if (isBlank(content)) {
+    if (isBlank(content)) {
       in.reject("content", "must not be empty");
     } else if (content.codePointCount(0, content.length()) > maxLength) {
       in.reject("content", "must be at most " + maxLength + " characters");
@@ -119,9 +117,7 @@ final class Validation {
     if (content == null) {
       return null;
     }
-    if (!wellFormed(content)) {
-      in.reject("content", "must be valid Unicode text");
-    } else if (content.codePointCount(0, content.length()) > maxLength) {
+    if (content.codePointCount(0, content.length()) > maxLength) {
       in.reject("content", "must be at most " + maxLength + " characters");
     }
     return content;
@@ -183,9 +179,7 @@ final class Validation {
       return null;
     }
     int length = emoji.codePointCount(0, emoji.length());
-    if (!wellFormed(emoji)) {
-      in.reject("emoji", "must be valid Unicode text");
-    } else if (length < 1 || length > MAX_EMOJI_CODE_POINTS) {
+    if (length < 1 || length > MAX_EMOJI_CODE_POINTS) {
       in.reject("emoji", "must be 1 to " + MAX_EMOJI_CODE_POINTS + " code points");
     } else if (emoji.codePoints().anyMatch(Validation::notInEmoji)) {
       in.reject("emoji", "must not contain white space or control characters");
@@ -265,22 +259,6 @@ final class Validation {
         return false;
       }
       i += Character.charCount(cp);
-    }
-    return true;
-  }
-
-  /** False when the text holds an unpaired surrogate, which could not be stored as it was given. */
-  static boolean wellFormed(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-          return false;
-        }
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        return false;
-      }
     }
     return true;
   }

@@ -11,7 +11,9 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,24 @@ class AdminOperationsTest extends ChatTestBase {
     log.getJsonArray("entries").forEach(e -> entries.add((JsonObject) e));
     assertEquals(entries.size(), log.getLong("total"));
     return entries;
+  }
+
+  @Test
+  void theAdministrationsMessagesShowTheirReactionsAsHistoryDoes() throws Exception {
+    long chatId = createChat(ALICE, "reacted", BOB).getLong("id");
+    long messageId = send(ALICE, chatId, "react to me").getLong("id");
+    send(BOB, chatId, "no reactions");
+    call(Addresses.CHAT_REACTION_ADD, new JsonObject().put("user_id", BOB).put("chat_id", chatId)
+      .put("message_id", messageId).put("emoji", "\ud83d\udc4d"));
+    List<JsonObject> history = allMessages(ALICE, chatId);
+    assertEquals(1, history.get(0).getJsonArray("reactions").size());
+
+    JsonArray listed = call(Addresses.CHAT_ADMIN_MESSAGES_LIST, new JsonObject().put("chat_id", chatId)).getJsonArray("messages");
+    Map<Long, JsonArray> reactions = new HashMap<>();
+    listed.forEach(m -> reactions.put(((JsonObject) m).getLong("id"), ((JsonObject) m).getJsonArray("reactions")));
+    for (JsonObject m : history) {
+      assertEquals(m.getJsonArray("reactions"), reactions.get(m.getLong("id")), "message " + m.getLong("id"));
+    }
   }
 
   @Test

@@ -50,6 +50,47 @@ class BadFieldsTest extends ChatTestBase {
     assertEquals(List.of(), messages(history(ALICE, chatId, new JsonObject().put("limit", "").put("after", ""))));
   }
 
+  /**
+   * Text neither store can keep as given (U+0000: PostgreSQL's text refuses it; an unpaired
+   * surrogate: UTF-8 cannot encode it, so it would be stored as '?') is refused in every text
+   * field, on both stores, and changes nothing.
+   */
+  @Test
+  void textNoStoreCanKeepIsRefusedInEveryFieldAndChangesNothing() throws Exception {
+    JsonObject chat = createChat(ALICE, "plain", BOB);
+    long chatId = chat.getLong("id");
+    JsonObject sent = send(ALICE, chatId, "first");
+    long messageId = sent.getLong("id");
+    for (String bad : List.of("a\u0000b", "a\ud800b", "\udfffa", "a\ud83d")) {
+      String problem = "must be valid Unicode text, without NUL characters";
+      assertEquals(problem, failure(ErrorCode.VALIDATION, Addresses.CHAT_CREATE,
+        new JsonObject().put("user_id", ALICE).put("name", bad)).fields().getString("name"));
+      assertEquals(problem, failure(ErrorCode.VALIDATION, Addresses.CHAT_RENAME,
+        new JsonObject().put("user_id", ALICE).put("user_type", "student").put("chat_id", chatId).put("name", bad))
+        .fields().getString("name"));
+      assertEquals(problem, failure(ErrorCode.VALIDATION, Addresses.CHAT_MESSAGE_SEND, sendRequest(ALICE, chatId, bad))
+        .fields().getString("content"));
+      assertEquals(problem, failure(ErrorCode.VALIDATION, Addresses.CHAT_MESSAGE_SEND,
+        sendRequest(ALICE, chatId, "fine").put("client_id", bad)).fields().getString("client_id"));
+      assertEquals(problem, failure(ErrorCode.VALIDATION, Addresses.CHAT_MESSAGE_EDIT, new JsonObject()
+        .put("user_id", ALICE).put("chat_id", chatId).put("message_id", messageId).put("content", bad))
+        .fields().getString("content"));
+      assertEquals(problem, failure(ErrorCode.VALIDATION, Addresses.CHAT_REACTION_ADD, new JsonObject()
+        .put("user_id", ALICE).put("chat_id", chatId).put("message_id", messageId).put("emoji", bad))
+        .fields().getString("emoji"));
+      assertEquals(problem, failure(ErrorCode.VALIDATION, Addresses.CHAT_SEARCH,
+        new JsonObject().put("user_id", ALICE).put("q", bad)).fields().getString("q"));
+      assertEquals(problem, failure(ErrorCode.VALIDATION, Addresses.CHAT_ADMIN_CHATS_LIST,
+        new JsonObject().put("search", bad)).fields().getString("search"));
+    }
+    assertEquals(1, call(Addresses.CHAT_LIST, new JsonObject().put("user_id", ALICE)).getJsonArray("chats").size());
+    assertEquals("plain", getChat(ALICE, chatId).getString("name"));
+    List<JsonObject> all = allMessages(ALICE, chatId);
+    assertEquals(List.of(messageId), ids(all));
+    assertEquals("first", all.get(0).getString("content"));
+    assertEquals(0, all.get(0).getJsonArray("reactions").size());
+  }
+
   @Test
   void participantOperationsNameTheChatAndTheUser() {
     for (String address : List.of(Addresses.CHAT_ADD_PARTICIPANT, Addresses.CHAT_REMOVE_PARTICIPANT)) {

@@ -40,7 +40,7 @@ class ValidationTest {
     assertEquals(" hi ", Validation.content(new JsonObject().put("content", " hi "), 10));
     assertEquals("must be at most 2 characters",
       refused(() -> Validation.content(new JsonObject().put("content", "abc"), 2)).fields().getString("content"));
-    assertEquals("must be valid Unicode text",
+    assertEquals("must be valid Unicode text, without NUL characters",
       refused(() -> Validation.content(new JsonObject().put("content", "a\ud800"), 10)).fields().getString("content"));
     assertNull(Validation.clientId(new JsonObject()));
     refused(() -> Validation.clientId(new JsonObject().put("client_id", "x".repeat(101))));

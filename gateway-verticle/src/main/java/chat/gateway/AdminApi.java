@@ -51,7 +51,7 @@ final class AdminApi {
   }
 
   private static void requireOwner(RoutingContext ctx) {
-    JsonObject user = SessionUsers.current(ctx.session());
+    JsonObject user = SessionUsers.current(SessionUsers.ofRequest(ctx));
     if (user == null) {
       ctx.fail(new ServiceError(ErrorCode.UNAUTHENTICATED, "Log in first"));
     } else if (!UserType.OWNER.wireName().equals(user.getString("user_type"))) {

@@ -86,7 +86,7 @@ final class AuthApi {
   }
 
   private void logout(RoutingContext ctx) {
-    Session session = ctx.session();
+    Session session = SessionUsers.ofRequest(ctx);
     if (session == null || SessionUsers.current(session) == null) {
       ctx.response().setStatusCode(204).end();
       return;

@@ -28,9 +28,19 @@ final class SessionUsers {
     return user instanceof JsonObject ? (JsonObject) user : null;
   }
 
+  /**
+   * The request's session when it carries a session cookie, else null without looking: the
+   * session handler stores the session of every successful request that looked at its session,
+   * so looking at a cookieless request's (new, empty) session would keep one per anonymous
+   * request (a scraper of the OpenAPI document, a health checker) for the whole session timeout.
+   */
+  static Session ofRequest(RoutingContext ctx) {
+    return ctx.request().getCookie(GatewayVerticle.SESSION_COOKIE) == null ? null : ctx.session();
+  }
+
   /** The caller, or an UNAUTHENTICATED failure. */
   static JsonObject require(RoutingContext ctx) {
-    JsonObject user = current(ctx.session());
+    JsonObject user = current(ofRequest(ctx));
     if (user == null) {
       throw new ServiceError(ErrorCode.UNAUTHENTICATED, "Log in first");
     }

@@ -30,7 +30,7 @@ final class UserFreshness implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Session session = ctx.session();
+    Session session = SessionUsers.ofRequest(ctx);
     JsonObject user = SessionUsers.current(session);
     if (user == null) {
       ctx.next();

@@ -22,6 +22,11 @@ import java.util.OptionalLong;
  * {@link #instant}) also take decimal strings; an empty string counts as absent for them (a
  * query parameter left empty), unless the reader was made {@link #keepingEmptyStrings}. String
  * readers always return an empty string as it is.
+ *
+ * <p>Every string read here must be text both stores can keep as it was given: no unpaired
+ * surrogate (UTF-8 cannot encode one; Java writes {@code ?} instead, so two spellings would
+ * become one value) and no U+0000 (PostgreSQL's text types refuse it). Anything else is
+ * recorded as {@value #NOT_TEXT}, so every field of every service follows one rule.
  */
 public final class Fields {
 
@@ -33,6 +38,7 @@ public final class Fields {
 
   static final String REQUIRED = "is required";
   static final String NOT_A_STRING = "must be a string";
+  static final String NOT_TEXT = "must be valid Unicode text, without NUL characters";
   static final String NOT_AN_ID = "must be a positive integer of at most " + Ids.MAX_DIGITS + " digits";
   static final String NOT_AN_INSTANT = "must be an ISO-8601 instant such as 2026-11-23T10:15:30.123Z";
 
@@ -88,7 +94,7 @@ public final class Fields {
 
   // ---- strings -------------------------------------------------------------------------
 
-  /** The field as a string, or null after recording "is required" / "must be a string". */
+  /** The field as a string, or null after recording "is required", "must be a string" or {@value #NOT_TEXT}. */
   public String requiredString(String field) {
     Object value = body.getValue(field);
     if (value == null) {
@@ -99,17 +105,49 @@ public final class Fields {
       reject(field, NOT_A_STRING);
       return null;
     }
-    return (String) value;
+    return text(field, (String) value);
   }
 
-  /** The field as a string, null when absent, or null after recording "must be a string". */
+  /** The field as a string, null when absent, or null after recording "must be a string" or {@value #NOT_TEXT}. */
   public String optionalString(String field) {
     Object value = body.getValue(field);
-    if (value == null || value instanceof String) {
-      return (String) value;
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String) {
+      return text(field, (String) value);
     }
     reject(field, NOT_A_STRING);
     return null;
+  }
+
+  /** The string, or null after recording {@value #NOT_TEXT}. */
+  private String text(String field, String value) {
+    if (isStorableText(value)) {
+      return value;
+    }
+    reject(field, NOT_TEXT);
+    return null;
+  }
+
+  /**
+   * True when the text has no unpaired surrogate and no U+0000: what every store keeps exactly as
+   * given. A plain loop over the chars: this runs on every string of every request.
+   */
+  public static boolean isStorableText(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\0' || Character.isLowSurrogate(c)) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      }
+    }
+    return true;
   }
 
   /**

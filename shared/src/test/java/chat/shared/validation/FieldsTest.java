@@ -144,6 +144,28 @@ class FieldsTest {
   }
 
   @Test
+  void everyStringReadIsTextBothStoresKeep() {
+    Fields in = new Fields(new JsonObject().put("pair", "a\ud83d\ude00b").put("plain", "caf\u00e9").put("empty", ""));
+    assertEquals("a\ud83d\ude00b", in.requiredString("pair"));
+    assertEquals("caf\u00e9", in.optionalString("plain"));
+    assertEquals("", in.optionalString("empty"));
+    in.throwIfInvalid();
+    for (String bad : new String[] {"\u0000", "a\u0000", "\ud800", "a\ud800b", "a\udc00", "\ude00\ud83d", "end\ud83d"}) {
+      Fields required = new Fields(new JsonObject().put("f", bad));
+      assertNull(required.requiredString("f"), "for " + bad.codePoints().boxed().toList());
+      assertEquals(Fields.NOT_TEXT, invalid(required).fields().getString("f"));
+      Fields optional = new Fields(new JsonObject().put("f", bad));
+      assertNull(optional.optionalString("f"));
+      assertEquals(Fields.NOT_TEXT, invalid(optional).fields().getString("f"));
+      Fields stripped = new Fields(new JsonObject().put("f", " " + bad + " "));
+      assertEquals("", stripped.strippedString("f", 100));
+      assertEquals(Fields.NOT_TEXT, invalid(stripped).fields().getString("f"));
+      assertFalse(Fields.isStorableText(bad));
+    }
+    assertTrue(Fields.isStorableText("\ud83d\udc68\u200d\ud83d\udc69"));
+  }
+
+  @Test
   void wholeNumbersStartAtZero() {
     Fields in = new Fields(new JsonObject().put("a", 0).put("b", "0").put("c", Long.MAX_VALUE).put("d", "-0"));
     assertEquals(0, in.wholeNumber("a", 9));
