@@ -238,6 +238,26 @@ class BridgeContractTest {
   }
 
   @Test
+  void removedParticipantsSocketNotOnTheChatIsDeniedItsNextSendAtOnce() throws Exception {
+    TestClient alice = stack.client().signUp("rs_alice", "student");
+    TestClient bob = stack.client().signUp("rs_bob", "student");
+    long chatId = alice.createChat("removed sender", bob.id());
+    try (BridgeSocket bobWs = bob.bridge()) {
+      // Not registered on the chat: the gateway asked whether bob may send, and was told yes.
+      JsonObject ack = bobWs.reply(bobWs.send("chat." + chatId + ".send", new JsonObject().put("content", "while in"), null));
+      assertEquals("rec", ack.getString("type"), ack.encode());
+      assertEquals(200, alice.delete("/api/chats/" + chatId + "/participants/" + bob.id()).statusCode());
+      // At once, not after the gateway's memory of that answer runs out: a non-participant's refusal.
+      bobWs.send("chat." + chatId + ".send", new JsonObject().put("content", "after removal"), null);
+      assertEquals("access_denied", bobWs.refusal().getString("body"));
+      bobWs.send("chat." + chatId + ".send", new JsonObject().put("content", "and again"), null);
+      assertEquals("access_denied", bobWs.refusal().getString("body"));
+    }
+    assertEquals(List.of("while in"), alice.history(chatId, "").stream()
+      .map(m -> ((JsonObject) m).getString("content")).collect(Collectors.toList()));
+  }
+
+  @Test
   void twoHundredRapidSendsArriveInStoredOrder() throws Exception {
     TestClient alice = stack.client().signUp("rapid_alice", "student");
     TestClient bob = stack.client().signUp("rapid_bob", "student");

@@ -14,6 +14,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
@@ -24,8 +25,11 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +97,66 @@ class HttpEdgeContractTest {
     HttpResponse<Buffer> r = stack.client().get("/no-such-file.png");
     assertEquals(404, r.statusCode());
     assertEquals("not_found", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
+  }
+
+  /** The methods an {@code Allow} header names, in any order. */
+  private static Set<String> allowed(HttpResponse<Buffer> r) {
+    String allow = r.getHeader("Allow");
+    return allow == null ? Set.of() : Arrays.stream(allow.split(",")).map(String::trim).collect(Collectors.toSet());
+  }
+
+  @Test
+  void aPathServedWithOtherMethodsIsA405NamingThemInAllow() {
+    TestClient c = stack.client();
+    assertEquals(204, c.get("/api/auth/csrf").statusCode());
+    Map<String, Set<String>> cases = new LinkedHashMap<>();
+    cases.put("DELETE /api/chats", Set.of("GET", "POST"));
+    cases.put("GET /api/auth/login", Set.of("POST"));
+    cases.put("PUT /api/auth/login", Set.of("POST"));
+    cases.put("GET /api/chats/1/read", Set.of("PUT"));
+    cases.put("POST /api/chats/1", Set.of("GET", "PATCH"));
+    cases.put("POST /health", Set.of("GET"));
+    cases.put("POST /admin", Set.of("GET"));
+    cases.put("DELETE /metrics", Set.of("GET"));
+    // A page of the static files is served with GET and HEAD.
+    cases.put("POST /", Set.of("GET", "HEAD"));
+    cases.put("PUT /app.js", Set.of("GET", "HEAD"));
+    cases.forEach((request, methods) -> {
+      String[] parts = request.split(" ");
+      HttpResponse<Buffer> r = c.send(HttpMethod.valueOf(parts[0]), parts[1], null, true);
+      assertEquals(405, r.statusCode(), request + ": " + r.bodyAsString());
+      assertEquals("method_not_allowed", r.bodyAsJsonObject().getJsonObject("error").getString("code"), request);
+      assertTrue(r.bodyAsJsonObject().getJsonObject("error").getString("message") != null, request);
+      assertEquals(methods, allowed(r), request + ": Allow " + r.getHeader("Allow"));
+      assertSecurityHeaders(r.headers(), request);
+    });
+  }
+
+  @Test
+  void unknownPathsStayNotFoundWhateverTheMethod() {
+    TestClient c = stack.client();
+    assertEquals(204, c.get("/api/auth/csrf").statusCode());
+    for (String request : List.of("GET /api/nope", "POST /api/nope", "DELETE /api/chats/1/nope", "PUT /api/auth",
+      "POST /no-such-file.png", "DELETE /vendor/no-such.js", "POST /nothing/here/")) {
+      String[] parts = request.split(" ");
+      HttpResponse<Buffer> r = c.send(HttpMethod.valueOf(parts[0]), parts[1], null, true);
+      assertEquals(404, r.statusCode(), request + ": " + r.bodyAsString());
+      assertEquals("not_found", r.bodyAsJsonObject().getJsonObject("error").getString("code"), request);
+      assertNull(r.getHeader("Allow"), request);
+    }
+  }
+
+  @Test
+  void aWrongMethodWithoutTheCsrfTokenIsRefusedAsCsrfFirst() {
+    TestClient c = stack.client();
+    assertEquals(204, c.get("/api/auth/csrf").statusCode());
+    // Under /api every unsafe request must carry the token before anything else is decided.
+    for (String request : List.of("DELETE /api/chats", "POST /api/chats/1", "PUT /api/auth/login")) {
+      String[] parts = request.split(" ");
+      HttpResponse<Buffer> r = c.send(HttpMethod.valueOf(parts[0]), parts[1], null, false);
+      assertEquals(403, r.statusCode(), request + ": " + r.bodyAsString());
+      assertEquals("csrf", r.bodyAsJsonObject().getJsonObject("error").getString("code"), request);
+    }
   }
 
   @Test

@@ -194,6 +194,29 @@ class TypingContractTest {
   }
 
   @Test
+  void removedParticipantsTypingIsDeniedAtOnceFromASocketNotOnTheChat() throws Exception {
+    TestClient alice = stack.client().signUp("tx_alice", "student");
+    TestClient bob = stack.client().signUp("tx_bob", "student");
+    TestClient carol = stack.client().signUp("tx_carol", "student");
+    long chatId = alice.createChat("typing after removal", bob.id(), carol.id());
+    try (BridgeSocket aliceWs = alice.bridge(); BridgeSocket carolWs = carol.bridge(); BridgeSocket bobWs = bob.bridge()) {
+      aliceWs.subscribe(chatId);
+      carolWs.subscribe(chatId);
+      // Bob's socket is not registered on the chat; it was allowed to send there a moment ago.
+      marker(bobWs, chatId, "bob was here");
+      assertEquals(200, alice.delete("/api/chats/" + chatId + "/participants/" + bob.id()).statusCode());
+      // Right after the removal, with and without a reply address.
+      bobWs.send(Addresses.chatTyping(chatId), new JsonObject());
+      assertEquals("access_denied", bobWs.refusal().getString("body"));
+      typing(bobWs, chatId);
+      assertEquals("access_denied", bobWs.refusal().getString("body"));
+      marker(aliceWs, chatId, "after bob left");
+      assertEquals(List.of(), typingUpTo(carolWs, chatId, "after bob left"), "nobody hears the removed user typing");
+      assertEquals(List.of(), typingUpTo(aliceWs, chatId, "after bob left"));
+    }
+  }
+
+  @Test
   void badBodiesAndOtherFramesOnTheTypingAddress() throws Exception {
     TestClient alice = stack.client().signUp("tb_alice", "student");
     TestClient bob = stack.client().signUp("tb_bob", "student");

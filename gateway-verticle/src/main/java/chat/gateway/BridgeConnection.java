@@ -34,8 +34,9 @@ final class BridgeConnection {
   int pendingReplies;
   /**
    * Chats a send from this socket was last found allowed in, and when (ms). Saves asking the
-   * chat service on every send; the chat service still checks each send, so a removal within
-   * the validity window is refused there (404 reply) instead of here.
+   * chat service on every message send; the chat service still checks each message, so one sent
+   * after a removal within the validity window is refused there, answered {@code access_denied}
+   * as here, and the entry dropped. Typing notices never rely on it (nothing checks them later).
    */
   final Map<Long, Long> sendAllowedAt = new HashMap<>();
   /** Whether the user was still active when the socket opened (asked of auth once, then kept). */

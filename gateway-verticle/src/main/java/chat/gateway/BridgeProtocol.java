@@ -53,7 +53,10 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
   static final int MAX_HANDLERS_PER_SOCKET = 1000;
   /** A socket that has not pinged for this long is closed (the JavaScript client pings every 5 s). */
   static final long PING_TIMEOUT_MS = 30_000;
-  /** How long a positive membership answer lets a socket's sends skip the membership check. */
+  /**
+   * How long a positive membership answer lets a socket's message sends skip the membership
+   * check (the chat service checks each message again; typing notices never skip it).
+   */
   private static final long SEND_CHECK_VALID_MS = 5_000;
   /** The JavaScript client's reply addresses are UUIDs: longer ones are refused. */
   private static final int MAX_REPLY_ADDRESS_LENGTH = 36;
@@ -362,14 +365,16 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
   }
 
   /**
-   * Admits the socket's waiting sends in order: at once while the membership cache answers, and
-   * when one must ask the chat service, the rest wait for that answer (a loop, not a chain of
-   * callbacks, however many wait).
+   * Admits the socket's waiting sends in order: at once while the socket's registration (or, for
+   * a message, the membership cache) answers, and when one must ask the chat service, the rest
+   * wait for that answer (a loop, not a chain of callbacks, however many wait).
    */
   private void admitSends(BridgeConnection connection) {
     while (!connection.closed && !connection.sendsWaiting.isEmpty()) {
       BridgeConnection.WaitingSend next = connection.sendsWaiting.peek();
-      Future<Boolean> member = mayStillSend(connection, next.chatId());
+      Future<Boolean> member = next.typing()
+        ? mayType(connection, next.chatId())
+        : mayStillSend(connection, next.chatId());
       if (!member.isComplete()) {
         connection.admittingSend = true;
         member.onComplete(ar -> {
@@ -401,7 +406,8 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
       return;
     }
     if (send.replyAddress() == null) {
-      ingress.send(connection.userId, send.chatId(), send.body(), null);
+      ingress.send(connection.userId, send.chatId(), send.body(), null)
+        .onSuccess(answer -> answered(connection, send.chatId(), answer));
       return;
     }
     if (connection.handlers() >= MAX_HANDLERS_PER_SOCKET) {
@@ -410,24 +416,56 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
       return;
     }
     connection.pendingReplies++;
-    ingress.send(connection.userId, send.chatId(), send.body(), send.replyAddress()).onComplete(reply -> {
+    ingress.send(connection.userId, send.chatId(), send.body(), send.replyAddress()).onComplete(ar -> {
       connection.pendingReplies--;
-      if (!connection.closed) {
-        connection.write(reply.result());
-      }
+      answered(connection, send.chatId(), ar.result());
     });
   }
 
   /**
-   * A socket receiving a chat is known to be an active participant, and one allowed to send
-   * there a moment ago still is; others are asked about.
+   * The chat service's answer to a message send. One that found the sender no participant (it
+   * was removed while this socket's positive answer was still remembered) is refused as every
+   * non-participant's send is, and the remembered answer is dropped, so the next send asks.
+   */
+  private static void answered(BridgeConnection connection, long chatId, BridgeIngress.Answer answer) {
+    if (answer.notParticipant()) {
+      connection.sendAllowedAt.remove(chatId);
+    }
+    if (!connection.closed && answer.frame() != null) {
+      connection.write(answer.frame());
+    }
+  }
+
+  /**
+   * For a message: a socket receiving a chat is known to be an active participant, and one
+   * allowed to send there a moment ago still is (the chat service checks the message again);
+   * others are asked about.
    */
   private Future<Boolean> mayStillSend(BridgeConnection connection, long chatId) {
-    long now = System.currentTimeMillis();
     Long allowedAt = connection.sendAllowedAt.get(chatId);
-    if (receives(connection, chatId) || (allowedAt != null && now - allowedAt < SEND_CHECK_VALID_MS)) {
+    if (receives(connection, chatId)
+      || (allowedAt != null && System.currentTimeMillis() - allowedAt < SEND_CHECK_VALID_MS)) {
       return Future.succeededFuture(true);
     }
+    return askMembership(connection, chatId);
+  }
+
+  /**
+   * For a typing notice, which no service checks after this: a socket receiving the chat or a
+   * fresh answer, never the remembered one. So a removed user's notice from a socket not
+   * registered on the chat is refused as soon as the removal is committed, and from a registered
+   * one as soon as the removal's event reaches this gateway (it stops the registration). The
+   * question costs one event-bus round trip per notice from a socket not registered on the chat
+   * (the page registers on the chats it shows, so usually none); a socket's sends are admitted
+   * one at a time, so one socket has at most one question in flight.
+   */
+  private Future<Boolean> mayType(BridgeConnection connection, long chatId) {
+    return receives(connection, chatId) ? Future.succeededFuture(true) : askMembership(connection, chatId);
+  }
+
+  /** Asks the chat service, and remembers (or forgets) the answer for the socket's next message sends. */
+  private Future<Boolean> askMembership(BridgeConnection connection, long chatId) {
+    long now = System.currentTimeMillis();
     return activeMember(connection, chatId).onSuccess(ok -> {
       if (ok) {
         connection.sendAllowedAt.put(chatId, now);

@@ -38,6 +38,9 @@ public class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   public static final String SESSION_COOKIE = "chat.session";
   private static final long CLUSTERED_SESSION_WAIT_MS = 500;
+  /** The static files' root (on the classpath). */
+  private static final String WEBROOT = "webroot";
+  private static final ServiceError NO_SUCH_ENDPOINT = new ServiceError(ErrorCode.NOT_FOUND, "No such endpoint");
 
   /** Time in-flight requests get to finish when the gateway stops (SIGTERM). */
   private static final long SHUTDOWN_GRACE_SECONDS = 5;
@@ -111,7 +114,9 @@ public class GatewayVerticle extends VerticleBase {
     new SearchApi(services).mount(router);
     attachments.mount(router);
     openApi.mount(router);
-    router.route("/api/*").handler(ctx -> ctx.fail(new ServiceError(ErrorCode.NOT_FOUND, "No such endpoint")));
+    // No endpoint served it: 405 with Allow when the path is served with other methods, else 404.
+    AllowedMethods allowed = new AllowedMethods(router, WEBROOT);
+    router.route("/api/*").handler(ctx -> ctx.fail(HttpErrors.unserved(ctx, allowed.ofRoutes(ctx), NO_SUCH_ENDPOINT)));
     router.route("/api/*").failureHandler(HttpErrors::handle);
 
     new HealthApi(services, bridge).mount(router);
@@ -128,9 +133,9 @@ public class GatewayVerticle extends VerticleBase {
 
     // The owner's admin page (webroot/admin.html) answers at /admin too.
     router.get("/admin").handler(ctx -> ctx.reroute("/admin.html"));
-    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.route("/*").handler(StaticHandler.create(WEBROOT).setCachingEnabled(false));
     AccessLog.recordRoutesOfFailures(router);
-    HttpErrors.mountOn(router);
+    HttpErrors.mountOn(router, allowed);
 
     sessionEnded = bridge.listenForEndedSessions();
     userEvents = users.listen(vertx.eventBus(), bridge::closeSocketsOfUser);

@@ -5,13 +5,17 @@ import chat.shared.ServiceError;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -20,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * the failure's internals (stack, class, message of an unexpected exception) reaches the client.
  * That includes what Vert.x refuses before any route runs: the router's own errors (a path
  * with a broken percent-escape) through {@link #mountOn}, and the HTTP server's invalid
- * requests (bad request line, oversized URI or headers) through {@link #invalidRequest}.
- * Client faults are logged at debug, never as an ERROR with a stack.
+ * requests (bad request line, oversized URI or headers) through {@link #invalidRequest}. A
+ * request no route served is 405 {@code method_not_allowed} with {@code Allow} when its path is
+ * served with other methods ({@link AllowedMethods}), else 404 {@code not_found}
+ * ({@link #unserved}). Client faults are logged at debug, never as an ERROR with a stack.
  */
 final class HttpErrors {
 
@@ -36,12 +42,18 @@ final class HttpErrors {
   /**
    * The failure handler of every route, and the router's error handler for the statuses it
    * raises itself (a path that cannot be decoded fails while routes are matched, with no
-   * failure handler in reach; without these Vert.x answers plain text and logs an ERROR).
+   * failure handler in reach; without these Vert.x answers plain text and logs an ERROR). Its
+   * 404 (and 405) mean no route served the request: answered by {@link #unserved}, counting the
+   * static files of the web root too. Call after every route is mounted.
    */
-  static void mountOn(Router router) {
+  static void mountOn(Router router, AllowedMethods methods) {
     router.route().failureHandler(HttpErrors::handle);
     for (int status : ROUTER_STATUSES) {
-      router.errorHandler(status, ctx -> handle(ctx, status));
+      if (status == 404 || status == 405) {
+        router.errorHandler(status, ctx -> unrouted(ctx, status, methods));
+      } else {
+        router.errorHandler(status, ctx -> handle(ctx, status));
+      }
     }
   }
 
@@ -49,11 +61,42 @@ final class HttpErrors {
     handle(ctx, ctx.statusCode());
   }
 
+  /**
+   * The failure for a request no route served: 405 {@code method_not_allowed} when its path is
+   * served with other methods ({@code allowed}, then named in the response's {@code Allow}
+   * header), else {@code notFound}.
+   */
+  static ServiceError unserved(RoutingContext ctx, Set<HttpMethod> allowed, ServiceError notFound) {
+    if (allowed.isEmpty()) {
+      return notFound;
+    }
+    ctx.response().putHeader(HttpHeaders.ALLOW,
+      allowed.stream().map(HttpMethod::name).collect(Collectors.joining(", ")));
+    return toServiceError(null, 405);
+  }
+
+  /** The router found no route for the request (its 404, or its 405 were it ever raised). */
+  private static void unrouted(RoutingContext ctx, int status, AllowedMethods methods) {
+    if (ctx.failure() != null || undecodableQuery(ctx.request().query()) != null) {
+      handle(ctx, status);
+      return;
+    }
+    methods.ofRoutesAndFiles(ctx).onComplete(ar -> {
+      if (!ctx.response().closed()) {
+        answer(ctx, unserved(ctx, ar.succeeded() ? ar.result() : Set.of(), toServiceError(null, 404)));
+      }
+    });
+  }
+
   private static void handle(RoutingContext ctx, int status) {
     ServiceError error = ctx.failure() instanceof ServiceError ? null : undecodableQuery(ctx.request().query());
     if (error == null) {
       error = toServiceError(ctx.failure(), status);
     }
+    answer(ctx, error);
+  }
+
+  private static void answer(RoutingContext ctx, ServiceError error) {
     if (error.code() == ErrorCode.INTERNAL) {
       LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
     } else if (!(ctx.failure() instanceof ServiceError) && LOG.isDebugEnabled()) {

@@ -12,7 +12,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Typing notices: a participant's {@code send} of {@code {}} to {@code chat.{id}.typing},
- * already permitted (policy and membership, as for a message), is published by this gateway as
+ * already permitted (policy, then membership: the socket's live registration on the chat or a
+ * fresh answer of the chat service, never a remembered one, see {@link BridgeProtocol}), is
+ * published by this gateway as
  * {@code {"type":"typing","chat_id","user":{"id","username"}}} on {@code chat.{id}}, the user
  * taken from the socket's session. Nothing is stored and nothing goes through the chat service:
  * no seq, nothing in the feed.

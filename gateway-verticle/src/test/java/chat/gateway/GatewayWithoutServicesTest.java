@@ -60,7 +60,7 @@ class GatewayWithoutServicesTest {
 
   @Test
   void unknownApiRouteIsA404JsonError() throws Exception {
-    HttpResponse<Buffer> r = client.get("/api/auth/logout").send().await(10, TimeUnit.SECONDS);
+    HttpResponse<Buffer> r = client.get("/api/auth/no-such-endpoint").send().await(10, TimeUnit.SECONDS);
     assertEquals(404, r.statusCode(), r.bodyAsString());
     assertEquals("not_found", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
     assertTrue(r.getHeader("Content-Type").startsWith("application/json"));
