@@ -116,6 +116,22 @@ class MetricsTest {
   }
 
   @Test
+  void eachSqlClientAndPoolHasItsOwnSeries() {
+    oneSend("metrics_sql");
+    String text = scrape().bodyAsString();
+    // One SQL client per pool, told apart by client_namespace: unlabelled, they shared one gauge, and
+    // only the first one registered was counted (Micrometer ignored the others with a warning).
+    for (String name : List.of("auth", "chat-writer", "chat-reader")) {
+      assertTrue(text.contains("vertx_sql_processing_pending{client_namespace=\"" + name + "\"}"), name + ":\n" + text);
+      assertTrue(Pattern.compile("vertx_pool_in_use\\{pool_name=\"" + Pattern.quote(name) + "\",pool_type=\"sql\"}")
+        .matcher(text).find(), name + ":\n" + text);
+    }
+    assertFalse(Pattern.compile("^vertx_sql_processing_pending ", Pattern.MULTILINE).matcher(text).find(),
+      "no unlabelled SQL client series:\n" + text);
+    assertFalse(text.contains("pool_name=\"__vertx.DEFAULT\",pool_type=\"sql\""), "every SQL pool is named:\n" + text);
+  }
+
+  @Test
   void labelsDoNotGrowWithChatsPathsOrReplies() {
     TestClient carol = stack.client().signUp("metrics_carol", "student");
     TestClient dave = stack.client().signUp("metrics_dave", "student");

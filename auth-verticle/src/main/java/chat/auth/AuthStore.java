@@ -39,6 +39,8 @@ abstract sealed class AuthStore permits SqliteAuthStore, PostgresAuthStore {
   /** The columns every user statement returns, as {@link UserSql#toUser} reads them. */
   static final String USER_COLUMNS = "id, username, email, user_type, is_active, date_joined";
   static final String AUDIT_COLUMNS = "id, actor_id, actor_username, action, target, details, created_at";
+  /** The pool's name in the pool metrics ({@code pool_name}) and its SQL client metrics' {@code namespace}. */
+  static final String POOL_NAME = "auth";
 
   private final SqlDialect dialect;
   private Pool pool;

@@ -82,9 +82,11 @@ final class PostgresAuthStore extends AuthStore {
       .setPassword(url.password())
       .addProperty("search_path", SCHEMA)
       .addProperty("application_name", "chatbus-auth");
+    options.setMetricsName(POOL_NAME);
     return PgBuilder.pool()
       // A request waits at most 5 s for a connection (then 503), well inside the callers' 10 s.
-      .with(new PoolOptions().setMaxSize(POOL_SIZE).setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+      .with(new PoolOptions().setMaxSize(POOL_SIZE).setName(POOL_NAME)
+        .setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
       .connectingTo(options)
       .using(vertx)
       .build();

@@ -81,7 +81,8 @@ final class SqliteAuthStore extends AuthStore {
 
   @Override
   Pool createPool(Vertx vertx) {
-    return JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(jdbcUrl(database)), new PoolOptions().setMaxSize(1));
+    return JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(jdbcUrl(database)).setMetricsName(POOL_NAME),
+      new PoolOptions().setMaxSize(1).setName(POOL_NAME));
   }
 
   @Override

@@ -84,7 +84,8 @@ final class PostgresChatDatabase implements ChatDatabase {
   private Pool pool(Vertx vertx, int size, String name) {
     return PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(size).setName(name))
-      .connectingTo(new PgConnectOptions(options))
+      // The pool's name is also its SQL client metrics' namespace (ChatMetrics).
+      .connectingTo(new PgConnectOptions(options).setMetricsName(name))
       .using(vertx)
       .build();
   }

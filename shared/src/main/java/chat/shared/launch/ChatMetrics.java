@@ -78,8 +78,10 @@ public final class ChatMetrics {
       .setJvmMetricsEnabled(true)
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
       // Label.HTTP_PATH, LOCAL and REMOTE are left out on purpose: one series per URL or peer.
+      // NAMESPACE tells the SQL clients apart (each named as its pool): without it they share
+      // one unlabelled vertx_sql_processing_pending, and only the first one registered counts.
       .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.EB_ADDRESS,
-        Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME));
+        Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME, Label.NAMESPACE));
   }
 
   /** A Vert.x builder with these options and this JVM's registry. */
