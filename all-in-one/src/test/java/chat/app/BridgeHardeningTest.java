@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bridge's defences ("Bridge transports" in the contract v2): transports a foreign page can
- * open by navigation are refused, SockJS sessions answer only to the cookie that opened them,
- * a client that does not read is cut off without hurting others, oversized frames end the
- * socket with an error, sockets per address and handlers per socket are capped, ping is
+ * open by navigation are refused, SockJS sessions answer only to the cookie that opened them
+ * (however their path is spelled), a client that does not read is cut off without hurting others, oversized frames end the socket with an
+ * error, sockets per address and handlers per socket are capped, ping is
  * answered, and client faults are not logged as errors.
  */
 @ExtendWith(VertxExtension.class)
@@ -202,6 +202,95 @@ class BridgeHardeningTest {
       MultiMap.caseInsensitiveMultiMap(), frames(ping())).status);
     assertEquals(204, request(HttpMethod.POST, anonymous + "xhr_send", null,
       MultiMap.caseInsensitiveMultiMap(), frames(ping())).status);
+  }
+
+  /**
+   * vertx-web routes on the normalised path (dot segments removed, {@code //} folded, unreserved
+   * percent-escapes decoded) and takes the SockJS session id from a {@code param0} query
+   * parameter before the path: each way of spelling another session is refused, whatever cookie.
+   */
+  @Test
+  void spellingsOfAnotherXhrSessionAreRefused() throws Exception {
+    TestClient alice = stack.client().signUp("spell_alice", "student");
+    TestClient bob = stack.client().signUp("spell_bob", "student");
+    long chatId = alice.createChat("spelled", bob.id());
+    String id = sessionId();
+    String session = "/eventbus/000/" + id + "/";
+    assertEquals("o", request(HttpMethod.POST, session + "xhr", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), null).body.trim());
+    // A frame waiting in alice's session for her next poll: a poll that reached it would read it.
+    JsonObject waiting = sendFrame(chatId, "waiting");
+    assertEquals(204, request(HttpMethod.POST, session + "xhr_send", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), frames(waiting)).status);
+
+    // A session of bob's own, bound to his cookie, to carry the param0 spelling.
+    String bobs = "/eventbus/000/" + sessionId() + "/";
+    assertEquals("o", request(HttpMethod.POST, bobs + "xhr", bob.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), null).body.trim());
+    String hex = Integer.toHexString(id.charAt(0));
+    // {send path, poll path, status}: every spelling that vertx-web resolves to alice's session.
+    List<Object[]> spellings = new ArrayList<>();
+    for (String prefix : List.of("/eventbus/000/./" + id + "/", "/eventbus/x/../000/" + id + "/",
+        "/eventbus//000/" + id + "/", "/eventbus/000//" + id + "/", "//eventbus/000/" + id + "/",
+        "/./eventbus/000/" + id + "/", "/eventbus/%2e/000/" + id + "/", "/eventbus/x/%2E%2E/000/" + id + "/",
+        "/eventbus/000/%" + hex + id.substring(1) + "/", "/eventbus/x%2F000/" + id + "/")) {
+      spellings.add(new Object[] {prefix + "xhr_send", prefix + "xhr", 404});
+    }
+    spellings.add(new Object[] {session + "%78hr_send", session + "%78hr", 404});
+    // vertx-web's transports read the session id from a param0 query parameter before the path's.
+    spellings.add(new Object[] {bobs + "xhr_send?param0=" + id, "/eventbus/000/" + sessionId() + "/xhr?param0=" + id, 400});
+    spellings.add(new Object[] {bobs + "xhr_send?PARAM0=" + id, "/eventbus/000/" + sessionId() + "/xhr?Param0=" + id, 400});
+    spellings.add(new Object[] {bobs + "xhr_send?param0=%zz", "/eventbus/000/" + sessionId() + "/xhr?param0=%zz", 400});
+
+    JsonObject intrusion = sendFrame(chatId, "intrusion");
+    for (Object[] spelling : spellings) {
+      int status = (Integer) spelling[2];
+      String code = status == 404 ? "not_found" : "validation";
+      Answer send = request(HttpMethod.POST, (String) spelling[0], bob.cookieHeader(),
+        MultiMap.caseInsensitiveMultiMap(), frames(intrusion));
+      assertEquals(status, send.status, spelling[0] + ": " + send.body);
+      assertEquals(code, send.errorCode(), (String) spelling[0]);
+      Answer poll = request(HttpMethod.POST, (String) spelling[1], bob.cookieHeader(), MultiMap.caseInsensitiveMultiMap(), null);
+      assertEquals(status, poll.status, spelling[1] + ": " + poll.body);
+      assertEquals(code, poll.errorCode(), (String) spelling[1]);
+    }
+
+    // Alice's session is hers still: her poll gets the reply waiting in it, and only her message is stored.
+    JsonObject reply = pollFor(session, alice.cookieHeader(), f -> waiting.getString("replyAddress").equals(f.getString("address")));
+    assertEquals("rec", reply.getString("type"), reply.encode());
+    assertEquals(List.of("waiting"), contents(alice.history(chatId, "")));
+  }
+
+  @Test
+  void spellingsOfAnXhrSendPathDoNotSkipTheFrameLimit() throws Exception {
+    TestClient alice = stack.client().signUp("spellbig_alice", "student");
+    long chatId = alice.createChat("spelled big");
+    String id = sessionId();
+    String session = "/eventbus/000/" + id + "/";
+    assertEquals("o", request(HttpMethod.POST, session + "xhr", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), null).body.trim());
+    String oversized = frames(sendFrame(chatId, "w".repeat(70_000)));
+    for (String path : List.of("/eventbus/000/./" + id + "/xhr_send", "/eventbus/x/../000/" + id + "/xhr_send",
+        "/eventbus//000/" + id + "/xhr_send", "/eventbus/%2e/000/" + id + "/xhr_send", session + "%78hr_send")) {
+      Answer send = request(HttpMethod.POST, path, alice.cookieHeader(), MultiMap.caseInsensitiveMultiMap(), oversized);
+      assertEquals(404, send.status, path + ": " + send.body);
+      assertEquals("not_found", send.errorCode(), path);
+    }
+    assertEquals(0, alice.history(chatId, "").size(), "no oversized message stored");
+    // The plain spelling is the one served, and it meets the limit.
+    assertEquals(413, request(HttpMethod.POST, session + "xhr_send", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), oversized).status);
+  }
+
+  @Test
+  void spellingsOfTheIframePageAreRefused() throws Exception {
+    for (String path : List.of("/eventbus/./iframe.html", "/eventbus/x/../iframe.html", "/eventbus//iframe.html",
+        "//eventbus/iframe.html", "/eventbus/%69frame.html", "/eventbus/iframe%2Ehtml", "/eventbus/iframe.html/",
+        "/eventbus/./iframe-1.6.1.html")) {
+      Answer answer = request(HttpMethod.GET, path, null, MultiMap.caseInsensitiveMultiMap(), null);
+      assertEquals(404, answer.status, path + ": " + answer.body);
+      assertEquals("not_found", answer.errorCode(), path);
+    }
   }
 
   // ---- a client that does not read --------------------------------------------------------

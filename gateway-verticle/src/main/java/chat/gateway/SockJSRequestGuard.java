@@ -16,6 +16,13 @@ import java.util.regex.Pattern;
  * The SockJS requests the bridge serves, decided before vertx-web's SockJS handler sees them:
  *
  * <ul>
+ *   <li>one spelling of each SockJS request: vertx-web routes on the normalised path ({@code .}
+ *       and {@code ..} segments removed, {@code //} folded, escapes of unreserved characters
+ *       decoded) and decodes the session id it finds there, so a path that is not already
+ *       normalised, or that holds a percent-escape, answers 404; a {@code param0} query
+ *       parameter, which vertx-web's transports take as the session id instead of the path's,
+ *       answers 400. sockjs-client sends neither; each would name another SockJS session than
+ *       the one checked here;</li>
  *   <li>only the websocket, xhr-streaming and xhr-polling transports (the contract's): htmlfile,
  *       jsonp and eventsource are opened by a GET a foreign page can make by navigation, without
  *       {@code Origin}, with the user's cookie; they, and the iframe page that drives them,
@@ -31,8 +38,11 @@ final class SockJSRequestGuard implements Handler<RoutingContext> {
 
   /** The transports' path names vertx-web serves that the contract does not keep. */
   private static final Set<String> REFUSED_TRANSPORTS = Set.of("htmlfile", "jsonp", "jsonp_send", "eventsource");
-  private static final Pattern IFRAME = Pattern.compile("^/eventbus/iframe[^/]*\\.html$");
+  /** The iframe pages, and the final slash vertx-web's exact route {@code /iframe.html} ignores. */
+  private static final Pattern IFRAME = Pattern.compile("^/eventbus/iframe[^/]*\\.html/?$");
   private static final String XHR_SEND = "xhr_send";
+  /** The parameter vertx-web's transports read the SockJS session id from: the path's, unless the query has one. */
+  private static final String SESSION_PARAM = "param0";
 
   /** The transports vertx-web is told not to serve (the guard refuses them first anyway). */
   static final List<String> DISABLED_TRANSPORTS =
@@ -48,7 +58,16 @@ final class SockJSRequestGuard implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String path = ctx.request().path();
+    // What vertx-web routes on; decided only when it is also what the client sent.
+    String path = ctx.normalizedPath();
+    if (!path.equals(ctx.request().path()) || path.indexOf('%') >= 0) {
+      refuse(ctx, "path", ServiceError.notFound("SockJS resource"));
+      return;
+    }
+    if (ctx.request().params().contains(SESSION_PARAM)) {
+      refuse(ctx, "session_param", ServiceError.validation(SESSION_PARAM, "is not a parameter of the bridge"));
+      return;
+    }
     if (IFRAME.matcher(path).matches()) {
       refuse(ctx, "transport", ServiceError.notFound("Transport"));
       return;
