@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The bridge's defences ("Bridge transports" in the contract v2): transports a foreign page can
  * open by navigation are refused, SockJS sessions answer only to the cookie that opened them
- * (however their path is spelled), a client that does not read is cut off without hurting others, oversized frames end the socket with an
+ * (however their path is spelled), an {@code xhr_send} body is an array of strings, a client
+ * that does not read is cut off without hurting others, oversized frames end the socket with an
  * error, sockets per address and handlers per socket are capped, ping is
  * answered, and client faults are not logged as errors.
  */
@@ -291,6 +292,31 @@ class BridgeHardeningTest {
       assertEquals(404, answer.status, path + ": " + answer.body);
       assertEquals("not_found", answer.errorCode(), path);
     }
+  }
+
+  // ---- xhr_send bodies ------------------------------------------------------------------
+
+  @Test
+  void xhrSendBodyThatIsNotAnArrayOfStringsIs400AndTheSessionStaysUsable() throws Exception {
+    TestClient alice = stack.client().signUp("body_alice", "student");
+    String session = "/eventbus/000/" + sessionId() + "/";
+    assertEquals("o", request(HttpMethod.POST, session + "xhr", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), null).body.trim());
+    double rejectedBefore = rejected("invalid_body");
+    List<String> bodies = List.of("[null]", "[null,\"{\\\"type\\\":\\\"ping\\\"}\"]", "", "[", "not json",
+      "[1]", "[[\"x\"]]", "[{\"type\":\"ping\"}]", "{\"type\":\"ping\"}", "\"{}\"", "null", "[\"x\"] trailing");
+    for (String body : bodies) {
+      Answer send = request(HttpMethod.POST, session + "xhr_send", alice.cookieHeader(), MultiMap.caseInsensitiveMultiMap(), body);
+      assertEquals(400, send.status, body + ": " + send.body);
+      assertEquals("validation", send.errorCode(), body);
+    }
+    assertEquals(rejectedBefore + bodies.size(), rejected("invalid_body"), "each counted");
+    assertEquals(204, request(HttpMethod.POST, session + "xhr_send", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), "[]").status, "an empty array is an array of strings");
+    assertEquals(204, request(HttpMethod.POST, session + "xhr_send", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), frames(ping())).status);
+    JsonObject pong = pollFor(session, alice.cookieHeader(), f -> "pong".equals(f.getString("type")));
+    assertEquals(new JsonObject().put("type", "pong"), pong);
   }
 
   // ---- a client that does not read --------------------------------------------------------
@@ -545,6 +571,11 @@ class BridgeHardeningTest {
 
   private static List<String> contents(JsonArray messages) {
     return messages.stream().map(m -> ((JsonObject) m).getString("content")).collect(Collectors.toList());
+  }
+
+  private static double rejected(String reason) {
+    Counter counter = meters.find("gateway.bridge.rejected").tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private static double slowConsumersClosed() {

@@ -3,10 +3,14 @@ package chat.gateway;
 import chat.shared.ErrorCode;
 import chat.shared.ServiceError;
 import chat.shared.metrics.DomainMetrics;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
+import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -31,7 +35,10 @@ import java.util.regex.Pattern;
  *       request that opened it ({@link SockJSSessionBindings}); otherwise 403, and an
  *       {@code xhr_send} to a SockJS session that is not open answers 404;</li>
  *   <li>an {@code xhr_send} body larger than the frame limit answers 413, and its SockJS
- *       session gets an {@code err} frame and is closed, as an oversized WebSocket frame.</li>
+ *       session gets an {@code err} frame and is closed, as an oversized WebSocket frame;</li>
+ *   <li>an {@code xhr_send} body must be a JSON array of strings (the client's frames), else 400:
+ *       vertx-web answers a broken one with a 500, and fails on a {@code null} in it with an
+ *       ERROR logged, dropping the frames after it. The SockJS session stays open.</li>
  * </ul>
  */
 final class SockJSRequestGuard implements Handler<RoutingContext> {
@@ -43,6 +50,8 @@ final class SockJSRequestGuard implements Handler<RoutingContext> {
   private static final String XHR_SEND = "xhr_send";
   /** The parameter vertx-web's transports read the SockJS session id from: the path's, unless the query has one. */
   private static final String SESSION_PARAM = "param0";
+  /** The same parser as vertx-web's SockJS codec (no comments, unlike Vert.x's own JSON). */
+  private static final JsonFactory JSON = new JsonFactory();
 
   /** The transports vertx-web is told not to serve (the guard refuses them first anyway). */
   static final List<String> DISABLED_TRANSPORTS =
@@ -104,8 +113,34 @@ final class SockJSRequestGuard implements Handler<RoutingContext> {
         refuse(ctx, "frame_too_large", new ServiceError(ErrorCode.PAYLOAD_TOO_LARGE, "Bridge frame is too large"));
         return;
       }
+      if (!isArrayOfStrings(ctx.body().asString())) {
+        refuse(ctx, "invalid_body", ServiceError.validation("body", "must be a JSON array of strings"));
+        return;
+      }
     }
     ctx.next();
+  }
+
+  /**
+   * Whether an {@code xhr_send} body is a JSON array of strings and nothing after it: what
+   * vertx-web's codec then decodes into the same strings, one client frame each.
+   */
+  private static boolean isArrayOfStrings(String body) {
+    if (body == null) {
+      return false;
+    }
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_ARRAY) {
+        return false;
+      }
+      JsonToken token;
+      while ((token = parser.nextToken()) == JsonToken.VALUE_STRING) {
+        // a client frame
+      }
+      return token == JsonToken.END_ARRAY && parser.nextToken() == null;
+    } catch (IOException broken) {
+      return false;
+    }
   }
 
   private static void refuse(RoutingContext ctx, String reason, ServiceError error) {
