@@ -19,7 +19,10 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -31,6 +34,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -48,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * open by navigation are refused, SockJS sessions answer only to the cookie that opened them
  * (however their path is spelled), an {@code xhr_send} body is an array of strings, a client
  * that does not read is cut off without hurting others, oversized frames end the socket with an
- * error, sockets per address and handlers per socket are capped, ping is
+ * error on every transport, sockets per address and handlers per socket are capped, ping is
  * answered, and client faults are not logged as errors.
  */
 @ExtendWith(VertxExtension.class)
@@ -416,6 +422,32 @@ class BridgeHardeningTest {
     assertEquals(0, alice.history(chatId, "").size());
   }
 
+  /** The SockJS websocket transport (sockjs-client's) ends an oversized frame as the raw one does. */
+  @Test
+  void oversizedFrameOnTheSockJSWebSocketIsAnsweredWithErrAndClosed() throws Exception {
+    TestClient alice = stack.client().signUp("bigsock_alice", "student");
+    long chatId = alice.createChat("bigsock");
+    double rejectedBefore = rejected("frame_too_large");
+    // One WebSocket frame each, then (client frames of 16 KiB) a message in fragments over the limit.
+    List<WebSocketClientOptions> clients = List.of(
+      new WebSocketClientOptions().setMaxFrameSize(1 << 20), new WebSocketClientOptions().setMaxFrameSize(1 << 20),
+      new WebSocketClientOptions().setMaxFrameSize(16 * 1024));
+    int[] sizes = {70_000, 300_000, 100_000};
+    for (int i = 0; i < sizes.length; i++) {
+      try (SockJSWebSocket big = SockJSWebSocket.open(clients.get(i), alice.cookieHeader())) {
+        big.write(ping());
+        assertEquals("pong", big.await(f -> true).getString("type"), "the transport works");
+        big.write(sendFrame(chatId, "y".repeat(sizes[i])));
+        JsonObject err = big.await(f -> "err".equals(f.getString("type")));
+        assertEquals("frame_too_large", err.getString("body"), "size " + sizes[i]);
+        big.awaitClosed();
+      }
+      awaitOpenSockets(0);
+    }
+    assertEquals(rejectedBefore + sizes.length, rejected("frame_too_large"));
+    assertEquals(0, alice.history(chatId, "").size(), "no oversized message stored");
+  }
+
   // ---- caps -----------------------------------------------------------------------------
 
   @Test
@@ -576,6 +608,66 @@ class BridgeHardeningTest {
   private static double rejected(String reason) {
     Counter counter = meters.find("gateway.bridge.rejected").tag("reason", reason).counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  /**
+   * A client of the SockJS websocket transport ({@code /eventbus/{server}/{session}/websocket}, the
+   * one sockjs-client uses): bridge frames go out and come in wrapped in SockJS frames
+   * ({@code ["..."]} out; {@code o}, {@code h}, {@code a[...]}, {@code c[...]} in).
+   */
+  private record SockJSWebSocket(WebSocketClient client, WebSocket socket, BlockingQueue<String> messages,
+                                 CompletableFuture<Void> closed) implements AutoCloseable {
+
+    static SockJSWebSocket open(WebSocketClientOptions options, String cookie) throws Exception {
+      WebSocketClient client = stack.vertx.createWebSocketClient(options);
+      BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+      CompletableFuture<Void> closed = new CompletableFuture<>();
+      WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(stack.port)
+          .setURI("/eventbus/000/" + sessionId() + "/websocket").addHeader("Cookie", cookie))
+        .map(ws -> {
+          ws.textMessageHandler(messages::add);
+          ws.closeHandler(v -> closed.complete(null));
+          return ws;
+        }).await(10, TimeUnit.SECONDS);
+      SockJSWebSocket opened = new SockJSWebSocket(client, socket, messages, closed);
+      assertEquals("o", opened.messages.poll(WAIT_MS, TimeUnit.MILLISECONDS), "the SockJS open frame");
+      return opened;
+    }
+
+    void write(JsonObject frame) {
+      socket.writeTextMessage(new JsonArray().add(frame.encode()).encode());
+    }
+
+    /** The next bridge frame matching (others, and heartbeats, are skipped). */
+    JsonObject await(java.util.function.Predicate<JsonObject> matching) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + WAIT_MS;
+      while (System.currentTimeMillis() < deadline) {
+        String message = messages.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+        if (message != null && message.startsWith("a")) {
+          for (Object frame : new JsonArray(message.substring(1))) {
+            JsonObject f = new JsonObject((String) frame);
+            if (matching.test(f)) {
+              return f;
+            }
+          }
+        }
+      }
+      throw new AssertionError("no matching frame; closed: " + closed.isDone());
+    }
+
+    void awaitClosed() throws Exception {
+      closed.get(WAIT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+      try {
+        socket.close().await(5, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // closed by the server already
+      }
+      client.close();
+    }
   }
 
   private static double slowConsumersClosed() {
