@@ -19,7 +19,10 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -31,6 +34,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -45,9 +51,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bridge's defences ("Bridge transports" in the contract v2): transports a foreign page can
- * open by navigation are refused, SockJS sessions answer only to the cookie that opened them,
- * a client that does not read is cut off without hurting others, oversized frames end the
- * socket with an error, sockets per address and handlers per socket are capped, ping is
+ * open by navigation are refused, SockJS sessions answer only to the cookie that opened them
+ * (however their path is spelled), an {@code xhr_send} body is an array of strings, a client
+ * that does not read is cut off without hurting others, oversized frames end the socket with an
+ * error on every transport, sockets per address and handlers per socket are capped, ping is
  * answered, and client faults are not logged as errors.
  */
 @ExtendWith(VertxExtension.class)
@@ -204,6 +211,120 @@ class BridgeHardeningTest {
       MultiMap.caseInsensitiveMultiMap(), frames(ping())).status);
   }
 
+  /**
+   * vertx-web routes on the normalised path (dot segments removed, {@code //} folded, unreserved
+   * percent-escapes decoded) and takes the SockJS session id from a {@code param0} query
+   * parameter before the path: each way of spelling another session is refused, whatever cookie.
+   */
+  @Test
+  void spellingsOfAnotherXhrSessionAreRefused() throws Exception {
+    TestClient alice = stack.client().signUp("spell_alice", "student");
+    TestClient bob = stack.client().signUp("spell_bob", "student");
+    long chatId = alice.createChat("spelled", bob.id());
+    String id = sessionId();
+    String session = "/eventbus/000/" + id + "/";
+    assertEquals("o", request(HttpMethod.POST, session + "xhr", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), null).body.trim());
+    // A frame waiting in alice's session for her next poll: a poll that reached it would read it.
+    JsonObject waiting = sendFrame(chatId, "waiting");
+    assertEquals(204, request(HttpMethod.POST, session + "xhr_send", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), frames(waiting)).status);
+
+    // A session of bob's own, bound to his cookie, to carry the param0 spelling.
+    String bobs = "/eventbus/000/" + sessionId() + "/";
+    assertEquals("o", request(HttpMethod.POST, bobs + "xhr", bob.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), null).body.trim());
+    String hex = Integer.toHexString(id.charAt(0));
+    // {send path, poll path, status}: every spelling that vertx-web resolves to alice's session.
+    List<Object[]> spellings = new ArrayList<>();
+    for (String prefix : List.of("/eventbus/000/./" + id + "/", "/eventbus/x/../000/" + id + "/",
+        "/eventbus//000/" + id + "/", "/eventbus/000//" + id + "/", "//eventbus/000/" + id + "/",
+        "/./eventbus/000/" + id + "/", "/eventbus/%2e/000/" + id + "/", "/eventbus/x/%2E%2E/000/" + id + "/",
+        "/eventbus/000/%" + hex + id.substring(1) + "/", "/eventbus/x%2F000/" + id + "/")) {
+      spellings.add(new Object[] {prefix + "xhr_send", prefix + "xhr", 404});
+    }
+    spellings.add(new Object[] {session + "%78hr_send", session + "%78hr", 404});
+    // vertx-web's transports read the session id from a param0 query parameter before the path's.
+    spellings.add(new Object[] {bobs + "xhr_send?param0=" + id, "/eventbus/000/" + sessionId() + "/xhr?param0=" + id, 400});
+    spellings.add(new Object[] {bobs + "xhr_send?PARAM0=" + id, "/eventbus/000/" + sessionId() + "/xhr?Param0=" + id, 400});
+    spellings.add(new Object[] {bobs + "xhr_send?param0=%zz", "/eventbus/000/" + sessionId() + "/xhr?param0=%zz", 400});
+
+    JsonObject intrusion = sendFrame(chatId, "intrusion");
+    for (Object[] spelling : spellings) {
+      int status = (Integer) spelling[2];
+      String code = status == 404 ? "not_found" : "validation";
+      Answer send = request(HttpMethod.POST, (String) spelling[0], bob.cookieHeader(),
+        MultiMap.caseInsensitiveMultiMap(), frames(intrusion));
+      assertEquals(status, send.status, spelling[0] + ": " + send.body);
+      assertEquals(code, send.errorCode(), (String) spelling[0]);
+      Answer poll = request(HttpMethod.POST, (String) spelling[1], bob.cookieHeader(), MultiMap.caseInsensitiveMultiMap(), null);
+      assertEquals(status, poll.status, spelling[1] + ": " + poll.body);
+      assertEquals(code, poll.errorCode(), (String) spelling[1]);
+    }
+
+    // Alice's session is hers still: her poll gets the reply waiting in it, and only her message is stored.
+    JsonObject reply = pollFor(session, alice.cookieHeader(), f -> waiting.getString("replyAddress").equals(f.getString("address")));
+    assertEquals("rec", reply.getString("type"), reply.encode());
+    assertEquals(List.of("waiting"), contents(alice.history(chatId, "")));
+  }
+
+  @Test
+  void spellingsOfAnXhrSendPathDoNotSkipTheFrameLimit() throws Exception {
+    TestClient alice = stack.client().signUp("spellbig_alice", "student");
+    long chatId = alice.createChat("spelled big");
+    String id = sessionId();
+    String session = "/eventbus/000/" + id + "/";
+    assertEquals("o", request(HttpMethod.POST, session + "xhr", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), null).body.trim());
+    String oversized = frames(sendFrame(chatId, "w".repeat(70_000)));
+    for (String path : List.of("/eventbus/000/./" + id + "/xhr_send", "/eventbus/x/../000/" + id + "/xhr_send",
+        "/eventbus//000/" + id + "/xhr_send", "/eventbus/%2e/000/" + id + "/xhr_send", session + "%78hr_send")) {
+      Answer send = request(HttpMethod.POST, path, alice.cookieHeader(), MultiMap.caseInsensitiveMultiMap(), oversized);
+      assertEquals(404, send.status, path + ": " + send.body);
+      assertEquals("not_found", send.errorCode(), path);
+    }
+    assertEquals(0, alice.history(chatId, "").size(), "no oversized message stored");
+    // The plain spelling is the one served, and it meets the limit.
+    assertEquals(413, request(HttpMethod.POST, session + "xhr_send", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), oversized).status);
+  }
+
+  @Test
+  void spellingsOfTheIframePageAreRefused() throws Exception {
+    for (String path : List.of("/eventbus/./iframe.html", "/eventbus/x/../iframe.html", "/eventbus//iframe.html",
+        "//eventbus/iframe.html", "/eventbus/%69frame.html", "/eventbus/iframe%2Ehtml", "/eventbus/iframe.html/",
+        "/eventbus/./iframe-1.6.1.html")) {
+      Answer answer = request(HttpMethod.GET, path, null, MultiMap.caseInsensitiveMultiMap(), null);
+      assertEquals(404, answer.status, path + ": " + answer.body);
+      assertEquals("not_found", answer.errorCode(), path);
+    }
+  }
+
+  // ---- xhr_send bodies ------------------------------------------------------------------
+
+  @Test
+  void xhrSendBodyThatIsNotAnArrayOfStringsIs400AndTheSessionStaysUsable() throws Exception {
+    TestClient alice = stack.client().signUp("body_alice", "student");
+    String session = "/eventbus/000/" + sessionId() + "/";
+    assertEquals("o", request(HttpMethod.POST, session + "xhr", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), null).body.trim());
+    double rejectedBefore = rejected("invalid_body");
+    List<String> bodies = List.of("[null]", "[null,\"{\\\"type\\\":\\\"ping\\\"}\"]", "", "[", "not json",
+      "[1]", "[[\"x\"]]", "[{\"type\":\"ping\"}]", "{\"type\":\"ping\"}", "\"{}\"", "null", "[\"x\"] trailing");
+    for (String body : bodies) {
+      Answer send = request(HttpMethod.POST, session + "xhr_send", alice.cookieHeader(), MultiMap.caseInsensitiveMultiMap(), body);
+      assertEquals(400, send.status, body + ": " + send.body);
+      assertEquals("validation", send.errorCode(), body);
+    }
+    assertEquals(rejectedBefore + bodies.size(), rejected("invalid_body"), "each counted");
+    assertEquals(204, request(HttpMethod.POST, session + "xhr_send", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), "[]").status, "an empty array is an array of strings");
+    assertEquals(204, request(HttpMethod.POST, session + "xhr_send", alice.cookieHeader(),
+      MultiMap.caseInsensitiveMultiMap(), frames(ping())).status);
+    JsonObject pong = pollFor(session, alice.cookieHeader(), f -> "pong".equals(f.getString("type")));
+    assertEquals(new JsonObject().put("type", "pong"), pong);
+  }
+
   // ---- a client that does not read --------------------------------------------------------
 
   @Test
@@ -299,6 +420,32 @@ class BridgeHardeningTest {
     Answer after = request(HttpMethod.POST, session + "xhr", alice.cookieHeader(), MultiMap.caseInsensitiveMultiMap(), null);
     assertTrue(after.body.startsWith("c["), "the session is closed: " + after.body);
     assertEquals(0, alice.history(chatId, "").size());
+  }
+
+  /** The SockJS websocket transport (sockjs-client's) ends an oversized frame as the raw one does. */
+  @Test
+  void oversizedFrameOnTheSockJSWebSocketIsAnsweredWithErrAndClosed() throws Exception {
+    TestClient alice = stack.client().signUp("bigsock_alice", "student");
+    long chatId = alice.createChat("bigsock");
+    double rejectedBefore = rejected("frame_too_large");
+    // One WebSocket frame each, then (client frames of 16 KiB) a message in fragments over the limit.
+    List<WebSocketClientOptions> clients = List.of(
+      new WebSocketClientOptions().setMaxFrameSize(1 << 20), new WebSocketClientOptions().setMaxFrameSize(1 << 20),
+      new WebSocketClientOptions().setMaxFrameSize(16 * 1024));
+    int[] sizes = {70_000, 300_000, 100_000};
+    for (int i = 0; i < sizes.length; i++) {
+      try (SockJSWebSocket big = SockJSWebSocket.open(clients.get(i), alice.cookieHeader())) {
+        big.write(ping());
+        assertEquals("pong", big.await(f -> true).getString("type"), "the transport works");
+        big.write(sendFrame(chatId, "y".repeat(sizes[i])));
+        JsonObject err = big.await(f -> "err".equals(f.getString("type")));
+        assertEquals("frame_too_large", err.getString("body"), "size " + sizes[i]);
+        big.awaitClosed();
+      }
+      awaitOpenSockets(0);
+    }
+    assertEquals(rejectedBefore + sizes.length, rejected("frame_too_large"));
+    assertEquals(0, alice.history(chatId, "").size(), "no oversized message stored");
   }
 
   // ---- caps -----------------------------------------------------------------------------
@@ -456,6 +603,71 @@ class BridgeHardeningTest {
 
   private static List<String> contents(JsonArray messages) {
     return messages.stream().map(m -> ((JsonObject) m).getString("content")).collect(Collectors.toList());
+  }
+
+  private static double rejected(String reason) {
+    Counter counter = meters.find("gateway.bridge.rejected").tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /**
+   * A client of the SockJS websocket transport ({@code /eventbus/{server}/{session}/websocket}, the
+   * one sockjs-client uses): bridge frames go out and come in wrapped in SockJS frames
+   * ({@code ["..."]} out; {@code o}, {@code h}, {@code a[...]}, {@code c[...]} in).
+   */
+  private record SockJSWebSocket(WebSocketClient client, WebSocket socket, BlockingQueue<String> messages,
+                                 CompletableFuture<Void> closed) implements AutoCloseable {
+
+    static SockJSWebSocket open(WebSocketClientOptions options, String cookie) throws Exception {
+      WebSocketClient client = stack.vertx.createWebSocketClient(options);
+      BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+      CompletableFuture<Void> closed = new CompletableFuture<>();
+      WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(stack.port)
+          .setURI("/eventbus/000/" + sessionId() + "/websocket").addHeader("Cookie", cookie))
+        .map(ws -> {
+          ws.textMessageHandler(messages::add);
+          ws.closeHandler(v -> closed.complete(null));
+          return ws;
+        }).await(10, TimeUnit.SECONDS);
+      SockJSWebSocket opened = new SockJSWebSocket(client, socket, messages, closed);
+      assertEquals("o", opened.messages.poll(WAIT_MS, TimeUnit.MILLISECONDS), "the SockJS open frame");
+      return opened;
+    }
+
+    void write(JsonObject frame) {
+      socket.writeTextMessage(new JsonArray().add(frame.encode()).encode());
+    }
+
+    /** The next bridge frame matching (others, and heartbeats, are skipped). */
+    JsonObject await(java.util.function.Predicate<JsonObject> matching) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + WAIT_MS;
+      while (System.currentTimeMillis() < deadline) {
+        String message = messages.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+        if (message != null && message.startsWith("a")) {
+          for (Object frame : new JsonArray(message.substring(1))) {
+            JsonObject f = new JsonObject((String) frame);
+            if (matching.test(f)) {
+              return f;
+            }
+          }
+        }
+      }
+      throw new AssertionError("no matching frame; closed: " + closed.isDone());
+    }
+
+    void awaitClosed() throws Exception {
+      closed.get(WAIT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+      try {
+        socket.close().await(5, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // closed by the server already
+      }
+      client.close();
+    }
   }
 
   private static double slowConsumersClosed() {

@@ -5,6 +5,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  */
 final class SockJSSessionBindings {
 
-  /** {@code /eventbus/{server}/{session}/{transport}}: the SockJS session id is group 1. */
+  /** {@code /eventbus/{server}/{session}/{transport}} (normalised): the SockJS session id is group 1. */
   static final Pattern SESSION_PATH = Pattern.compile("^/eventbus/[^/.]+/([^/.]+)/([^/.]+)$");
   private static final String MAP_NAME = "chat.gateway.sockjs-bindings";
   private static final String XHR = "xhr";
@@ -77,14 +78,17 @@ final class SockJSSessionBindings {
     return binding == null ? null : binding.socket;
   }
 
-  /** The SockJS session id of a socket opened by an xhr transport; null for WebSocket transports. */
+  /**
+   * The SockJS session id of a socket opened by an xhr transport; null for WebSocket transports.
+   * Read from the opening request's path as vertx-web routed it (normalised), as the guard reads
+   * every later request's ({@link SockJSRequestGuard} lets no other spelling through).
+   */
   private static String xhrSessionId(SockJSSocket socket) {
-    String uri = socket.uri();
-    if (uri == null) {
+    RoutingContext opening = socket.routingContext();
+    if (opening == null) {
       return null;
     }
-    int query = uri.indexOf('?');
-    Matcher m = SESSION_PATH.matcher(query < 0 ? uri : uri.substring(0, query));
+    Matcher m = SESSION_PATH.matcher(opening.normalizedPath());
     if (!m.matches()) {
       return null;
     }
