@@ -37,6 +37,12 @@ final class MessageWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(MessageWriter.class);
   static final int MAX_BATCH = 500;
+  /**
+   * How many times a send is queued again after meeting a client_id another writer stored
+   * meanwhile: each time another instance committed the same key between this batch's look-up
+   * and its insert, so only as many concurrent retries of one key as there are instances.
+   */
+  static final int MAX_CLIENT_ID_TRIES = 5;
 
   private final Vertx vertx;
   private final ChatEvents events;
@@ -77,20 +83,26 @@ final class MessageWriter {
   }
 
   /**
-   * A send accepted by validation and the membership check, waiting for its commit; {@code alone}
-   * when it must be committed in a batch of its own (its batch failed, see {@link #failed}).
+   * A send accepted by validation and the membership check, waiting for its commit; {@code tries}
+   * counts the batches it was in that failed and queued it again; {@code alone} when it must be
+   * committed in a batch of its own (see {@link #failed}).
    */
   record Pending(long chatId, long senderId, String content, String clientId, long acceptedAt,
-                 Promise<JsonObject> reply, boolean retried, Attached attached, boolean alone) {
+                 Promise<JsonObject> reply, int tries, Attached attached, boolean alone) {
 
-    /** The same send, queued again once. */
+    /** The same send, queued again. */
     Pending again() {
-      return new Pending(chatId, senderId, content, clientId, acceptedAt, reply, true, attached, alone);
+      return new Pending(chatId, senderId, content, clientId, acceptedAt, reply, tries + 1, attached, alone);
     }
 
-    /** The same send, queued again once, to be committed in a batch of its own. */
+    /** The same send, queued again, to be committed in a batch of its own. */
     Pending toCommitAlone() {
-      return new Pending(chatId, senderId, content, clientId, acceptedAt, reply, true, attached, true);
+      return new Pending(chatId, senderId, content, clientId, acceptedAt, reply, tries + 1, attached, true);
+    }
+
+    /** Whether a failed batch queued it again already. */
+    boolean retried() {
+      return tries > 0;
     }
 
     ClientKey key() {
@@ -123,7 +135,7 @@ final class MessageWriter {
       return Future.failedFuture(new ServiceError(ErrorCode.UNAVAILABLE, "The chat service is stopping"));
     }
     Promise<JsonObject> reply = Promise.promise();
-    queue.add(new Pending(chatId, senderId, content, clientId, System.currentTimeMillis(), reply, false,
+    queue.add(new Pending(chatId, senderId, content, clientId, System.currentTimeMillis(), reply, 0,
       attachmentIds.isEmpty() ? null : new Attached(attachmentIds, views), false));
     schedule();
     return reply.future();
@@ -281,14 +293,19 @@ final class MessageWriter {
   private Future<Void> failed(Attempt attempt, Throwable err) {
     DomainMetrics.commitFailed();
     batches.failed();
-    if (store.sql().isDuplicateClientId(err) && attempt.sends.stream().noneMatch(Pending::retried)) {
+    if (store.sql().isDuplicateClientId(err) && attempt.sends.stream().allMatch(s -> s.tries() < MAX_CLIENT_ID_TRIES)) {
       // Another writer stored one of the batch's client_ids after this batch looked them up (only
       // possible with several instances on PostgreSQL). The violation rolled the whole batch back
       // before COMMIT, so nothing of it is stored: once more, it finds that message and answers it.
-      LOG.info("A batch of {} sends met a client_id stored meanwhile by another writer; trying it again",
-        attempt.sends.size());
+      // A batch that meets one again (the same key retried through several instances at once)
+      // goes send by send, so the sends that came with it are not held back, and each retried
+      // one finds the stored message.
+      boolean alone = attempt.sends.stream().anyMatch(Pending::retried);
+      LOG.info("A batch of {} sends met a client_id stored meanwhile by another writer; trying it again{}",
+        attempt.sends.size(), alone ? ", send by send" : "");
       for (int i = attempt.sends.size() - 1; i >= 0; i--) {
-        queue.addFirst(attempt.sends.get(i).again());
+        Pending send = attempt.sends.get(i);
+        queue.addFirst(alone ? send.toCommitAlone() : send.again());
       }
       return Future.succeededFuture();
     }

@@ -85,10 +85,36 @@ abstract class ChatTestBase {
 
   @AfterEach
   void undeployChatService() throws Exception {
+    for (String id : otherInstances) {
+      await(vertx.undeploy(id));
+    }
+    otherInstances.clear();
     if (deploymentId != null) {
       await(vertx.undeploy(deploymentId));
       deploymentId = null;
     }
+  }
+
+  /** Every chat instance deployed (PostgreSQL only: several at once), once {@link #addInstance} ran. */
+  final List<ChatVerticle> instances = new ArrayList<>();
+  /** The deployments of the instances after the first. */
+  private final List<String> otherInstances = new ArrayList<>();
+
+  /**
+   * One more chat instance on the same database (PostgreSQL), deployed beside the first in this
+   * Vert.x: the event bus hands each request to one of them, round-robin. Waits until every
+   * instance counts them all live.
+   */
+  void addInstance() throws Exception {
+    if (instances.isEmpty()) {
+      instances.add(verticle);
+    }
+    ChatVerticle another = new ChatVerticle();
+    otherInstances.add(await(vertx.deployVerticle(another, new DeploymentOptions().setConfig(config()))));
+    instances.add(another);
+    int expected = instances.size();
+    waitUntil("every instance counts " + expected + " live",
+      () -> instances.stream().allMatch(i -> i.liveInstances() == expected));
   }
 
   static JsonObject authUser(long id, String username, String type, boolean active) {

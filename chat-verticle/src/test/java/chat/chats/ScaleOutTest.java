@@ -8,7 +8,6 @@ import chat.shared.Addresses;
 import chat.shared.ErrorCode;
 import chat.shared.Events;
 import chat.shared.Settings;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -18,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -35,34 +33,12 @@ class ScaleOutTest extends ChatTestBase {
 
   private static final String LIVENESS_MS = "900";
   private static final int BURST = 20;
-  private final List<String> others = new ArrayList<>();
-  private final List<ChatVerticle> instances = new ArrayList<>();
 
   @Override
   JsonObject config() {
     // A small send budget (20 at once, 1 per second), so that the budget test spends it quickly.
     return super.config().put(Settings.INSTANCE_LIVENESS_MS, LIVENESS_MS)
       .put(Settings.MESSAGE_BURST, BURST).put(Settings.MESSAGES_PER_SECOND, 1);
-  }
-
-  /** One more instance on the same database; waits until every instance counts them all live. */
-  private void addInstance() throws Exception {
-    if (instances.isEmpty()) {
-      instances.add(verticle);
-    }
-    ChatVerticle second = new ChatVerticle();
-    others.add(await(vertx.deployVerticle(second, new DeploymentOptions().setConfig(config()))));
-    instances.add(second);
-    int expected = instances.size();
-    waitUntil("every instance counts " + expected + " live",
-      () -> instances.stream().allMatch(i -> i.liveInstances() == expected));
-  }
-
-  @AfterEach
-  void undeployOthers() throws Exception {
-    for (String id : others) {
-      await(vertx.undeploy(id));
-    }
   }
 
   @Test
