@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.shared.Settings;
+import chat.testing.BridgeSocket;
 import chat.testing.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -138,6 +139,41 @@ class ScaleOutIT {
 
   @Test
   @Order(2)
+  void aSocketsPipelinedSendsAreStoredInTheOrderItSentThemThroughTwoInstances() throws Exception {
+    HttpUser erin = user("erin").signUp(port);
+    long chatId = erin.createChat(port, "pipelined");
+    BridgeSocket socket = erin.bridge(port);
+    try {
+      int count = 40;
+      List<String> replies = new ArrayList<>();
+      // All written at once, without waiting: the gateway hands them to the chat instances, which
+      // take turns; each must still be stored after the one written before it.
+      for (int i = 0; i < count; i++) {
+        replies.add(socket.send("chat." + chatId + ".send", new JsonObject().put("content", "in order " + i)));
+      }
+      List<Long> seqs = new ArrayList<>();
+      for (String replyAddress : replies) {
+        JsonObject reply = socket.reply(replyAddress);
+        assertEquals("rec", reply.getString("type"), reply::encode);
+        seqs.add(reply.getJsonObject("body").getLong("seq"));
+      }
+      HttpResponse<Buffer> history = erin.get(port, "/api/chats/" + chatId + "/messages?limit=50");
+      HttpUser.expect(history, 200, "history");
+      List<String> stored = history.bodyAsJsonObject().getJsonArray("messages").stream()
+        .map(m -> ((JsonObject) m).getString("content")).toList();
+      List<String> sent = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        sent.add("in order " + i);
+      }
+      assertEquals(sent, stored, "stored in the order the socket sent them");
+      assertEquals(seqs.stream().sorted().toList(), seqs, "each reply's seq after the one before");
+    } finally {
+      socket.close();
+    }
+  }
+
+  @Test
+  @Order(3)
   void killingOneChatInstanceDuringSendsLosesNoAcknowledgedMessageAndRetriesStoreOnce() throws Exception {
     int writers = 4;
     int perWriter = 60;

@@ -66,6 +66,7 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
   private final UserCache users;
   private final SocketRegistry sockets = new SocketRegistry();
   private final FanOut fanOut;
+  private final MessageSends messages;
   private final BridgeIngress ingress;
   private final Typing typing;
   private final SocketWriteQueues writes;
@@ -81,6 +82,7 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
     this.services = services;
     this.users = users;
     this.fanOut = new FanOut(vertx, System::currentTimeMillis);
+    this.messages = messages;
     this.ingress = new BridgeIngress(messages);
     this.typing = new Typing(vertx.eventBus(), System::currentTimeMillis);
     this.writes = writes;
@@ -367,7 +369,10 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
   /**
    * Admits the socket's waiting sends in order: at once while the socket's registration (or, for
    * a message, the membership cache) answers, and when one must ask the chat service, the rest
-   * wait for that answer (a loop, not a chain of callbacks, however many wait).
+   * wait for that answer (a loop, not a chain of callbacks, however many wait). When the chat
+   * service is reached over the bus ({@link MessageSends#arriveInOrder} false: several instances
+   * may take turns, each committing on its own), the rest also wait until the message before
+   * them is answered, so the socket's messages are still stored in the order it sent them.
    */
   private void admitSends(BridgeConnection connection) {
     while (!connection.closed && !connection.sendsWaiting.isEmpty()) {
@@ -378,48 +383,69 @@ final class BridgeProtocol implements Handler<SockJSSocket> {
       if (!member.isComplete()) {
         connection.admittingSend = true;
         member.onComplete(ar -> {
-          connection.admittingSend = false;
           connection.sendsWaiting.poll();
-          admitted(connection, next, ar.succeeded() && ar.result());
-          admitSends(connection);
+          admitThenGoOn(connection, next, ar.succeeded() && ar.result());
         });
         return;
       }
       connection.sendsWaiting.poll();
-      admitted(connection, next, member.succeeded() && member.result());
+      Future<?> answered = admitted(connection, next, member.succeeded() && member.result());
+      if (!answered.isComplete()) {
+        connection.admittingSend = true;
+        answered.onComplete(ar -> {
+          connection.admittingSend = false;
+          admitSends(connection);
+        });
+        return;
+      }
     }
   }
 
-  private void admitted(BridgeConnection connection, BridgeConnection.WaitingSend send, boolean member) {
+  /** After an answer the next send waited for: admits it, then the rest (once it is answered, if need be). */
+  private void admitThenGoOn(BridgeConnection connection, BridgeConnection.WaitingSend send, boolean member) {
+    Future<?> answered = admitted(connection, send, member);
+    answered.onComplete(ar -> {
+      connection.admittingSend = false;
+      admitSends(connection);
+    });
+  }
+
+  /**
+   * Acts on one admitted send. The future completes at once, or, for a message that the sends
+   * after it must not overtake (see {@link #admitSends}), once the chat service answered it.
+   */
+  private Future<?> admitted(BridgeConnection connection, BridgeConnection.WaitingSend send, boolean member) {
     if (connection.closed) {
-      return;
+      return Future.succeededFuture();
     }
     if (!member) {
       deny(connection);
-      return;
+      return Future.succeededFuture();
     }
     if (send.typing()) {
       Buffer reply = typing.typed(connection, send.chatId(), send.body(), send.replyAddress());
       if (reply != null) {
         connection.write(reply);
       }
-      return;
+      return Future.succeededFuture();
     }
-    if (send.replyAddress() == null) {
-      ingress.send(connection.userId, send.chatId(), send.body(), null)
-        .onSuccess(answer -> answered(connection, send.chatId(), answer));
-      return;
-    }
-    if (connection.handlers() >= MAX_HANDLERS_PER_SOCKET) {
+    if (send.replyAddress() != null && connection.handlers() >= MAX_HANDLERS_PER_SOCKET) {
       DomainMetrics.bridgeRejected("max_handlers");
       refuse(connection, Events.MAX_HANDLERS_REACHED);
-      return;
+      return Future.succeededFuture();
     }
-    connection.pendingReplies++;
-    ingress.send(connection.userId, send.chatId(), send.body(), send.replyAddress()).onComplete(ar -> {
-      connection.pendingReplies--;
-      answered(connection, send.chatId(), ar.result());
-    });
+    boolean replies = send.replyAddress() != null;
+    if (replies) {
+      connection.pendingReplies++;
+    }
+    Future<BridgeIngress.Answer> answer = ingress.send(connection.userId, send.chatId(), send.body(), send.replyAddress())
+      .onComplete(ar -> {
+        if (replies) {
+          connection.pendingReplies--;
+        }
+        answered(connection, send.chatId(), ar.result());
+      });
+    return messages.arriveInOrder() ? Future.succeededFuture() : answer;
   }
 
   /**

@@ -32,4 +32,13 @@ final class MessageSends {
     // A fresh command the chat service only reads: handed over without a copy.
     return services.handOver(Addresses.CHAT_MESSAGE_SEND, command);
   }
+
+  /**
+   * Whether sends made one after another reach the chat service in that order without waiting
+   * for each answer: when it runs on this event loop (the all-in-one jar), the one instance takes
+   * them in order. Over the bus, several chat instances take turns, and each commits on its own.
+   */
+  boolean arriveInOrder() {
+    return services.handsOverDirectly(Addresses.CHAT_MESSAGE_SEND);
+  }
 }

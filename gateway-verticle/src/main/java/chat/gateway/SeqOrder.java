@@ -12,7 +12,9 @@ import java.util.function.Consumer;
  * the missing one arrives, but at most {@link #WAIT_MS} ms: then everything held goes out in seq
  * order anyway (an instance killed between its commit and its publish leaves a gap for good,
  * which clients fill from the feed, as after any gap). Events without a seq (presence, read,
- * typing...) and late ones (a seq at or below the last delivered) pass at once.
+ * typing...) pass at once. One that comes late (a seq at or below the last delivered: its
+ * instance was slower than the wait) is dropped: the sockets saw the gap it left, and fill it
+ * from the feed, so the seqs a socket gets only ever grow.
  *
  * <p>With one chat instance events already arrive in order: nothing is ever held. Used from the
  * gateway verticle's event loop only.
@@ -34,6 +36,7 @@ final class SeqOrder<T> {
   private final TreeMap<Long, T> held = new TreeMap<>();
   /** The highest seq delivered; 0 before the first. */
   private long last;
+  private long late;
   private long timer = -1;
 
   SeqOrder(Timers timers, Consumer<T> deliver) {
@@ -43,8 +46,12 @@ final class SeqOrder<T> {
 
   /** An event of the chat; {@code seq} 0 or less: it has none. */
   void offer(long seq, T event) {
-    if (seq <= 0 || seq <= last) {
+    if (seq <= 0) {
       deliver.accept(event);
+      return;
+    }
+    if (seq <= last) {
+      late++;
       return;
     }
     if (last == 0 || seq == last + 1) {
@@ -62,6 +69,11 @@ final class SeqOrder<T> {
   /** Events held now (for tests and diagnostics). */
   int heldCount() {
     return held.size();
+  }
+
+  /** Events dropped because they came after the wait for them ended (for tests and diagnostics). */
+  long lateCount() {
+    return late;
   }
 
   /** Stops the timer (the chat's last socket here went); what is held is dropped. */

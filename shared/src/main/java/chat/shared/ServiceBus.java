@@ -57,17 +57,32 @@ public final class ServiceBus {
    */
   public Future<JsonObject> handOver(String address, JsonObject body) {
     ContextInternal current = ContextInternal.current();
-    if (current != null) {
-      LocalServices services = localServices(current);
-      LocalServices.Binding direct = services == null ? null : services.find(address, current);
-      if (direct != null) {
-        return direct.call(current, body, handOverTimeoutMs);
-      }
+    LocalServices.Binding direct = direct(address, current);
+    if (direct != null) {
+      return direct.call(current, body, handOverTimeoutMs);
     }
     // One step instead of map and recover: this is every message send's path.
     return eventBus.<JsonObject>request(address, body, handOverOptions)
       .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result().body())
         : Future.failedFuture(ServiceError.from(ar.cause())));
+  }
+
+  /**
+   * Whether {@link #handOver} of this address, from the caller's context, calls a service of this
+   * JVM directly: then the hand-overs reach that one service in the order they were made. Else
+   * they travel the bus, which may hand consecutive ones to different instances of the service.
+   */
+  public boolean handsOverDirectly(String address) {
+    return direct(address, ContextInternal.current()) != null;
+  }
+
+  /** The service a hand-over from {@code current} calls directly, or null: it goes over the bus. */
+  private LocalServices.Binding direct(String address, ContextInternal current) {
+    if (current == null) {
+      return null;
+    }
+    LocalServices services = localServices(current);
+    return services == null ? null : services.find(address, current);
   }
 
   /** The registry of this bus's Vert.x instance, once a call ran on one of its contexts; else null. */
