@@ -22,6 +22,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,6 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +87,36 @@ class HttpEdgeContractTest {
       assertSecurityHeaders(r.headers(), path + " (" + r.statusCode() + ")");
     }
     assertSecurityHeaders(c.post("/api/auth/login", new JsonObject()).headers(), "a refused POST");
+  }
+
+  /**
+   * The JDK's own WebSocket client sends {@code Content-Length: 0} with its handshake. The body
+   * handler read that empty body first, so the upgrade failed with a 500 and an ERROR with a stack.
+   */
+  @Test
+  void aWebSocketHandshakeWithAnEmptyBodyIsUpgraded() throws Exception {
+    CompletableFuture<String> pong = new CompletableFuture<>();
+    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+      .buildAsync(URI.create("ws://127.0.0.1:" + stack.port + "/eventbus/websocket"), new WebSocket.Listener() {
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+          pong.complete(data.toString());
+          return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+          // The raw transport writes its frames as binary messages of UTF-8 JSON.
+          pong.complete(StandardCharsets.UTF_8.decode(data).toString());
+          return null;
+        }
+      }).get(10, TimeUnit.SECONDS);
+    try {
+      ws.sendText("{\"type\":\"ping\"}", true).get(10, TimeUnit.SECONDS);
+      assertEquals("{\"type\":\"pong\"}", pong.get(10, TimeUnit.SECONDS));
+    } finally {
+      ws.abort();
+    }
   }
 
   @Test

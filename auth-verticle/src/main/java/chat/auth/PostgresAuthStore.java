@@ -69,6 +69,8 @@ final class PostgresAuthStore extends AuthStore {
       .schemas(SCHEMA)
       .defaultSchema(SCHEMA)
       .locations(MIGRATIONS)
+      // A database migrated by a newer release is refused, not served by this older one.
+      .ignoreMigrationPatterns(new String[0])
       .javaMigrations(new V3__Username_key());
   }
 

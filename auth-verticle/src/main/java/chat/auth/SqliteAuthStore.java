@@ -76,6 +76,8 @@ final class SqliteAuthStore extends AuthStore {
     return Flyway.configure()
       .dataSource(jdbcUrl(database), null, null)
       .locations(MIGRATIONS)
+      // A database migrated by a newer release is refused, not served by this older one.
+      .ignoreMigrationPatterns(new String[0])
       .javaMigrations(new V3__Username_key());
   }
 

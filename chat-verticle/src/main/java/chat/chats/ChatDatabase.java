@@ -22,7 +22,7 @@ interface ChatDatabase {
     switch (store) {
       case SQLITE:
         return new SqliteChatDatabase(Path.of(settings.string(Settings.DATA_DIR)),
-          Long.parseLong(settings.string(Settings.CHAT_DB_MAX_BYTES).trim()));
+          settings.number(Settings.CHAT_DB_MAX_BYTES));
       case POSTGRESQL:
         return PostgresChatDatabase.from(settings);
       default:

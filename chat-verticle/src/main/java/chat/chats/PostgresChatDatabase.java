@@ -67,6 +67,8 @@ final class PostgresChatDatabase implements ChatDatabase {
       .schemas(SCHEMA)
       .defaultSchema(SCHEMA)
       .locations(MIGRATIONS)
+      // A database migrated by a newer release is refused, not served by this older one.
+      .ignoreMigrationPatterns(new String[0])
       .load()
       .migrate();
   }

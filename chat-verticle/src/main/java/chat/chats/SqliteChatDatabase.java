@@ -68,6 +68,8 @@ final class SqliteChatDatabase implements ChatDatabase {
     Flyway.configure(SqliteChatDatabase.class.getClassLoader())
       .dataSource(url.replace("foreign_keys=true", "foreign_keys=false"), null, null)
       .locations(MIGRATIONS)
+      // A database migrated by a newer release is refused, not served by this older one.
+      .ignoreMigrationPatterns(new String[0])
       .load()
       .migrate();
   }

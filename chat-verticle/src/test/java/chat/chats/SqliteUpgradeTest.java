@@ -29,6 +29,21 @@ import org.junit.jupiter.api.Test;
 @Tag("sqlite-only")
 class SqliteUpgradeTest extends ChatTestBase {
 
+  /** A chat.db a newer release migrated (a version this build does not know) is refused at start, not served. */
+  @Test
+  void aChatDbOfANewerReleaseIsRefused() throws Exception {
+    await(vertx.undeploy(deploymentId));
+    deploymentId = null;
+    try (Connection c = database(); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
+        + " installed_by, installed_on, execution_time, success) VALUES (99, '99', 'from the future', 'SQL',"
+        + " 'V99__from_the_future.sql', 0, 'test', '2026-12-02 00:00:00', 1, 1)");
+    }
+    Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, this::deploy);
+    String message = String.valueOf(refused.getMessage());
+    assertTrue(message.contains("99"), message);
+  }
+
   @Test
   void aChatDbMigratedBeforeTheMoveStartsAndKeepsItsData() throws Exception {
     await(vertx.undeploy(deploymentId));

@@ -7,13 +7,16 @@ import chat.shared.Settings;
 import chat.shared.launch.ChatMetrics;
 import chat.shared.metrics.DomainMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -101,8 +104,17 @@ public class GatewayVerticle extends VerticleBase {
     // The body limit gives 413; SockJS's xhr transports also need the body read before them.
     // Attachment uploads (issue 14) are streamed to the chat service, never buffered here.
     AttachmentApi attachments = new AttachmentApi(vertx, services, settings.integer(Settings.MAX_ATTACHMENT_BYTES));
-    router.route().handler(attachments.bodyHandlerUnlessUpload(
-      BodyHandler.create(false).setBodyLimit(settings.integer(Settings.MAX_BODY_BYTES))));
+    Handler<RoutingContext> bodies = attachments.bodyHandlerUnlessUpload(
+      BodyHandler.create(false).setBodyLimit(settings.integer(Settings.MAX_BODY_BYTES)));
+    router.route().handler(ctx -> {
+      // A WebSocket handshake has no body, whatever its headers say (the JDK's client sends
+      // Content-Length: 0): reading one would leave the upgrade nothing to take over (a 500).
+      if (ctx.request().headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true)) {
+        ctx.next();
+      } else {
+        bodies.handle(ctx);
+      }
+    });
     router.route().handler(sessions);
 
     router.route("/api/*").handler(csrf);

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -198,6 +199,44 @@ public final class Settings {
     Map.entry(NATIVE_TRANSPORT, "true")
   );
 
+  /** The whole numbers a numeric setting may take; a value outside refuses the service's start. */
+  private record Range(long min, long max) {
+  }
+
+  private static final long MAX_INT = Integer.MAX_VALUE;
+
+  private static final Map<String, Range> RANGES = Map.ofEntries(
+    Map.entry(HTTP_PORT, new Range(0, 65535)),
+    Map.entry(SESSION_TIMEOUT_MINUTES, new Range(1, 525_600)),
+    Map.entry(MAX_BODY_BYTES, new Range(1024, MAX_INT)),
+    Map.entry(LOGIN_ATTEMPTS_PER_MINUTE, new Range(1, MAX_INT)),
+    Map.entry(MESSAGES_PER_SECOND, new Range(0, MAX_INT)),
+    Map.entry(MESSAGE_BURST, new Range(0, MAX_INT)),
+    Map.entry(SOCKET_WRITE_QUEUE_BYTES, new Range(1024, MAX_INT)),
+    Map.entry(BRIDGE_MAX_FRAME_BYTES, new Range(1024, MAX_INT)),
+    Map.entry(BRIDGE_SOCKETS_PER_ADDRESS, new Range(1, MAX_INT)),
+    Map.entry(PRESENCE_GRACE_MS, new Range(0, MAX_INT)),
+    Map.entry(PRESENCE_LEASE_MS, new Range(3, MAX_INT)),
+    Map.entry(MAX_MESSAGE_LENGTH, new Range(1, MAX_INT)),
+    Map.entry(PASSWORD_ITERATIONS, new Range(1, MAX_INT)),
+    Map.entry(LOGIN_ACCOUNT_FREE_FAILURES, new Range(0, MAX_INT)),
+    Map.entry(LOGIN_BACKOFF_MAX_SECONDS, new Range(0, MAX_INT)),
+    Map.entry(REGISTRATIONS_PER_HOUR, new Range(1, MAX_INT)),
+    Map.entry(PASSWORD_WORKERS, new Range(0, 1024)),
+    Map.entry(PASSWORD_QUEUE, new Range(0, MAX_INT)),
+    Map.entry(PASSWORD_CHECKS_PER_ADDRESS, new Range(1, MAX_INT)),
+    Map.entry(COMMIT_WINDOW_MS, new Range(0, 1000)),
+    Map.entry(CHAT_DB_MAX_BYTES, new Range(0, Long.MAX_VALUE)),
+    Map.entry(CLUSTER_PORT, new Range(0, 65535)),
+    Map.entry(LIVENESS_PORT, new Range(0, 65535)),
+    Map.entry(MAX_ATTACHMENT_BYTES, new Range(1, MAX_INT)),
+    Map.entry(ATTACHMENT_UNUSED_HOURS, new Range(0, MAX_INT)),
+    Map.entry(INSTANCE_LIVENESS_MS, new Range(3, MAX_INT))
+  );
+
+  /** Settings that may not be empty (an empty data folder would be the working directory). */
+  private static final Set<String> NON_EMPTY = Set.of(HTTP_HOST, DATA_DIR, LIVENESS_HOST, CLUSTER_NAME, CLUSTER_HOST);
+
   private final JsonObject config;
   private final Map<String, String> env;
 
@@ -205,12 +244,21 @@ public final class Settings {
     this(config, System.getenv());
   }
 
-  Settings(JsonObject config, Map<String, String> env) {
+  /** Settings from this config, then this environment (tests, and the launcher's checks). */
+  public Settings(JsonObject config, Map<String, String> env) {
     this.config = config == null ? new JsonObject() : config;
     this.env = env;
   }
 
   public String string(String key) {
+    String value = given(key);
+    if (value.isBlank() && NON_EMPTY.contains(key)) {
+      throw new IllegalArgumentException("Setting " + key + " must not be empty");
+    }
+    return value;
+  }
+
+  private String given(String key) {
     Object value = config.getValue(key);
     if (value != null) {
       return String.valueOf(value);
@@ -226,17 +274,49 @@ public final class Settings {
     return def;
   }
 
+  /**
+   * A whole-number setting, within its range ({@link #number}); fails for a setting whose range
+   * goes beyond an int.
+   */
   public int integer(String key) {
-    String value = string(key).trim();
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Setting " + key + " must be a whole number, got '" + value + "'");
+    long value = number(key);
+    if (value > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("Setting " + key + " is not an int setting");
     }
+    return (int) value;
   }
 
+  /**
+   * A whole-number setting. Outside the range the setting allows (no negative sizes, no zero
+   * timeouts, ports up to 65535) it fails, naming the setting and its range, so that the service
+   * refuses to start instead of running half-working.
+   */
+  public long number(String key) {
+    String value = string(key).trim();
+    Range range = RANGES.getOrDefault(key, new Range(Integer.MIN_VALUE, MAX_INT));
+    long parsed;
+    try {
+      parsed = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      parsed = Long.MIN_VALUE;
+    }
+    if (parsed < range.min() || parsed > range.max() || parsed == Long.MIN_VALUE) {
+      throw new IllegalArgumentException("Setting " + key + " must be a whole number from " + range.min()
+        + (range.max() == Long.MAX_VALUE ? " up" : " to " + range.max()) + ", got '" + value + "'");
+    }
+    return parsed;
+  }
+
+  /** A boolean setting: {@code true} or {@code false} (any case); anything else fails, naming the setting. */
   public boolean bool(String key) {
-    return Boolean.parseBoolean(string(key).trim());
+    String value = string(key).trim();
+    if ("true".equalsIgnoreCase(value)) {
+      return true;
+    }
+    if ("false".equalsIgnoreCase(value)) {
+      return false;
+    }
+    throw new IllegalArgumentException("Setting " + key + " must be true or false, got '" + value + "'");
   }
 
   /** A list setting, split on commas, new lines and spaces; empty items dropped. */

@@ -9,11 +9,15 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.launcher.application.ExitCodes;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
@@ -50,9 +54,64 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
   }
 
   public static void main(String[] args) {
+    try {
+      checkBeforeStart(args, new Settings(new JsonObject()));
+    } catch (IllegalArgumentException bad) {
+      // One line that says what to fix, no stack: nothing was started.
+      LOG.error("Not started: {}", bad.getMessage());
+      System.exit(ExitCodes.USAGE);
+    }
     int code = new ChatLauncher(args).launch();
     if (code != 0) {
       System.exit(code);
+    }
+  }
+
+  /**
+   * What the launcher itself reads, checked before anything starts: the settings it takes from
+   * the environment only (the transport, the liveness port and host) and the {@code -conf}
+   * option. Vert.x only warns about a {@code -conf} that is neither a readable JSON file nor a
+   * JSON object and starts without it, so a typo would silently drop every setting it holds
+   * (a {@code CHAT_STORE=postgresql} quietly running on SQLite): refused here instead.
+   */
+  static void checkBeforeStart(String[] args, Settings settings) {
+    settings.bool(Settings.NATIVE_TRANSPORT);
+    Liveness.configuredPort(settings);
+    settings.string(Settings.LIVENESS_HOST);
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = null;
+      if (arg.equals("-conf") || arg.equals("--conf")) {
+        if (i + 1 == args.length) {
+          throw new IllegalArgumentException("-conf needs a JSON file or a JSON object");
+        }
+        value = args[i + 1];
+      } else if (arg.startsWith("-conf=") || arg.startsWith("--conf=")) {
+        value = arg.substring(arg.indexOf('=') + 1);
+      }
+      if (value != null) {
+        confObject(value);
+      }
+    }
+  }
+
+  /** The -conf value as Vert.x reads it: a file holding a JSON object, or a JSON object itself. */
+  private static JsonObject confObject(String value) {
+    Path file = Path.of(value);
+    String text = value;
+    if (Files.isRegularFile(file)) {
+      try {
+        text = Files.readString(file);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("-conf file " + value + " cannot be read: " + e.getMessage());
+      }
+    } else if (!value.trim().startsWith("{")) {
+      throw new IllegalArgumentException("-conf " + value + ": no such file (and not a JSON object)");
+    }
+    try {
+      return new JsonObject(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("-conf " + value + " is not a JSON object: " + e.getMessage());
     }
   }
 
@@ -98,12 +157,25 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
   public void afterVerticleDeployed(HookContext context) {
     int livenessPort = Liveness.configuredPort(settings);
     String livenessHost = settings.string(Settings.LIVENESS_HOST);
-    if (livenessPort > 0) {
-      Liveness.start(context.vertx(), livenessHost, livenessPort)
-        .onSuccess(server -> LOG.info("Liveness check on http://{}:{}/live, metrics on {}", livenessHost,
-          server.actualPort(), ChatMetrics.PATH))
-        .onFailure(err -> LOG.error("Liveness check cannot listen on {}:{}", livenessHost, livenessPort, err));
+    if (livenessPort == 0) {
+      ready(context);
+      return;
     }
+    // Ready only once /live and /metrics listen: a service an operator cannot watch does not
+    // report ready; it stops (the verticles undeploy) and the process exits non-zero.
+    Liveness.start(context.vertx(), livenessHost, livenessPort)
+      .onSuccess(server -> {
+        LOG.info("Liveness check on http://{}:{}/live, metrics on {}", livenessHost, server.actualPort(), ChatMetrics.PATH);
+        ready(context);
+      })
+      .onFailure(err -> {
+        LOG.error("Not started: the liveness check cannot listen on {}:{} ({}: {})", livenessHost, livenessPort,
+          Settings.LIVENESS_PORT, String.valueOf(err.getMessage()));
+        context.vertx().close().onComplete(ar -> System.exit(ExitCodes.VERTX_DEPLOYMENT));
+      });
+  }
+
+  private void ready(HookContext context) {
     LOG.info("Ready: {} deployed {} ms after JVM start{}, {} sockets", context.mainVerticle(), uptimeMs(),
       clustered ? " (clustered)" : "", context.vertx().isNativeTransportEnabled() ? "epoll" : "NIO");
   }
