@@ -225,7 +225,7 @@ public final class Settings {
     Map.entry(PASSWORD_WORKERS, new Range(0, 1024)),
     Map.entry(PASSWORD_QUEUE, new Range(0, MAX_INT)),
     Map.entry(PASSWORD_CHECKS_PER_ADDRESS, new Range(1, MAX_INT)),
-    Map.entry(COMMIT_WINDOW_MS, new Range(0, 1000)),
+    Map.entry(COMMIT_WINDOW_MS, new Range(0, 60_000)),
     Map.entry(CHAT_DB_MAX_BYTES, new Range(0, Long.MAX_VALUE)),
     Map.entry(CLUSTER_PORT, new Range(0, 65535)),
     Map.entry(LIVENESS_PORT, new Range(0, 65535)),
