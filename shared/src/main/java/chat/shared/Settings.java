@@ -307,6 +307,19 @@ public final class Settings {
     return parsed;
   }
 
+  /** The settings read as booleans. */
+  private static final Set<String> BOOLEANS = Set.of(COOKIE_SECURE, SHARED_EVENT_LOOP, NATIVE_TRANSPORT);
+
+  /**
+   * Checks every setting that has a range, is a boolean or may not be empty, as the services will
+   * read them: the launcher runs it before anything starts, so a wrong value is one line naming it.
+   */
+  public void checkAll() {
+    RANGES.keySet().forEach(this::number);
+    BOOLEANS.forEach(this::bool);
+    NON_EMPTY.forEach(this::string);
+  }
+
   /** A boolean setting: {@code true} or {@code false} (any case); anything else fails, naming the setting. */
   public boolean bool(String key) {
     String value = string(key).trim();

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,7 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
 
   public static void main(String[] args) {
     try {
-      checkBeforeStart(args, new Settings(new JsonObject()));
+      checkBeforeStart(args, System.getenv());
     } catch (IllegalArgumentException bad) {
       // One line that says what to fix, no stack: nothing was started.
       LOG.error("Not started: {}", bad.getMessage());
@@ -68,16 +69,14 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
   }
 
   /**
-   * What the launcher itself reads, checked before anything starts: the settings it takes from
-   * the environment only (the transport, the liveness port and host) and the {@code -conf}
-   * option. Vert.x only warns about a {@code -conf} that is neither a readable JSON file nor a
-   * JSON object and starts without it, so a typo would silently drop every setting it holds
-   * (a {@code CHAT_STORE=postgresql} quietly running on SQLite): refused here instead.
+   * Checked before anything starts: the {@code -conf} option, then every setting with a range, a
+   * boolean or one that may not be empty, from that file over the environment, as the services
+   * and the launcher will read them. Vert.x only warns about a {@code -conf} that is neither a
+   * readable JSON file nor a JSON object and starts without it, so a typo would silently drop
+   * every setting it holds (a {@code CHAT_STORE=postgresql} quietly running on SQLite).
    */
-  static void checkBeforeStart(String[] args, Settings settings) {
-    settings.bool(Settings.NATIVE_TRANSPORT);
-    Liveness.configuredPort(settings);
-    settings.string(Settings.LIVENESS_HOST);
+  static void checkBeforeStart(String[] args, Map<String, String> env) {
+    JsonObject conf = new JsonObject();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -90,9 +89,10 @@ public class ChatLauncher extends VertxApplication implements VertxApplicationHo
         value = arg.substring(arg.indexOf('=') + 1);
       }
       if (value != null) {
-        confObject(value);
+        conf = confObject(value);
       }
     }
+    new Settings(conf, env).checkAll();
   }
 
   /** The -conf value as Vert.x reads it: a file holding a JSON object, or a JSON object itself. */

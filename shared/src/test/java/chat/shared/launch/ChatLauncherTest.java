@@ -32,7 +32,7 @@ class ChatLauncherTest {
 
   private static String refusal(String[] args, Map<String, String> env) {
     return assertThrows(IllegalArgumentException.class,
-      () -> ChatLauncher.checkBeforeStart(args, new Settings(new JsonObject(), env))).getMessage();
+      () -> ChatLauncher.checkBeforeStart(args, env)).getMessage();
   }
 
   /**
@@ -44,9 +44,9 @@ class ChatLauncherTest {
     Path good = Files.writeString(dir.resolve("good.json"), "{\"CHAT_HTTP_PORT\": 18186}");
     Path broken = Files.writeString(dir.resolve("broken.json"), "{\"CHAT_HTTP_PORT\": 18186,");
     Path array = Files.writeString(dir.resolve("array.json"), "[1]");
-    ChatLauncher.checkBeforeStart(new String[] {"-conf", good.toString()}, new Settings(new JsonObject(), Map.of()));
-    ChatLauncher.checkBeforeStart(new String[] {"-conf", "{\"CHAT_STORE\":\"sqlite\"}"}, new Settings(new JsonObject(), Map.of()));
-    ChatLauncher.checkBeforeStart(new String[0], new Settings(new JsonObject(), Map.of()));
+    ChatLauncher.checkBeforeStart(new String[] {"-conf", good.toString()}, Map.of());
+    ChatLauncher.checkBeforeStart(new String[] {"-conf", "{\"CHAT_STORE\":\"sqlite\"}"}, Map.of());
+    ChatLauncher.checkBeforeStart(new String[0], Map.of());
     assertTrue(refusal(new String[] {"-conf", broken.toString()}, Map.of()).contains("is not a JSON object"));
     assertTrue(refusal(new String[] {"-conf", array.toString()}, Map.of()).contains("is not a JSON object"));
     assertTrue(refusal(new String[] {"-conf", dir.resolve("missing.json").toString()}, Map.of()).contains("no such file"));
@@ -55,5 +55,11 @@ class ChatLauncherTest {
     assertTrue(refusal(new String[0], Map.of(Settings.LIVENESS_PORT, "abc")).startsWith("Setting CHAT_LIVENESS_PORT must be"));
     assertTrue(refusal(new String[0], Map.of(Settings.LIVENESS_PORT, "70000")).startsWith("Setting CHAT_LIVENESS_PORT must be"));
     assertTrue(refusal(new String[0], Map.of(Settings.NATIVE_TRANSPORT, "nope")).startsWith("Setting CHAT_NATIVE_TRANSPORT must be"));
+    // Every service's settings too, from the -conf file over the environment.
+    assertTrue(refusal(new String[0], Map.of(Settings.SESSION_TIMEOUT_MINUTES, "0")).startsWith("Setting CHAT_SESSION_TIMEOUT_MINUTES"));
+    assertTrue(refusal(new String[0], Map.of(Settings.COOKIE_SECURE, "yes")).startsWith("Setting CHAT_COOKIE_SECURE"));
+    Path negative = Files.writeString(dir.resolve("negative.json"), "{\"CHAT_MAX_BODY_BYTES\": -1}");
+    assertTrue(refusal(new String[] {"-conf", negative.toString()}, Map.of(Settings.MAX_BODY_BYTES, "4096"))
+      .startsWith("Setting CHAT_MAX_BODY_BYTES"));
   }
 }
