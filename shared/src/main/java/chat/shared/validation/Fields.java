@@ -134,7 +134,7 @@ public final class Fields {
    * True when the text has no unpaired surrogate and no U+0000: what every store keeps exactly as
    * given. A plain loop over the chars: this runs on every string of every request.
    */
-  public static boolean isStorableText(String text) {
+  static boolean isStorableText(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == '\0' || Character.isLowSurrogate(c)) {
